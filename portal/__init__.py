@@ -1,0 +1,88 @@
+"""The CPCE onboarding portal: create_app() builds the Flask application."""
+
+from pathlib import Path
+
+from flask import Flask, has_request_context, request, session
+from flask_login import current_user
+
+from portal import config as config_module
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("de", "en")
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application; test_config overrides settings from the environment."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_mapping(config_module.from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    config_module.check_production(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        BABEL_DEFAULT_LOCALE="de",
+        BABEL_DEFAULT_TIMEZONE="Europe/Berlin",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "portal" / "translations"),
+        RATELIMIT_STORAGE_URI=app.config["RATELIMIT_STORAGE_URI"],
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from portal import auth, cli, errors, filters
+    from portal.admin import bp as admin_bp
+    from portal.main import bp as main_bp
+    from portal.orders import bp as orders_bp
+    from portal.respond import bp as respond_bp
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(respond_bp)
+    app.register_blueprint(admin_bp)
+    errors.register(app)
+    filters.register(app)
+    cli.register(app)
+    app.after_request(security_headers)
+    return app
+
+
+def select_locale() -> str:
+    """Choose the interface language: the session's choice, the user's, else German."""
+    if not has_request_context():
+        return "de"
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    return "de"
+
+
+def security_headers(response):
+    """Add the security headers of DESIGN section 6 to every response."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if request.endpoint and not request.endpoint.endswith("static"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -1,0 +1,54 @@
+"""Settings from environment variables, with embedded defaults for `make run` and the tests."""
+
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def _bool(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration mapping from the process environment."""
+    env = os.environ
+    instance = Path(instance_path)
+    return {
+        "ENV_NAME": env.get("PORTAL_ENV", "development"),
+        "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'portal.sqlite3'}",
+        "BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_FROM": env.get("MAIL_FROM", "CPCE Onboarding <onboarding@saxess.example>"),
+        "SMTP_HOST": env.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(env.get("SMTP_PORT", "587")),
+        "SMTP_TLS": env.get("SMTP_TLS", "starttls"),
+        "SMTP_USER": env.get("SMTP_USER") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "10")),
+        "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS", "8")),
+        "MAIL_DIR": env.get("MAIL_DIR") or str(instance / "mail"),
+        "LICENSE_KEY_FILE": env.get("LICENSE_KEY_FILE") or str(instance / "license_ed25519.pem"),
+        "LICENSE_RENT_TERM_MONTHS": int(env.get("LICENSE_RENT_TERM_MONTHS", "12")),
+        "LINK_TTL_DAYS": int(env.get("LINK_TTL_DAYS", "90")),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_LIMIT": env.get("LOGIN_LIMIT", "10 per minute"),
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE")),
+        "DASHBOARD_PAGE_SIZE": int(env.get("DASHBOARD_PAGE_SIZE", "50")),
+    }
+
+
+def check_production(config: dict) -> None:
+    """Refuse to run in production with the embedded development secrets."""
+    if config.get("ENV_NAME") != "production":
+        return
+    problems = []
+    if config["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(config["SECRET_KEY"]) < 32:
+        problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        problems.append("DATABASE_URL must point at PostgreSQL")
+    if not os.environ.get("LICENSE_KEY_FILE"):
+        problems.append("LICENSE_KEY_FILE must name the license signing key")
+    if problems:
+        raise RuntimeError("Refusing to start in production: " + "; ".join(problems))

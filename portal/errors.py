@@ -1,0 +1,35 @@
+"""Error pages; a failed request rolls its transaction back so nothing is half-written."""
+
+from flask import render_template
+from flask_babel import gettext as _
+
+from portal.extensions import db
+from portal.services.errors import DomainError
+
+TITLES = {
+    400: "Ungültige Anfrage",
+    403: "Keine Berechtigung",
+    404: "Nicht gefunden",
+    405: "Nicht erlaubt",
+    409: "Konflikt",
+    429: "Zu viele Versuche",
+    500: "Interner Fehler",
+    503: "Dienst nicht erreichbar",
+}
+
+
+def _page(status: int, message: str | None = None):
+    db.session.rollback()
+    title = _(TITLES.get(status, "Fehler"))
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register(app) -> None:
+    """Install the handlers for HTTP errors and domain errors."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        return _page(error.status, error.message)
+
+    for status in TITLES:
+        app.register_error_handler(status, lambda error, status=status: _page(status))

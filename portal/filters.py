@@ -1,0 +1,45 @@
+"""Template filters and globals: dates in Europe/Berlin, money, step titles."""
+
+from decimal import Decimal
+
+from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+
+from portal.process import STEPS, StepStatus
+
+STATUS_LABELS = {
+    StepStatus.DONE: _l("erledigt"),
+    StepStatus.OPEN: _l("offen"),
+    StepStatus.BLOCKED: _l("wartet auf Vorgänger"),
+    StepStatus.OVERDUE: _l("überfällig"),
+    StepStatus.NOT_APPLICABLE: _l("entfällt"),
+}
+
+
+def locale() -> str:
+    """The current interface language as 'de' or 'en'."""
+    return str(get_locale() or "de")[:2]
+
+
+def money(value: Decimal | None) -> str:
+    """Format an amount in euros for the current language."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.00") + " €"
+
+
+def when(value, fmt: str = "short") -> str:
+    """Format an aware UTC datetime in Europe/Berlin."""
+    return format_datetime(value, fmt) if value else ""
+
+
+def status_label(status: StepStatus) -> str:
+    """The translated name of a step status."""
+    return str(STATUS_LABELS[status])
+
+
+def register(app) -> None:
+    """Make the filters and globals known to Jinja."""
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.globals.update(locale=locale, STEPS=STEPS, status_label=status_label)

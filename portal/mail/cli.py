@@ -1,0 +1,8 @@
+"""`flask outbox ...`: deliver and inspect queued email."""
+
+import click
+
+
+@click.group("outbox")
+def outbox_group():
+    """Outbox commands."""

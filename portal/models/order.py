@@ -1,0 +1,87 @@
+"""An order is one customer's onboarding: what the partner ordered and which steps are done."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.customer import Customer
+from portal.models.org import Organisation, User
+
+LICENSE_MODELS = ("rent", "purchase")
+DEPLOYMENTS = ("on_premises", "cp_cloud")
+
+
+class Order(Base):
+    __tablename__ = "customer_order"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    placed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    customer_name: Mapped[str] = mapped_column(String(200))
+    short_code: Mapped[str] = mapped_column(String(10), unique=True)
+    license_model: Mapped[str] = mapped_column(String(20))
+    deployment: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5), default="de")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    project_lead_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    partner: Mapped[Organisation] = relationship()
+    placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])
+    project_lead: Mapped[User | None] = relationship(foreign_keys=[project_lead_id])
+    customer: Mapped[Customer | None] = relationship()
+    lines: Mapped[list["OrderLine"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.position"
+    )
+    completions: Mapped[list["StepCompletion"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="StepCompletion.completed_at"
+    )
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.total for line in self.lines), Decimal("0.00"))
+
+
+class OrderLine(Base):
+    __tablename__ = "order_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("customer_order.id"), index=True)
+    position: Mapped[int]
+    service_item_id: Mapped[int] = mapped_column(ForeignKey("service_item.id"))
+    # Name, unit and price are copied so that later catalogue changes leave the order as placed.
+    name_de: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(40))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def total(self) -> Decimal:
+        return (self.unit_price * self.quantity).quantize(Decimal("0.01"))
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_de
+
+
+class StepCompletion(Base):
+    """The record that one process step of an order is done: by whom, when, with what."""
+
+    __tablename__ = "step_completion"
+    __table_args__ = (UniqueConstraint("order_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("customer_order.id"), index=True)
+    step: Mapped[str] = mapped_column(String(40))
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    order: Mapped[Order] = relationship(back_populates="completions")
+    completed_by: Mapped[User | None] = relationship()

@@ -1,0 +1,31 @@
+"""Tenancy: which orders a user may see. Any other order is reported as not found."""
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from portal.models import CustomerGrant, Order, Role, User
+from portal.services.errors import NotFound
+
+
+def visible_orders(actor: User) -> ColumnElement[bool]:
+    """A WHERE clause for the orders this user may see."""
+    if not actor.is_authenticated or not actor.active:
+        return false()
+    if actor.role == Role.PARTNER_STAFF:
+        granted = select(CustomerGrant.customer_id).where(
+            CustomerGrant.organisation_id == actor.organisation_id
+        )
+        # The ordering partner sees its order before acceptance; afterwards the grant decides.
+        return or_(
+            (Order.customer_id.is_(None)) & (Order.partner_id == actor.organisation_id),
+            Order.customer_id.in_(granted),
+        )
+    return true()  # vendor staff work on every customer
+
+
+def get_order(session: Session, actor: User, order_id: int) -> Order:
+    """Load an order the actor may see, else raise NotFound (also for orders of other partners)."""
+    order = session.scalar(select(Order).where(Order.id == order_id, visible_orders(actor)))
+    if order is None:
+        raise NotFound("Bestellung nicht gefunden.")
+    return order
