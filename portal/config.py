@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 (refused in production)
 
 
 def _bool(value: str | None) -> bool:
