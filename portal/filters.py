@@ -28,6 +28,13 @@ def money(value: Decimal | None) -> str:
     return format_decimal(value, format="#,##0.00") + " €"
 
 
+def number(value: Decimal | None) -> str:
+    """Format a quantity without needless decimals."""
+    if value is None:
+        return ""
+    return format_decimal(value.normalize() if value == value.to_integral() else value)
+
+
 def when(value, fmt: str = "short") -> str:
     """Format an aware UTC datetime in Europe/Berlin."""
     return format_datetime(value, fmt) if value else ""
@@ -42,4 +49,5 @@ def register(app) -> None:
     """Make the filters and globals known to Jinja."""
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["number"] = number
     app.jinja_env.globals.update(locale=locale, STEPS=STEPS, status_label=status_label)

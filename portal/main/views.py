@@ -1,13 +1,27 @@
 """Dashboard views."""
 
-from flask import render_template
-from flask_login import login_required
+from flask import current_app, render_template, request
+from flask_login import current_user, login_required
 
+from portal.extensions import db
 from portal.main import bp
+from portal.services import dashboard as dashboard_service
 
 
 @bp.get("/")
 @login_required
 def dashboard():
-    """List the orders the user may see."""
-    return render_template("main/dashboard.html")
+    """List the orders the user may see, with progress, filters and paging."""
+    step = request.args.get("step") or None
+    mine = request.args.get("mine") == "1"
+    query = request.args.get("q", "")[:100]
+    page = dashboard_service.list_orders(
+        db.session,
+        current_user,
+        step=step,
+        mine=mine,
+        query=query,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["DASHBOARD_PAGE_SIZE"],
+    )
+    return render_template("main/dashboard.html", page=page, step=step, mine=mine, query=query)

@@ -48,6 +48,9 @@ class License(Base):
     # The signed license file exactly as handed out.
     document: Mapped[str] = mapped_column(Text)
 
+    order: Mapped["Order"] = relationship(back_populates="license")  # noqa: F821
+    customer: Mapped[Customer] = relationship()
+
 
 class CustomerLink(Base):
     """A secret link for a customer's questionnaire; only the SHA-256 of the token is kept."""
@@ -62,3 +65,5 @@ class CustomerLink(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    order: Mapped["Order"] = relationship(back_populates="links")  # noqa: F821

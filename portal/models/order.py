@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, utcnow
-from portal.models.customer import Customer
+from portal.models.customer import Customer, CustomerLink, License
 from portal.models.org import Organisation, User
 
 LICENSE_MODELS = ("rent", "purchase")
@@ -36,6 +36,10 @@ class Order(Base):
     customer: Mapped[Customer | None] = relationship()
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.position"
+    )
+    license: Mapped[License | None] = relationship(back_populates="order")
+    links: Mapped[list[CustomerLink]] = relationship(
+        back_populates="order", order_by=CustomerLink.id
     )
     completions: Mapped[list["StepCompletion"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="StepCompletion.completed_at"

@@ -1,0 +1,34 @@
+"""Forms of the order pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField
+from wtforms.validators import InputRequired
+
+from portal.models import ServiceItem
+
+
+class OrderForm(FlaskForm):
+    customer_name = StringField(_l("Kundenname"))
+    short_code = StringField(_l("Kundenkürzel"))
+    license_model = RadioField(
+        _l("Lizenz"), choices=[("rent", _l("Miete")), ("purchase", _l("Kauf"))]
+    )
+    deployment = RadioField(
+        _l("Installation"),
+        choices=[
+            ("on_premises", _l("On-premises beim Kunden")),
+            ("cp_cloud", _l("In der CP Cloud")),
+        ],
+    )
+    language = SelectField(
+        _l("Sprache des Kunden"), choices=[("de", "Deutsch"), ("en", "English")], default="de"
+    )
+
+    def quantities(self, items: list[ServiceItem], formdata) -> dict[int, str]:
+        """The typed quantity of every offered catalogue item (qty_<id> inputs)."""
+        return {item.id: formdata.get(f"qty_{item.id}", "").strip() for item in items}
+
+
+class AcceptForm(FlaskForm):
+    project_lead = SelectField(_l("Projektleiter"), coerce=int, validators=[InputRequired()])
