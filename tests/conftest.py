@@ -68,9 +68,9 @@ def session(app):
 
 @dataclass
 class World:
-    vendor: Organisation
-    partner: Organisation
-    other_partner: Organisation
+    vendor_org: Organisation
+    partner_org: Organisation
+    other_org: Organisation
     users: dict[str, User]
 
     def __getattr__(self, name):

@@ -1,0 +1,62 @@
+"""Builders shared by the tests: a catalogue and orders at a given step."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portal.models import ServiceItem
+from portal.services import orders
+
+
+def catalogue(session) -> dict[str, ServiceItem]:
+    """The installation fee and two additional services, created once per test database."""
+    existing = {item.code: item for item in session.scalars(select(ServiceItem))}
+    if existing:
+        return existing
+    items = {
+        "INSTALL": ServiceItem(
+            code="INSTALL",
+            name_de="Installationspauschale",
+            name_en="Installation flat fee",
+            unit="pauschal",
+            unit_price=Decimal("4800.00"),
+            is_installation_fee=True,
+        ),
+        "TRAINING": ServiceItem(
+            code="TRAINING",
+            name_de="Anwenderschulung",
+            name_en="User training",
+            unit="Tag",
+            unit_price=Decimal("1200.00"),
+        ),
+        "REPORTS": ServiceItem(
+            code="REPORTS",
+            name_de="Berichtsvorlagen",
+            name_en="Report templates",
+            unit="Stunde",
+            unit_price=Decimal("165.50"),
+        ),
+    }
+    session.add_all(items.values())
+    session.commit()
+    return items
+
+
+def place(session, world, code="ACME", deployment="on_premises", partner=None, **quantities):
+    """Place an order as the partner user (or another partner_staff user)."""
+    items = catalogue(session)
+    return orders.place_order(
+        session,
+        partner or world.partner,
+        customer_name=f"{code} GmbH",
+        short_code=code,
+        license_model="rent",
+        deployment=deployment,
+        language="de",
+        quantities={items[k].id: v for k, v in quantities.items()},
+    )
+
+
+def accept(session, world, order):
+    """Accept an order as the back office with the world's project lead."""
+    return orders.accept_order(session, world.backoffice, order.id, world.lead.id)

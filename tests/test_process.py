@@ -1,0 +1,91 @@
+"""The process definition and the progress derived from completion records."""
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+from portal.models import Role
+from portal.process import STEP_BY_KEY, STEPS, StepStatus, derive, is_complete, next_for
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def order(deployment="on_premises", lead_id=None):
+    return SimpleNamespace(deployment=deployment, project_lead_id=lead_id)
+
+
+def done(*steps, **details):
+    return [SimpleNamespace(step=s, details=details.get(s, {})) for s in steps]
+
+
+def status(states):
+    return {s.step.key: s.status for s in states}
+
+
+def test_all_nine_steps_of_the_seed_in_order():
+    assert [s.key for s in STEPS] == [
+        "order",
+        "accept",
+        "schedule_call",
+        "provision_cloud",
+        "answer_questionnaires",
+        "hold_call",
+        "approve_protocol",
+        "send_package",
+        "offer_services",
+    ]
+    for step in STEPS:
+        assert step.title("de") and step.title("en") and step.title("de") != step.title("en")
+        assert all(r in STEP_BY_KEY for r in step.requires)
+
+
+def test_a_placed_order_waits_for_acceptance_and_blocks_the_rest():
+    states = status(derive(order(), done("order"), NOW))
+    assert states["order"] == StepStatus.DONE
+    assert states["accept"] == StepStatus.OPEN
+    assert states["schedule_call"] == StepStatus.BLOCKED
+    assert states["provision_cloud"] == StepStatus.NOT_APPLICABLE
+
+
+def test_cloud_provisioning_applies_only_to_cp_cloud_and_gates_the_call():
+    cloud = status(derive(order("cp_cloud"), done("order", "accept", "schedule_call"), NOW))
+    assert cloud["provision_cloud"] == StepStatus.OPEN
+    assert cloud["hold_call"] == StepStatus.BLOCKED
+    on_prem = status(derive(order(), done("order", "accept", "schedule_call"), NOW))
+    assert on_prem["provision_cloud"] == StepStatus.NOT_APPLICABLE
+    assert on_prem["hold_call"] == StepStatus.OPEN
+
+
+def test_provisioning_is_overdue_once_the_call_time_has_passed():
+    call = (NOW - timedelta(hours=1)).isoformat()
+    states = derive(
+        order("cp_cloud"),
+        done("order", "accept", "schedule_call", schedule_call={"starts_at": call}),
+        NOW,
+    )
+    provision = next(s for s in states if s.step.key == "provision_cloud")
+    assert provision.status == StepStatus.OVERDUE
+    assert provision.due == NOW - timedelta(hours=1)
+    later = derive(
+        order("cp_cloud"),
+        done("order", "accept", "schedule_call", schedule_call={"starts_at": call}),
+        NOW - timedelta(days=1),
+    )
+    assert status(later)["provision_cloud"] == StepStatus.OPEN
+
+
+def test_offering_services_is_optional_for_completion():
+    keys = [s.key for s in STEPS if s.key != "offer_services"]
+    states = derive(order(), done(*keys), NOW)
+    assert status(states)["offer_services"] == StepStatus.OPEN
+    assert is_complete(states)
+    assert not is_complete(derive(order(), done(*keys[:-1]), NOW))
+
+
+def test_next_for_matches_role_and_only_the_orders_own_project_lead():
+    states = derive(order(lead_id=7), done("order", "accept", "schedule_call", "hold_call"), NOW)
+    lead = SimpleNamespace(role=Role.PROJECT_LEAD, id=7)
+    other_lead = SimpleNamespace(role=Role.PROJECT_LEAD, id=8)
+    assert [s.step.key for s in next_for(lead, order(lead_id=7), states)] == ["approve_protocol"]
+    assert next_for(other_lead, order(lead_id=7), states) == []
+    partner = SimpleNamespace(role=Role.PARTNER_STAFF, id=1)
+    assert [s.step.key for s in next_for(partner, order(lead_id=7), states)] == ["offer_services"]
