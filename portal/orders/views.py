@@ -18,7 +18,9 @@ from portal.services.errors import DomainError
 def _catalogue() -> list[ServiceItem]:
     return list(
         db.session.scalars(
-            select(ServiceItem).where(ServiceItem.active.is_(True)).order_by(ServiceItem.code)
+            select(ServiceItem)
+            .where(ServiceItem.active.is_(True))
+            .order_by(ServiceItem.is_installation_fee.desc(), ServiceItem.name_de)
         )
     )
 
