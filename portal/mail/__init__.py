@@ -64,3 +64,7 @@ def queue_template(
 
 def _domain(address: str) -> str:
     return address.rsplit("@", 1)[-1].strip("> ") or "localhost"
+
+
+# Imported for its effect: whoever queues mail also gets the send right after commit.
+from portal.mail import delivery  # noqa: E402, F401
