@@ -1,0 +1,76 @@
+"""Production mode refuses to start with development defaults, and starts when configured."""
+
+import secrets
+
+import pytest
+
+from portal import create_app
+from portal.config import DEFAULT_SECRET_KEY
+
+PROBLEMS = ("SECRET_KEY", "DATABASE_URL", "LICENSE_KEY_FILE")
+
+
+@pytest.fixture
+def production_env(monkeypatch, tmp_path):
+    """A complete production environment; tests remove or spoil one variable at a time."""
+    values = {
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        # Never connected to: create_app() builds the engine lazily.
+        "DATABASE_URL": "postgresql+psycopg://portal@127.0.0.1:5432/portal",
+        "LICENSE_KEY_FILE": str(tmp_path / "license_ed25519.pem"),
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return values
+
+
+def test_production_starts_when_everything_is_set(production_env):
+    app = create_app()
+    assert app.config["ENV_NAME"] == "production"
+    assert app.config["SECRET_KEY"] == production_env["SECRET_KEY"]
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == production_env["DATABASE_URL"]
+    assert app.config["LICENSE_KEY_FILE"] == production_env["LICENSE_KEY_FILE"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SECRET_KEY", None),
+        ("SECRET_KEY", DEFAULT_SECRET_KEY),
+        ("SECRET_KEY", "too-short-to-be-random"),
+        ("DATABASE_URL", None),
+        ("DATABASE_URL", "sqlite:////srv/portal/portal.sqlite3"),
+        ("LICENSE_KEY_FILE", None),
+        ("LICENSE_KEY_FILE", ""),
+    ],
+)
+def test_production_refuses_one_problem(production_env, monkeypatch, name, value):
+    if value is None:
+        monkeypatch.delenv(name)
+    else:
+        monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match="Refusing to start in production") as refused:
+        create_app()
+    message = str(refused.value)
+    assert name in message
+    for other in set(PROBLEMS) - {name}:
+        assert other not in message
+
+
+def test_production_names_every_problem(production_env, monkeypatch):
+    for name in PROBLEMS:
+        monkeypatch.delenv(name)
+    with pytest.raises(RuntimeError) as refused:
+        create_app()
+    for name in PROBLEMS:
+        assert name in str(refused.value)
+
+
+def test_development_starts_with_the_defaults(monkeypatch, tmp_path):
+    for name in ("PORTAL_ENV", "SECRET_KEY", "LICENSE_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'dev.sqlite3'}")
+    app = create_app()
+    assert app.config["ENV_NAME"] == "development"
+    assert app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY
