@@ -1,5 +1,7 @@
 """Sign in and out of the staff side, and switch the interface language."""
 
+import re
+
 from flask import (
     Blueprint,
     current_app,
@@ -20,6 +22,8 @@ from portal.extensions import db, limiter, login_manager
 from portal.services import accounts
 
 bp = Blueprint("auth", __name__)
+
+_UNSAFE_IN_NEXT = re.compile(r"[\\\x00-\x20\x7f]")
 
 
 class LoginForm(FlaskForm):
@@ -58,8 +62,14 @@ def login():
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an absolute URL here would be an open redirect.
-    if target and target.startswith("/") and not target.startswith("//"):
+    # Only same-site paths: an absolute URL here would be an open redirect. Browsers read a
+    # backslash as "/" and drop tabs and newlines, so "/\evil" and "/<tab>/evil" mean "//evil".
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not _UNSAFE_IN_NEXT.search(target)
+    ):
         return target
     return url_for("main.dashboard")
 

@@ -1,9 +1,11 @@
 """Fixtures: an app on a fresh database (SQLite, or PostgreSQL when DATABASE_URL is set)."""
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from flask import g
 from sqlalchemy import text
 from werkzeug.security import generate_password_hash
 
@@ -19,26 +21,35 @@ def database_url(tmp_path) -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "MAIL_DIR": str(tmp_path / "mail"),
-            "LICENSE_KEY_FILE": str(tmp_path / "license.pem"),
-            "SMTP_HOST": None,
-            "SERVER_NAME": None,
-        }
-    )
+@contextmanager
+def running_app(tmp_path, **overrides):
+    """An app with the test settings (overrides change single ones) on a fresh database."""
+    settings = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_DIR": str(tmp_path / "mail"),
+        "LICENSE_KEY_FILE": str(tmp_path / "license.pem"),
+        "SMTP_HOST": None,
+        "SERVER_NAME": None,
+    }
+    app = create_app(settings | overrides)
+    # Requests reuse the app context held open below, and with it g: without this, the
+    # signed-in user, the locale and the CSRF state of one request leak into the next.
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
     with app.app_context():
         _reset(_db)
         yield app
         _db.session.remove()
         _reset(_db, create=False)
         _db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    with running_app(tmp_path) as app:
+        yield app
 
 
 def _reset(db, create: bool = True) -> None:

@@ -4,7 +4,7 @@ import re
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.models import ROLE_ORG_KIND, Organisation, OrgKind, Role, User
@@ -59,6 +59,44 @@ def _check_password(password: str) -> None:
         )
 
 
+def _check_role_fits(role: str, organisation: Organisation) -> None:
+    if ROLE_ORG_KIND[Role(role)] != organisation.kind:
+        raise Invalid(
+            _("Rolle passt nicht zur Organisation."),
+            role=_("Diese Rolle gibt es nur beim Hersteller.")
+            if organisation.kind == OrgKind.PARTNER
+            else _("Diese Rolle gibt es nur bei Partnern."),
+        )
+
+
+def list_users(session: Session) -> list[User]:
+    """Every staff user with their organisation, sorted by organisation and name."""
+    query = (
+        select(User)
+        .join(User.organisation)
+        .options(contains_eager(User.organisation))
+        .order_by(Organisation.name, User.name)
+    )
+    return list(session.scalars(query))
+
+
+def find_user(session: Session, email: str) -> User | None:
+    """The user with this email address (any case), or None."""
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def list_organisations(session: Session) -> list[Organisation]:
+    """Every organisation, the vendor first, then the partners by name."""
+    # "vendor" sorts after "partner", hence descending kind.
+    query = select(Organisation).order_by(Organisation.kind.desc(), Organisation.name)
+    return list(session.scalars(query))
+
+
+def find_organisation(session: Session, name: str) -> Organisation | None:
+    """The organisation with exactly this name, or None."""
+    return session.scalar(select(Organisation).where(Organisation.name == name.strip()))
+
+
 def create_user(
     session: Session,
     actor: User | None,
@@ -86,13 +124,7 @@ def create_user(
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound(_("Organisation nicht gefunden."))
-    if ROLE_ORG_KIND[Role(role)] != organisation.kind:
-        raise Invalid(
-            _("Rolle passt nicht zur Organisation."),
-            role=_("Diese Rolle gibt es nur beim Hersteller.")
-            if organisation.kind == OrgKind.PARTNER
-            else _("Diese Rolle gibt es nur bei Partnern."),
-        )
+    _check_role_fits(role, organisation)
     if session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise Conflict(
             _("E-Mail-Adresse schon vergeben."), email=_("Diese E-Mail-Adresse ist vergeben.")
@@ -112,13 +144,48 @@ def create_user(
     return user
 
 
-def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
-    """Activate or deactivate a user; deactivation ends the user's sessions at once."""
+def update_user(
+    session: Session, actor: User, user_id: int, *, name: str, role: str, language: str
+) -> User:
+    """Change a user's name, role and language."""
     _require_admin(actor)
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(_("Benutzer nicht gefunden."))
-    if user.id == actor.id and not active:
+    if not name.strip():
+        raise Invalid(_("Name fehlt."), name=_("Bitte einen Namen angeben."))
+    if role not in set(Role):
+        raise Invalid(_("Unbekannte Rolle."), role=_("Unbekannte Rolle."))
+    if language not in ("de", "en"):
+        raise Invalid(_("Unbekannte Sprache."), language=_("Unbekannte Sprache."))
+    _check_role_fits(role, user.organisation)
+    # Otherwise the last admin could lock everybody out of the admin pages.
+    if user.id == actor.id and role != Role.ADMIN:
+        raise Conflict(
+            _("Sie können sich die Administratorrolle nicht selbst nehmen."),
+            role=_("Die eigene Administratorrolle bleibt."),
+        )
+    changes = {
+        key: value
+        for key, value in (("name", name.strip()), ("role", role), ("language", language))
+        if getattr(user, key) != value
+    }
+    if changes:
+        for key, value in changes.items():
+            setattr(user, key, value)
+        audit.record(session, actor, "user.update", "user", user.id, **changes)
+        session.commit()
+    return user
+
+
+def set_active(session: Session, actor: User | None, user_id: int, active: bool) -> User:
+    """Activate or deactivate a user (actor None: command line); deactivation ends their sessions."""
+    if actor is not None:
+        _require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("Benutzer nicht gefunden."))
+    if actor is not None and user.id == actor.id and not active:
         raise Conflict(_("Sie können sich nicht selbst deaktivieren."))
     user.active = active
     if not active:
