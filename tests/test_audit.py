@@ -54,3 +54,21 @@ def test_logins_and_logouts_are_audited(client, session, world):
     login(client, world.partner)
     client.post("/logout")
     assert "user.logout" in actions(session)
+
+
+def test_admin_audit_page_lists_events_and_checks_the_chain(client, session, world):
+    accept(session, world, place(session, world))
+    login(client, world.admin)
+    body = client.get("/admin/audit").get_data(as_text=True)
+    assert "order.accept" in body and "order.place" in body
+    assert "Kette intakt" in client.get("/admin/audit?verify=1").get_data(as_text=True)
+    first = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id))
+    session.execute(update(AuditEvent).where(AuditEvent.id == first).values(action="x.y"))
+    session.commit()
+    assert "Kette gebrochen" in client.get("/admin/audit?verify=1").get_data(as_text=True)
+
+
+def test_audit_page_is_for_admins_only(client, session, world):
+    for user in (world.partner, world.backoffice, world.lead):
+        login(client, user)
+        assert client.get("/admin/audit").status_code == 403

@@ -1,6 +1,6 @@
 """Admin pages for staff users: list, create, edit, deactivate and reactivate, set password."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,13 +22,12 @@ from portal.models import Role, User
 from portal.services import accounts
 from portal.services.errors import Conflict, Invalid
 
-# Outbox and audit pages come from their own modules; until they exist, link their paths.
 _NAV = (
-    ("admin.users", "/admin/users", _l("Benutzer")),
-    ("admin.organisations", "/admin/organisations", _l("Organisationen")),
-    ("admin.catalogue", "/admin/catalogue", _l("Leistungskatalog")),
-    ("admin.outbox", "/admin/outbox", _l("Postausgang")),
-    ("admin.audit", "/admin/audit", _l("Audit-Protokoll")),
+    ("admin.users", _l("Benutzer")),
+    ("admin.organisations", _l("Organisationen")),
+    ("admin.catalogue", _l("Leistungskatalog")),
+    ("admin.outbox", _l("Postausgang")),
+    ("admin.audit", _l("Audit-Protokoll")),
 )
 
 
@@ -36,9 +35,8 @@ _NAV = (
 def admin_navigation():
     """Offer the admin sub-navigation to every admin template."""
     links = []
-    for endpoint, path, label in _NAV:
-        known = endpoint in current_app.view_functions
-        url = url_for(endpoint) if known else request.script_root + path
+    for endpoint, label in _NAV:
+        url = url_for(endpoint)
         # admin.user_edit belongs to admin.users, admin.organisation_new to admin.organisations.
         current = (request.endpoint or "").startswith(endpoint.removesuffix("s"))
         links.append({"url": url, "label": label, "current": current})
