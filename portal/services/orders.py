@@ -116,7 +116,7 @@ def place_order(
         customer=customer_name,
         license_model=license_model,
         deployment=deployment,
-        lines=[(line.name_de, str(line.quantity), str(line.unit_price)) for line in lines],
+        lines=[f"{line.quantity} × {line.name_de} à {line.unit_price}" for line in lines],
     )
     session.commit()
     return order
