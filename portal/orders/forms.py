@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from portal.models import ServiceItem
@@ -12,17 +13,20 @@ class OrderForm(FlaskForm):
     customer_name = StringField(_l("Kundenname"))
     short_code = StringField(_l("Kundenkürzel"))
     license_model = RadioField(
-        _l("Lizenz"), choices=[("rent", _l("Miete")), ("purchase", _l("Kauf"))]
+        _l("Lizenz"),
+        choices=[SelectChoice("rent", _l("Miete")), SelectChoice("purchase", _l("Kauf"))],
     )
     deployment = RadioField(
         _l("Installation"),
         choices=[
-            ("on_premises", _l("On-premises beim Kunden")),
-            ("cp_cloud", _l("In der CP Cloud")),
+            SelectChoice("on_premises", _l("On-premises beim Kunden")),
+            SelectChoice("cp_cloud", _l("In der CP Cloud")),
         ],
     )
     language = SelectField(
-        _l("Sprache des Kunden"), choices=[("de", "Deutsch"), ("en", "English")], default="de"
+        _l("Sprache des Kunden"),
+        choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
+        default="de",
     )
 
     def quantities(self, items: list[ServiceItem], formdata) -> dict[int, str]:

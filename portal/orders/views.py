@@ -4,6 +4,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from portal.authz import roles_required
 from portal.extensions import db
@@ -73,7 +74,7 @@ def _accept_form() -> AcceptForm:
         .where(User.role == Role.PROJECT_LEAD, User.active.is_(True))
         .order_by(User.name)
     )
-    form.project_lead.choices = [(lead.id, lead.name) for lead in leads]
+    form.project_lead.choices = [SelectChoice(lead.id, lead.name) for lead in leads]
     return form
 
 
