@@ -1,0 +1,64 @@
+"""forms_schema: questionnaires as JSON Schema 2020-12 documents with UI hints (x-ui).
+
+It turns a document into WTForms form classes, validates answers server-side with jsonschema,
+decides which questions are visible, and measures progress. It imports only the standard
+library, wtforms and jsonschema. The vocabulary is described in forms_schema/README.md.
+
+    import forms_schema
+
+    q = forms_schema.load({
+        "type": "object",
+        "x-ui": {"title": {"de": "Technik", "en": "Technology"}},
+        "required": ["deployment"],
+        "properties": {
+            "deployment": {"type": "string", "enum": ["cloud", "on_premises"]},
+            "server": {
+                "type": "string",
+                "x-ui": {"rule": {"effect": "SHOW", "condition": {
+                    "scope": "#/properties/deployment", "schema": {"const": "on_premises"}}}},
+            },
+        },
+    })
+    form = q.form_class(locale="de")(formdata=request_form)   # plain wtforms.Form subclass
+    answers = q.to_data(form)                                  # {"deployment": "cloud"}
+    q.validate(answers, partial=True)                          # [] -> AnswerError list
+    q.visible(answers)                                         # {"/deployment"}
+    q.clean({"deployment": "cloud", "server": "x"})            # {"deployment": "cloud"}
+
+Public API:
+    load(schema) -> Questionnaire                raises SchemaError(pointer, message)
+    Questionnaire.schema, .pages, .title(locale), .nodes(page, context), .node(pointer)
+    Questionnaire.form_class(locale, context, page), .to_data(form)
+    Questionnaire.validate(data, partial, context, locale) -> list[AnswerError]
+    Questionnaire.visible(data, context), .clean(data, context), .progress(data, context, page)
+    Questionnaire.check_file(pointer, filename, mimetype, size, locale) -> str | None
+    Node, Page, SchemaError, AnswerError(pointer, message, keyword)
+    pointer_to_name("/contacts/0/name") == "contacts-0-name", name_to_pointer(...)
+    get, set, delete, flatten, merge: pure helpers on answer dicts (forms_schema.data)
+
+Rules (x-ui.rule) hold when the value at "scope" validates against the condition "schema"; a
+missing (or hidden) value never does. Scopes are relative to the object holding the property;
+"#/context/<fact>" reads the order facts passed as context (e.g. {"deployment": "cp_cloud"}).
+"""
+
+from forms_schema.data import delete, flatten, get, merge, set
+from forms_schema.errors import AnswerError, SchemaError
+from forms_schema.nodes import Node, Page
+from forms_schema.pointers import name_to_pointer, pointer_to_name
+from forms_schema.questionnaire import Questionnaire, load
+
+__all__ = [
+    "AnswerError",
+    "Node",
+    "Page",
+    "Questionnaire",
+    "SchemaError",
+    "delete",
+    "flatten",
+    "get",
+    "load",
+    "merge",
+    "name_to_pointer",
+    "pointer_to_name",
+    "set",
+]

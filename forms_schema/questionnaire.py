@@ -1,0 +1,271 @@
+"""The Questionnaire: one loaded document with its pages, forms, rules, validation and progress."""
+
+import copy
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from wtforms import Form
+
+from forms_schema import data as answers
+from forms_schema import files, validation
+from forms_schema.builder import build
+from forms_schema.check import check_document
+from forms_schema.errors import AnswerError
+from forms_schema.formats import FORMAT_CHECKER
+from forms_schema.forms import build_form_class, form_to_data
+from forms_schema.messages import message
+from forms_schema.nodes import Node, Page
+from forms_schema.pointers import join, split
+from forms_schema.rules import MISSING, Visibility, context_value
+from forms_schema.text import language, localize
+from forms_schema.tree import Tree
+
+_CACHE_LIMIT = 256
+
+
+def load(schema: Mapping[str, Any]) -> "Questionnaire":
+    """Check a questionnaire document (metaschema and x-ui) and load it; raises SchemaError."""
+    check_document(schema)
+    return Questionnaire(copy.deepcopy(dict(schema)))
+
+
+class Questionnaire:
+    """A loaded questionnaire. Build it with load(); it is immutable and safe to share."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self._tree: Tree = build(schema)
+        # Answers are always an object, also when the document leaves the root's type out.
+        self._validator = Draft202012Validator(
+            {"type": "object", **schema}, format_checker=FORMAT_CHECKER
+        )
+        self._facts = sorted(
+            {n.rule.path[0] for n in self._tree.by_template.values() if n.rule and n.rule.context}
+        )
+        self._forms: dict[tuple[Any, ...], type[Form]] = {}
+        self._nodes: dict[tuple[Any, ...], list[Node]] = {}
+
+    # -- structure --------------------------------------------------------------------------
+
+    @property
+    def pages(self) -> list[Page]:
+        """The pages in declared order (one page "main" when x-ui.pages is absent)."""
+        return list(self._tree.pages)
+
+    def title(self, locale: str = "de") -> str:
+        """x-ui.title, else title, in the locale's language."""
+        return localize(
+            self.schema.get("x-ui", {}).get("title") or self.schema.get("title"), locale
+        )
+
+    def node(self, pointer: str) -> Node | None:
+        """The node of a pointer ("/contacts/1/email") or template ("/contacts/*/email")."""
+        return self._tree.node(pointer)
+
+    def nodes(
+        self, page: str | None = None, context: Mapping[str, Any] | None = None
+    ) -> list[Node]:
+        """The top-level nodes of a page (all pages if None), in form order.
+
+        With a context, questions its facts hide (rules on "#/context/...") are left out, as in
+        form_class(); without one, every question is there.
+        """
+        key = (page, self._context_key(context))
+        found = self._nodes.get(key)
+        if found is None:
+            if page is not None and page not in {p.key for p in self._tree.pages}:
+                raise KeyError(page)
+            roots = tuple(n for n in self._tree.roots if page is None or n.page == page)
+            found = list(roots if context is None else _without_hidden_by(roots, context))
+            self._remember(self._nodes, key, found)
+        return list(found)
+
+    def form_class(
+        self, locale: str = "de", context: Mapping[str, Any] | None = None, page: str | None = None
+    ) -> type[Form]:
+        """A plain wtforms.Form subclass for a page (all pages if None); cached, so cheap to call.
+
+        The portal adds CSRF by subclassing. Field names nest like "contacts-0-name".
+        """
+        lang = language(locale)
+        key = (lang, page, self._context_key(context))
+        found = self._forms.get(key)
+        if found is None:
+            found = build_form_class(tuple(self.nodes(page, context)), lang)
+            self._remember(self._forms, key, found)
+        return found
+
+    def to_data(self, form: Form) -> dict[str, Any]:
+        """The answers in a bound form (only its fields; unanswered ones and files left out)."""
+        return form_to_data(self._tree.roots, form)
+
+    def _context_key(self, context: Mapping[str, Any] | None) -> tuple[str, ...] | None:
+        # Only the facts some rule reads make a difference to the form.
+        if context is None:
+            return None
+        values = (context_value(context, (fact,)) for fact in self._facts)
+        return tuple(
+            "?" if v is MISSING else json.dumps(v, sort_keys=True, default=str) for v in values
+        )
+
+    @staticmethod
+    def _remember(cache: dict, key: tuple, value: Any) -> None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()  # only reachable with many distinct context facts; rebuilding is fine
+        cache[key] = value
+
+    # -- rules ------------------------------------------------------------------------------
+
+    def visible(self, data: Any, context: Mapping[str, Any] | None = None) -> set[str]:
+        """Pointers of the visible questions, groups and repeating groups (rows as in data)."""
+        return self._scan(data, context)[0]
+
+    def clean(self, data: Any, context: Mapping[str, Any] | None = None) -> Any:
+        """A deep copy of data without the answers of hidden questions."""
+        cleaned = copy.deepcopy(data)
+        for pointer in self._scan(data, context)[1]:
+            answers.delete(cleaned, pointer)
+        return cleaned
+
+    def progress(
+        self, data: Any, context: Mapping[str, Any] | None = None, page: str | None = None
+    ) -> float:
+        """Answered visible questions / visible questions, in [0, 1] (1.0 when there are none).
+
+        A repeating group counts as one question, answered with at least max(1, minItems) rows.
+        """
+        shown = self._scan(data, context)[0]
+        counts = [0, 0]  # answered, total
+
+        def walk(nodes: tuple[Node, ...], base: str, value: Any) -> None:
+            for node in nodes:
+                pointer = f"{base}/{node.key}"
+                if pointer not in shown:
+                    continue
+                here = value.get(node.key) if isinstance(value, dict) else None
+                if node.kind == "group":
+                    walk(node.children, pointer, here)
+                    continue
+                counts[1] += 1
+                if node.kind == "repeat":
+                    rows = len(here) if isinstance(here, list) else 0
+                    counts[0] += rows >= max(1, node.min_items or 0)
+                else:
+                    counts[0] += here not in (None, "", [])
+
+        roots = tuple(n for n in self._tree.roots if page is None or n.page == page)
+        walk(roots, "", data)
+        return counts[0] / counts[1] if counts[1] else 1.0
+
+    def _scan(self, data: Any, context: Mapping[str, Any] | None) -> tuple[set[str], list[str]]:
+        """(visible pointers, pointers of hidden answers present in data)."""
+        rules = Visibility(self._locate, lambda p: answers.get(data, p, MISSING), context)
+        shown: set[str] = set()
+        hidden: list[str] = []
+
+        def walk(nodes: tuple[Node, ...], base: str, value: Any) -> None:
+            for node in nodes:
+                pointer = f"{base}/{node.key}"
+                here = value.get(node.key, MISSING) if isinstance(value, dict) else MISSING
+                if not rules.shown(pointer):
+                    if here is not MISSING:
+                        hidden.append(pointer)
+                    continue
+                shown.add(pointer)
+                if node.kind == "group":
+                    walk(node.children, pointer, here)
+                elif node.kind == "repeat" and isinstance(here, list):
+                    for index, row in enumerate(here):
+                        walk(node.children, f"{pointer}/{index}", row)
+
+        walk(self._tree.roots, "", data)
+        return shown, hidden
+
+    def _locate(self, pointer: str) -> tuple[Node, str | None, str]:
+        # (node, pointer of the parent node or None at the top, pointer of the holding object)
+        tokens = split(pointer)
+        steps = self._tree.walk(pointer)
+        node = steps[-1][2] if len(steps) == len(tokens) else None
+        if node is None:
+            raise KeyError(f"no question at {pointer!r}")  # scopes are checked at load()
+        if len(tokens) == 1:
+            return node, None, ""
+        in_row = steps[-2][2] is None
+        parent = join(tokens[:-2]) if in_row else join(tokens[:-1])
+        return node, parent, join(tokens[:-1])
+
+    # -- answers ----------------------------------------------------------------------------
+
+    def validate(
+        self,
+        data: Any,
+        partial: bool = False,
+        context: Mapping[str, Any] | None = None,
+        locale: str = "de",
+    ) -> list[AnswerError]:
+        """One error per question, in form order; hidden questions are cleared first, never judged.
+
+        partial=True (drafts) ignores what is merely missing: required, dependentRequired,
+        minItems, minContains.
+        """
+        shown, hidden = self._scan(data, context)
+        cleaned = copy.deepcopy(data)
+        for pointer in hidden:
+            answers.delete(cleaned, pointer)
+        best: dict[str, tuple[int, validation.Problem, Node | None]] = {}
+        for problem in validation.problems(self._validator, cleaned, partial):
+            pointer, node = self._anchor(problem.pointer)
+            if not self._shown(pointer, shown):
+                continue
+            rank = validation.rank(problem.keyword)
+            if pointer not in best or rank < best[pointer][0]:
+                best[pointer] = (rank, problem, node)
+        return [
+            AnswerError(pointer, message(p.keyword, p.params, locale, node), p.keyword)
+            for pointer, (_rank, p, node) in sorted(
+                best.items(), key=lambda item: self._tree.order_key(item[0])
+            )
+        ]
+
+    def _anchor(self, pointer: str) -> tuple[str, Node | None]:
+        """The question an error belongs to: errors inside a field (an item of a checkbox list)
+        move up to the field."""
+        tokens = split(pointer)
+        steps = self._tree.walk(pointer)
+        for index, (_template, _pos, node) in enumerate(steps):
+            if node is not None and node.kind == "field":
+                return join(tokens[: index + 1]), node
+        full = len(steps) == len(tokens) and steps
+        return pointer, (steps[-1][2] if full else None)
+
+    def _shown(self, pointer: str, shown: set[str]) -> bool:
+        tokens = split(pointer)
+        for index, (_template, _pos, node) in enumerate(self._tree.walk(pointer)):
+            if node is not None and join(tokens[: index + 1]) not in shown:
+                return False
+        return True
+
+    def check_file(
+        self, pointer: str, filename: str, mimetype: str, size: int, locale: str = "de"
+    ) -> str | None:
+        """A message if the upload does not fit the file question (type, size), else None."""
+        node = self._tree.node(pointer)
+        if node is None or node.widget != "file":
+            raise KeyError(f"no file question at {pointer!r}")
+        return files.check_file(node, filename, mimetype, size, locale)
+
+
+def _without_hidden_by(nodes: tuple[Node, ...], context: Mapping[str, Any]) -> tuple[Node, ...]:
+    """The nodes minus those a context rule hides (decidable before any answer)."""
+    out = []
+    for node in nodes:
+        rule = node.rule
+        if rule is not None and rule.context and not rule.shows(context_value(context, rule.path)):
+            continue
+        if node.children:
+            node = replace(node, children=_without_hidden_by(node.children, context))
+        out.append(node)
+    return tuple(out)

@@ -1,0 +1,19 @@
+"""The example in forms_schema/README.md is a working questionnaire."""
+
+import json
+import re
+from pathlib import Path
+
+import forms_schema
+
+README = Path(forms_schema.__file__).with_name("README.md")
+
+
+def test_readme_example_loads_and_behaves():
+    block = re.search(r"```json\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
+    q = forms_schema.load(json.loads(block))
+    assert [p.key for p in q.pages] == ["general", "infra"]
+    data = {"company": "Acme", "vpn": True, "contacts": [{"name": "A", "email": "a@acme.example"}]}
+    assert [e.pointer for e in q.validate(data)] == ["/vpn_gateway"]
+    assert "/region" in q.visible(data, {"deployment": "cp_cloud"})
+    assert "/region" not in q.visible(data, {"deployment": "on_premises"})
