@@ -45,9 +45,39 @@ def status_label(status: StepStatus) -> str:
     return str(STATUS_LABELS[status])
 
 
+def filesize(size: int | None) -> str:
+    """A byte count as kB or MB."""
+    if not size:
+        return "0 kB"
+    if size >= 1024 * 1024:
+        return format_decimal(round(size / (1024 * 1024), 1)) + " MB"
+    return format_decimal(max(1, round(size / 1024))) + " kB"
+
+
+def answer(value, node=None) -> str:
+    """An answer as readable text: choice labels, Ja/Nein, numbers in the current language."""
+    labels = (
+        dict(node.choices(locale()))
+        if node is not None and (node.enum or node.widget == "yes_no")
+        else {}
+    )
+    if isinstance(value, bool):
+        key = "true" if value else "false"
+        return labels.get(key) or (str(_l("Ja")) if value else str(_l("Nein")))
+    if isinstance(value, list):
+        return ", ".join(answer(v, node) for v in value)
+    if isinstance(value, int | float):
+        return labels.get(str(value)) or format_decimal(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {answer(v)}" for k, v in value.items())
+    return labels.get(str(value), str(value))
+
+
 def register(app) -> None:
     """Make the filters and globals known to Jinja."""
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["filesize"] = filesize
+    app.jinja_env.filters["answer"] = answer
     app.jinja_env.globals.update(locale=locale, STEPS=STEPS, status_label=status_label)

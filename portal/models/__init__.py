@@ -7,6 +7,7 @@ from portal.models.customer import QUESTIONNAIRES, Customer, CustomerGrant, Cust
 from portal.models.order import DEPLOYMENTS, LICENSE_MODELS, Order, OrderLine, StepCompletion
 from portal.models.org import ROLE_ORG_KIND, Organisation, OrgKind, Role, User
 from portal.models.outbox import OutboxMessage
+from portal.models.response import Response, ResponseRevision, Upload
 
 __all__ = [
     "DEPLOYMENTS",
@@ -24,9 +25,12 @@ __all__ = [
     "OrgKind",
     "Organisation",
     "OutboxMessage",
+    "Response",
+    "ResponseRevision",
     "Role",
     "ServiceItem",
     "StepCompletion",
+    "Upload",
     "User",
     "utcnow",
 ]

@@ -41,6 +41,9 @@ class Order(Base):
     links: Mapped[list[CustomerLink]] = relationship(
         back_populates="order", order_by=CustomerLink.id
     )
+    responses: Mapped[list["Response"]] = relationship(  # noqa: F821
+        back_populates="order", order_by="Response.questionnaire"
+    )
     completions: Mapped[list["StepCompletion"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="StepCompletion.completed_at"
     )

@@ -12,7 +12,7 @@ from portal.models import Role, ServiceItem, User, utcnow
 from portal.orders import bp
 from portal.orders.forms import AcceptForm, OrderForm
 from portal.process import derive, next_for
-from portal.services import access, orders
+from portal.services import access, orders, responses
 from portal.services.errors import DomainError
 
 
@@ -64,6 +64,7 @@ def show(order_id: int):
         states=states,
         mine=next_for(current_user, order, states),
         accept_form=_accept_form(),
+        answers=responses.overview(order),
     )
 
 
@@ -107,3 +108,18 @@ def license_file(order_id: int):
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.post("/<int:order_id>/responses/<kind>/reopen")
+@roles_required(Role.PARTNER_STAFF)
+def reopen_response(order_id: int, kind: str):
+    """Reopen a submitted questionnaire so the customer can change it again."""
+    try:
+        responses.reopen(db.session, current_user, order_id, kind)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+    else:
+        flash(_("Der Fragebogen ist wieder zur Bearbeitung geöffnet."), "success")
+    return redirect(url_for("orders.show", order_id=order_id))

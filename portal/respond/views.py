@@ -1,12 +1,34 @@
-"""Customer views: a secret link becomes a session cookie, then the landing page."""
+"""Customer views: a secret link becomes a session cookie; questionnaires are filled page by page."""
 
-from flask import redirect, render_template, session, url_for
+import io
 
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from portal import questionnaires
 from portal.extensions import db
-from portal.respond import bp
-from portal.services import links
+from portal.filters import locale
+from portal.respond import bp, pages
+from portal.services import links, responses
 
 SESSION_KEY = "customer_links"
+AUTHOR_KEY = "customer_author"
+
+
+class NameForm(FlaskForm):
+    name = StringField()
 
 
 @bp.get("/r/<token>")
@@ -15,6 +37,7 @@ def enter(token: str):
     link = links.redeem(db.session, token)
     known = [i for i in session.get(SESSION_KEY, []) if i != link.id]
     session[SESSION_KEY] = [link.id, *known][:20]
+    session.setdefault("lang", link.order.language)
     return redirect(url_for("respond.landing"), code=303)
 
 
@@ -25,4 +48,275 @@ def landing():
     session[SESSION_KEY] = [link.id for link in valid]
     if not valid:
         return render_template("respond/no_access.html"), 403
-    return render_template("respond/landing.html", links=valid, order=valid[0].order)
+    order = valid[0].order
+    held = {link.questionnaire for link in valid if link.order_id == order.id}
+    cards = [_card(order, kind, kind in held) for kind in questionnaires.KINDS]
+    return render_template(
+        "respond/landing.html", order=order, cards=cards, author=session.get(AUTHOR_KEY)
+    )
+
+
+def _card(order, kind, allowed):
+    response = responses.find(db.session, order, kind)
+    questionnaire = responses.questionnaire_of(order, kind, response)
+    data = response.data if response else {}
+    progress = questionnaire.progress(data, questionnaires.context_of(order))
+    return {
+        "kind": kind,
+        "title": questionnaire.title(locale()),
+        "response": response,
+        "progress": progress,
+        "first_page": questionnaire.pages[0].key,
+        "allowed": allowed,
+    }
+
+
+@bp.post("/customer/name")
+def set_name():
+    """Remember who is answering, so that saves show 'last saved by'."""
+    name = " ".join((request.form.get("name") or "").split())[:100]
+    if len(name) < 2:
+        flash(_("Bitte geben Sie Ihren Namen an."), "error")
+    else:
+        session[AUTHOR_KEY] = name
+    return redirect(url_for("respond.landing"))
+
+
+def _author() -> str | None:
+    return session.get(AUTHOR_KEY)
+
+
+@bp.route("/customer/<kind>/pages/<page_key>", methods=["GET", "POST"])
+def page(kind: str, page_key: str):
+    """One page of a questionnaire: show it, save a draft, move on, add or remove rows."""
+    order = responses.customer_order(db.session, session.get(SESSION_KEY, []), kind)
+    if not _author():
+        flash(_("Bitte geben Sie zuerst Ihren Namen an."), "info")
+        return redirect(url_for("respond.landing"))
+    response = responses.find(db.session, order, kind)
+    if response and response.status == "submitted":
+        return redirect(url_for("respond.summary", kind=kind))
+    questionnaire = responses.questionnaire_of(order, kind, response)
+    if page_key not in {p.key for p in questionnaire.pages}:
+        abort(404)
+    if request.method == "GET":
+        return _render_page(order, kind, page_key, response)
+    return _save_page(order, kind, page_key, questionnaire)
+
+
+def _save_page(order, kind, page_key, questionnaire):
+    context = questionnaires.context_of(order)
+    nodes = questionnaire.nodes(page_key, context)
+    form = questionnaire.form_class(locale(), context, page_key)(request.form)
+    post = pages.parse(questionnaire, nodes, form, request.form, request.files)
+    result = responses.save(
+        db.session,
+        order,
+        kind,
+        base_version=post.base_version,
+        changes=post.changes,
+        removed=post.removed,
+        files=post.files,
+        author=_author(),
+        locale=locale(),
+    )
+    if post.action == "autosave":
+        return jsonify(_autosave_answer(order, kind, questionnaire, result))
+    if not result.saved or result.conflicts:
+        status = 400 if not result.saved else 409
+        return _render_page(
+            order, kind, page_key, result.response, form=form, result=result
+        ), status
+    target = _next_url(kind, questionnaire, page_key, post.action)
+    flash(_("Ihre Antworten sind gespeichert."), "success")
+    return redirect(target, code=303)
+
+
+def _next_url(kind, questionnaire, page_key, action) -> str:
+    keys = [p.key for p in questionnaire.pages]
+    index = keys.index(page_key)
+    if action == "next" and index + 1 < len(keys):
+        return url_for("respond.page", kind=kind, page_key=keys[index + 1])
+    if action == "prev" and index > 0:
+        return url_for("respond.page", kind=kind, page_key=keys[index - 1])
+    if action == "summary":
+        return url_for("respond.summary", kind=kind)
+    if action.startswith(pages.ADD):
+        pointer = action.removeprefix(pages.ADD)
+        anchor = pointer.strip("/").replace("/", "-")
+        return url_for("respond.page", kind=kind, page_key=page_key, add=pointer) + f"#{anchor}"
+    return url_for("respond.page", kind=kind, page_key=page_key)
+
+
+def _autosave_answer(order, kind, questionnaire, result) -> dict:
+    if not result.saved:
+        names = pages.labels(questionnaire, locale())
+        problems = "; ".join(
+            f"{pages.label_of(e.pointer, names)}: {e.message}" for e in result.errors
+        )
+        return {"saved": False, "message": _("Nicht gespeichert: %(problems)s", problems=problems)}
+    response = result.response
+    context = questionnaires.context_of(order)
+    progress = questionnaire.progress(response.data, context)
+    message = pages.saved_label(response, _)
+    if result.conflicts:
+        message = _(
+            "Jemand anderes hat inzwischen dieselben Fragen beantwortet. Bitte speichern Sie die Seite, um zu entscheiden."
+        )
+    return {
+        "saved": True,
+        "version": response.version,
+        "visible": sorted(questionnaire.visible(response.data, context)),
+        "progress": progress,
+        "progress_label": _("%(percent)d %% beantwortet", percent=round(progress * 100)),
+        "message": message,
+    }
+
+
+def _render_page(order, kind, page_key, response, form=None, result=None):
+    questionnaire = responses.questionnaire_of(order, kind, response)
+    context = questionnaires.context_of(order)
+    data = response.data if response else {}
+    if form is None:
+        form = questionnaire.form_class(locale(), context, page_key)(data=data)
+        _add_requested_row(form, request.args.get("add", ""))
+    errors = result.errors if result else []
+    names = pages.labels(questionnaire, locale())
+    keys = [p.key for p in questionnaire.pages]
+    index = keys.index(page_key)
+    ctx = pages.RenderContext(
+        locale=locale(),
+        visible=questionnaire.visible(data, context)
+        | _unsaved_rows(form, questionnaire, data, context),
+        errors={e.pointer: e.message for e in errors},
+        uploads=pages.uploads_by_pointer(data, response.uploads if response else []),
+        kind=kind,
+    )
+    return render_template(
+        "respond/page.html",
+        kind=kind,
+        questionnaire=questionnaire,
+        page=questionnaire.pages[index],
+        prev_page=keys[index - 1] if index else None,
+        next_page=keys[index + 1] if index + 1 < len(keys) else None,
+        nodes=questionnaire.nodes(page_key, context),
+        form=form,
+        ctx=ctx,
+        progress=questionnaire.progress(data, context),
+        version=response.version if response else 0,
+        error_list=pages.labelled(errors, names),
+        pointer_ids=lambda p: p.strip("/").replace("/", "-"),
+        conflicts=result.conflicts if result else [],
+        labels={
+            c.pointer: pages.label_of(c.pointer, names)
+            for c in (result.conflicts if result else [])
+        },
+        saved_label=pages.saved_label(response, _),
+    )
+
+
+def _add_requested_row(form, pointer: str) -> None:
+    name = pointer.strip("/").replace("/", "-")
+    field = form._fields.get(name) if name else None
+    if field is not None and hasattr(field, "append_entry"):
+        field.append_entry()
+
+
+def _unsaved_rows(form, questionnaire, data, context) -> set[str]:
+    # Rows typed but not yet stored (or just added) show their fields as the stored rows would.
+    rows = {}
+    for field in form:
+        if hasattr(field, "entries"):
+            rows[field.name] = [entry.form.data for entry in field.entries]
+    if not rows:
+        return set()
+    preview = dict(data)
+    for name, entries in rows.items():
+        stored = data.get(name) or []
+        preview[name] = stored + [{}] * (len(entries) - len(stored))
+    return questionnaire.visible(preview, context)
+
+
+@bp.post("/customer/<kind>/pages/<page_key>/resolve")
+def resolve(kind: str, page_key: str):
+    """Apply the answers a person chose in the conflict panel."""
+    order = responses.customer_order(db.session, session.get(SESSION_KEY, []), kind)
+    chosen = pages.parse_resolution(request.form)
+    if chosen:
+        responses.choose(
+            db.session,
+            order,
+            kind,
+            base_version=request.form.get("base_version", 0, type=int),
+            chosen=chosen,
+            author=_author() or "?",
+            locale=locale(),
+        )
+    flash(_("Ihre Auswahl ist gespeichert."), "success")
+    return redirect(url_for("respond.page", kind=kind, page_key=page_key), code=303)
+
+
+@bp.get("/customer/<kind>/summary")
+def summary(kind: str):
+    """All answers read-only, the problems that stop submitting, and the submit button."""
+    order = responses.customer_order(db.session, session.get(SESSION_KEY, []), kind)
+    response = responses.find(db.session, order, kind)
+    return render_template("respond/summary.html", **_summary(order, kind, response))
+
+
+def _summary(order, kind, response, errors=None):
+    questionnaire = responses.questionnaire_of(order, kind, response)
+    context = questionnaires.context_of(order)
+    data = response.data if response else {}
+    if errors is None and (response is None or response.status != "submitted"):
+        errors = questionnaire.validate(data, partial=False, context=context, locale=locale())
+    names = pages.labels(questionnaire, locale())
+    errors = errors or []
+    hrefs = {
+        e.pointer: url_for(
+            "respond.page", kind=kind, page_key=pages.page_of(e.pointer, questionnaire)
+        )
+        + "#"
+        + e.pointer.strip("/").replace("/", "-")
+        for e in errors
+    }
+    return {
+        "kind": kind,
+        "order": order,
+        "questionnaire": questionnaire,
+        "response": response,
+        "data": data,
+        "visible": questionnaire.visible(data, context),
+        "nodes_by_page": [(p, questionnaire.nodes(p.key, context)) for p in questionnaire.pages],
+        "progress": questionnaire.progress(data, context),
+        "error_list": pages.labelled(errors, names),
+        "hrefs": hrefs,
+        "uploads": pages.uploads_by_pointer(data, response.uploads if response else []),
+    }
+
+
+@bp.post("/customer/<kind>/submit")
+def submit(kind: str):
+    """Submit the questionnaire after full validation."""
+    order = responses.customer_order(db.session, session.get(SESSION_KEY, []), kind)
+    errors = responses.submit(db.session, order, kind, author=_author() or "?", locale=locale())
+    if errors:
+        response = responses.find(db.session, order, kind)
+        return render_template(
+            "respond/summary.html", **_summary(order, kind, response, errors)
+        ), 400
+    flash(_("Vielen Dank! Ihr Fragebogen ist abgeschickt."), "success")
+    return redirect(url_for("respond.summary", kind=kind), code=303)
+
+
+@bp.get("/customer/<kind>/files/<int:upload_id>")
+def upload(kind: str, upload_id: int):
+    """Download a file this customer uploaded (always as an attachment, never rendered)."""
+    order = responses.customer_order(db.session, session.get(SESSION_KEY, []), kind)
+    stored = responses.upload_of(db.session, order, upload_id)
+    return send_file(
+        io.BytesIO(stored.content),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=stored.filename,
+    )
