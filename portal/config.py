@@ -36,6 +36,8 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_LIMIT": env.get("LOGIN_LIMIT", "10 per minute"),
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE")),
         "DASHBOARD_PAGE_SIZE": int(env.get("DASHBOARD_PAGE_SIZE", "50")),
+        # Whole requests beyond this are refused (413) before anything is read into memory.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024))),
     }
 
 

@@ -12,6 +12,7 @@ TITLES = {
     404: "Nicht gefunden",
     405: "Nicht erlaubt",
     409: "Konflikt",
+    413: "Datei zu groß",
     429: "Zu viele Versuche",
     500: "Interner Fehler",
     503: "Dienst nicht erreichbar",

@@ -342,3 +342,12 @@ def test_autosave_answers_json_with_visibility(client, session, tokens):
     assert result["saved"] is True and result["version"] > version
     assert "/cloud_vpn_type" in result["visible"]
     assert 0 < result["progress"] < 1
+
+
+def test_a_request_beyond_the_size_limit_is_refused_with_a_clear_page(app, client, session, tokens):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    enter(client, tokens["technical"])
+    response = upload(client, "huge.pdf", b"x" * (2 * 1024 * 1024), "application/pdf")
+    assert response.status_code == 413
+    assert "Datei zu groß" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Upload)) == 0
