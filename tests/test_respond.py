@@ -351,3 +351,17 @@ def test_a_request_beyond_the_size_limit_is_refused_with_a_clear_page(app, clien
     assert response.status_code == 413
     assert "Datei zu groß" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Upload)) == 0
+
+
+def test_after_a_failed_submit_each_page_shows_the_messages_at_its_fields(client, session, tokens):
+    enter(client, tokens["technical"])
+    assert (
+        client.get(page_url("technical", "workstations"))
+        .get_data(as_text=True)
+        .count('class="error-message"')
+        == 0
+    )
+    client.post("/customer/technical/submit")
+    body = client.get(page_url("technical", "workstations")).get_data(as_text=True)
+    assert 'id="named_users-error"' in body
+    assert 'href="#named_users"' in body

@@ -25,6 +25,7 @@ from portal.services import links, responses
 
 SESSION_KEY = "customer_links"
 AUTHOR_KEY = "customer_author"
+CHECKED_KEY = "customer_checked_"  # + kind: a submit failed, so pages show what is missing
 
 
 class NameForm(FlaskForm):
@@ -180,7 +181,11 @@ def _render_page(order, kind, page_key, response, form=None, result=None):
     if form is None:
         form = questionnaire.form_class(locale(), context, page_key)(data=data)
         _add_requested_row(form, request.args.get("add", ""))
-    errors = result.errors if result else []
+    errors = (
+        result.errors
+        if result
+        else _full_check_errors(questionnaire, data, context, kind, page_key)
+    )
     names = pages.labels(questionnaire, locale())
     keys = [p.key for p in questionnaire.pages]
     index = keys.index(page_key)
@@ -213,6 +218,13 @@ def _render_page(order, kind, page_key, response, form=None, result=None):
         },
         saved_label=pages.saved_label(response, _),
     )
+
+
+def _full_check_errors(questionnaire, data, context, kind, page_key):
+    if not session.get(f"{CHECKED_KEY}{kind}"):
+        return []
+    errors = questionnaire.validate(data, partial=False, context=context, locale=locale())
+    return [e for e in errors if pages.page_of(e.pointer, questionnaire) == page_key]
 
 
 def _add_requested_row(form, pointer: str) -> None:
@@ -301,6 +313,8 @@ def submit(kind: str):
     order = responses.customer_order(db.session, session.get(SESSION_KEY, []), kind)
     errors = responses.submit(db.session, order, kind, author=_author() or "?", locale=locale())
     if errors:
+        # From now on the pages show the full check's messages at their fields, too.
+        session[f"{CHECKED_KEY}{kind}"] = True
         response = responses.find(db.session, order, kind)
         return render_template(
             "respond/summary.html", **_summary(order, kind, response, errors)
