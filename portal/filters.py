@@ -32,7 +32,9 @@ def number(value: Decimal | None) -> str:
     """Format a quantity without needless decimals."""
     if value is None:
         return ""
-    return format_decimal(value.normalize() if value == value.to_integral() else value)
+    if isinstance(value, Decimal) and value == value.to_integral():
+        value = value.normalize()
+    return format_decimal(value)
 
 
 def when(value, fmt: str = "short") -> str:

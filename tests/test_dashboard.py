@@ -77,3 +77,17 @@ def test_search_by_name_or_code(client, session, world):
     login(client, world.partner)
     body = client.get("/?q=alp").get_data(as_text=True)
     assert "ALPHA GmbH" in body and "BETA GmbH" not in body
+
+
+def test_counting_stops_at_the_cap_but_paging_goes_on(app, client, session, world, monkeypatch):
+    from portal.services import dashboard
+
+    monkeypatch.setattr(dashboard, "COUNT_CAP", 3)
+    app.config["DASHBOARD_PAGE_SIZE"] = 2
+    for index in range(6):
+        place(session, world, code=f"C{index}")
+    login(client, world.partner)
+    first = client.get("/").get_data(as_text=True)
+    assert "Seite 1 · mehr als" in first and "page=2" in first
+    last = client.get("/?page=3").get_data(as_text=True)
+    assert "C0 GmbH" in last and "page=4" not in last

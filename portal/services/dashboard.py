@@ -58,16 +58,29 @@ class Row:
     mine: bool
 
 
+# Counting stops here: beyond it the page says "more than 1,000" instead of scanning every order.
+COUNT_CAP = 1000
+
+
 @dataclass(frozen=True)
 class Page:
     rows: list[Row]
-    total: int
+    total: int  # exact up to COUNT_CAP, else COUNT_CAP + 1
     page: int
     per_page: int
+    has_next: bool
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @property
+    def exact(self) -> bool:
+        return self.total <= COUNT_CAP
 
     @property
     def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
+        return max(1, ceil(min(self.total, COUNT_CAP) / self.per_page))
 
 
 def list_orders(
@@ -94,16 +107,21 @@ def list_orders(
                 func.lower(Order.short_code).like(pattern),
             )
         )
-    total = session.scalar(select(func.count()).select_from(Order).where(*where)) or 0
-    page = max(1, min(page, max(1, ceil(total / per_page))))
+    capped = select(Order.id).where(*where).limit(COUNT_CAP + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(capped)) or 0
+    if total <= COUNT_CAP:
+        page = min(page, max(1, ceil(total / per_page)))
+    page = max(1, page)
     orders = session.scalars(
         select(Order)
         .where(*where)
         .options(joinedload(Order.partner), selectinload(Order.completions))
         .order_by(Order.created_at.desc(), Order.id.desc())
-        .limit(per_page)
+        .limit(per_page + 1)
         .offset((page - 1) * per_page)
     ).all()
+    has_next = len(orders) > per_page
+    orders = orders[:per_page]
     now = utcnow()
     rows = []
     for order in orders:
@@ -113,4 +131,4 @@ def list_orders(
             for s in states
         )
         rows.append(Row(order, states, mine_now))
-    return Page(rows, total, page, per_page)
+    return Page(rows, total, page, per_page, has_next)
