@@ -1,6 +1,6 @@
 """Tenancy: which orders a user may see. Any other order is reported as not found."""
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from portal.models import CustomerGrant, Order, Role, User
@@ -12,13 +12,16 @@ def visible_orders(actor: User) -> ColumnElement[bool]:
     if not actor.is_authenticated or not actor.active:
         return false()
     if actor.role == Role.PARTNER_STAFF:
-        granted = select(CustomerGrant.customer_id).where(
-            CustomerGrant.organisation_id == actor.organisation_id
+        granted = exists().where(
+            CustomerGrant.customer_id == Order.customer_id,
+            CustomerGrant.organisation_id == actor.organisation_id,
         )
         # The ordering partner sees its order before acceptance; afterwards the grant decides.
+        # A correlated EXISTS (not IN) lets the database walk the newest orders first and stop
+        # after one page, instead of collecting and sorting every visible order.
         return or_(
             (Order.customer_id.is_(None)) & (Order.partner_id == actor.organisation_id),
-            Order.customer_id.in_(granted),
+            granted,
         )
     return true()  # vendor staff work on every customer
 
