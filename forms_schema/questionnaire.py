@@ -259,11 +259,29 @@ class Questionnaire:
 
 
 def _without_hidden_by(nodes: tuple[Node, ...], context: Mapping[str, Any]) -> tuple[Node, ...]:
-    """The nodes minus those a context rule hides (decidable before any answer)."""
+    """The nodes minus those a context rule hides (decidable before any answer).
+
+    A question whose rule reads a sibling removed that way goes too when a missing value
+    hides it: that sibling can never be answered, so the rule can never show it.
+    """
+    removed: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for node in nodes:
+            rule = node.rule
+            if node.key in removed or rule is None:
+                continue
+            if rule.context:
+                hidden = not rule.shows(context_value(context, rule.path))
+            else:
+                hidden = bool(rule.path) and rule.path[0] in removed and not rule.shows(MISSING)
+            if hidden:
+                removed.add(node.key)
+                changed = True
     out = []
     for node in nodes:
-        rule = node.rule
-        if rule is not None and rule.context and not rule.shows(context_value(context, rule.path)):
+        if node.key in removed:
             continue
         if node.children:
             node = replace(node, children=_without_hidden_by(node.children, context))

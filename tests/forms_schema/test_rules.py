@@ -151,3 +151,40 @@ def test_progress_of_one_page_and_of_nothing():
     assert q.progress({"x": "1"}, page="a") == 1.0
     assert q.progress({"x": "1"}, page="b") == 0.0
     assert forms_schema.load({"properties": {}}).progress({}) == 1.0
+
+
+def test_a_question_depending_on_one_the_context_removes_is_left_out_too():
+    import forms_schema
+
+    q = forms_schema.load(
+        {
+            "type": "object",
+            "properties": {
+                "vpn": {
+                    "type": "boolean",
+                    "x-ui": {
+                        "rule": {
+                            "effect": "SHOW",
+                            "condition": {
+                                "scope": "#/context/deployment",
+                                "schema": {"const": "cloud"},
+                            },
+                        }
+                    },
+                },
+                "vpn_type": {
+                    "type": "string",
+                    "x-ui": {
+                        "rule": {
+                            "effect": "SHOW",
+                            "condition": {"scope": "#/properties/vpn", "schema": {"const": True}},
+                        }
+                    },
+                },
+                "note": {"type": "string"},
+            },
+        }
+    )
+    assert [n.key for n in q.nodes(context={"deployment": "on_premises"})] == ["note"]
+    assert [n.key for n in q.nodes(context={"deployment": "cloud"})] == ["vpn", "vpn_type", "note"]
+    assert "vpn_type" not in q.form_class(context={"deployment": "on_premises"})()._fields
