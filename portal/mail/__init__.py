@@ -5,7 +5,7 @@ Delivery (SMTP or the embedded .eml store) lives in portal.mail.delivery.
 """
 
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, getaddresses, make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -41,12 +41,23 @@ def queue(
     for filename, mime_type, data in attachments:
         maintype, _, subtype = mime_type.partition("/")
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return _store(session, message, ", ".join(_clean_header(address) for address in to), subject)
+
+
+def queue_prebuilt(session: Session, message: EmailMessage) -> OutboxMessage:
+    """Add an already built message (e.g. an invitation) to the outbox; recipients from its To."""
+    to = [address for _name, address in getaddresses(message.get_all("To", [])) if address]
+    if not to:
+        raise ValueError("The message has no recipient in its To header.")
+    return _store(session, message, ", ".join(to), str(message.get("Subject", "")))
+
+
+def _store(session: Session, message: EmailMessage, recipients: str, subject: str) -> OutboxMessage:
     row = OutboxMessage(
-        recipients=", ".join(_clean_header(address) for address in to),
-        subject=_clean_header(subject)[:300],
-        raw=message.as_string(),
+        recipients=recipients, subject=_clean_header(subject)[:300], raw=message.as_string()
     )
     session.add(row)
+    # Registered so that the after-commit hook in delivery sends it right after the commit.
     session.info.setdefault("outbox_new", []).append(row)
     return row
 

@@ -1,0 +1,1 @@
+"""Calendars: iCalendar invitations for the setup call."""
