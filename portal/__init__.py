@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from portal import auth, cli, errors, filters
     from portal.admin import bp as admin_bp
+    from portal.calls import bp as calls_bp
     from portal.main import bp as main_bp
     from portal.orders import bp as orders_bp
     from portal.respond import bp as respond_bp
@@ -58,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(orders_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(calls_bp)
     errors.register(app)
     filters.register(app)
     cli.register(app)

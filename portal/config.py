@@ -31,6 +31,9 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_DIR": env.get("MAIL_DIR") or str(instance / "mail"),
         "LICENSE_KEY_FILE": env.get("LICENSE_KEY_FILE") or str(instance / "license_ed25519.pem"),
         "LICENSE_RENT_TERM_MONTHS": int(env.get("LICENSE_RENT_TERM_MONTHS", "12")),
+        # Comma-separated base64 keys, the first one current; unset: the key file below.
+        "VAULT_KEY": env.get("PORTAL_VAULT_KEY") or None,
+        "VAULT_KEY_FILE": env.get("VAULT_KEY_FILE") or str(instance / "vault.keys"),
         "LINK_TTL_DAYS": int(env.get("LINK_TTL_DAYS", "90")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_LIMIT": env.get("LOGIN_LIMIT", "10 per minute"),
@@ -52,5 +55,14 @@ def check_production(config: dict) -> None:
         problems.append("DATABASE_URL must point at PostgreSQL")
     if not os.environ.get("LICENSE_KEY_FILE"):
         problems.append("LICENSE_KEY_FILE must name the license signing key")
+    if not config.get("VAULT_KEY"):
+        problems.append("PORTAL_VAULT_KEY must hold the vault key(s), base64, comma separated")
+    else:
+        from portal.vault import VaultError, parse_keys  # late: the vault imports the models
+
+        try:
+            parse_keys(config["VAULT_KEY"], "PORTAL_VAULT_KEY")
+        except VaultError as error:
+            problems.append(str(error))
     if problems:
         raise RuntimeError("Refusing to start in production: " + "; ".join(problems))

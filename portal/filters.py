@@ -75,6 +75,13 @@ def answer(value, node=None) -> str:
     return labels.get(str(value), str(value))
 
 
+def isodate(value: str):
+    """Parse an ISO datetime string (as stored in JSON) for the `when` filter."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(value) if value else None
+
+
 def register(app) -> None:
     """Make the filters and globals known to Jinja."""
     app.jinja_env.filters["money"] = money
@@ -82,4 +89,5 @@ def register(app) -> None:
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["answer"] = answer
+    app.jinja_env.filters["isodate"] = isodate
     app.jinja_env.globals.update(locale=locale, STEPS=STEPS, status_label=status_label)

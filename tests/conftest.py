@@ -31,6 +31,8 @@ def running_app(tmp_path, **overrides):
         "RATELIMIT_ENABLED": False,
         "MAIL_DIR": str(tmp_path / "mail"),
         "LICENSE_KEY_FILE": str(tmp_path / "license.pem"),
+        "VAULT_KEY_FILE": str(tmp_path / "vault.keys"),
+        "VAULT_KEY": None,
         "SMTP_HOST": None,
         "SERVER_NAME": None,
     }

@@ -1,5 +1,7 @@
 """Production mode refuses to start with development defaults, and starts when configured."""
 
+import base64
+import os
 import secrets
 
 import pytest
@@ -7,7 +9,7 @@ import pytest
 from portal import create_app
 from portal.config import DEFAULT_SECRET_KEY
 
-PROBLEMS = ("SECRET_KEY", "DATABASE_URL", "LICENSE_KEY_FILE")
+PROBLEMS = ("SECRET_KEY", "DATABASE_URL", "LICENSE_KEY_FILE", "PORTAL_VAULT_KEY")
 
 
 @pytest.fixture
@@ -19,6 +21,7 @@ def production_env(monkeypatch, tmp_path):
         # Never connected to: create_app() builds the engine lazily.
         "DATABASE_URL": "postgresql+psycopg://portal@127.0.0.1:5432/portal",
         "LICENSE_KEY_FILE": str(tmp_path / "license_ed25519.pem"),
+        "PORTAL_VAULT_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -40,6 +43,8 @@ def test_production_starts_when_everything_is_set(production_env):
         ("SECRET_KEY", DEFAULT_SECRET_KEY),
         ("SECRET_KEY", "too-short-to-be-random"),
         ("DATABASE_URL", None),
+        ("PORTAL_VAULT_KEY", None),
+        ("PORTAL_VAULT_KEY", "not-base64!"),
         ("DATABASE_URL", "sqlite:////srv/portal/portal.sqlite3"),
         ("LICENSE_KEY_FILE", None),
         ("LICENSE_KEY_FILE", ""),

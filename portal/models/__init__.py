@@ -2,12 +2,21 @@
 
 from portal.models.audit import AuditEvent
 from portal.models.base import Base, utcnow
+from portal.models.call import (
+    CallEvent,
+    CallParticipant,
+    CustomerContact,
+    SetupCall,
+    SlotOffer,
+    StaffCalendar,
+)
 from portal.models.catalog import ServiceItem
 from portal.models.customer import QUESTIONNAIRES, Customer, CustomerGrant, CustomerLink, License
 from portal.models.order import DEPLOYMENTS, LICENSE_MODELS, Order, OrderLine, StepCompletion
 from portal.models.org import ROLE_ORG_KIND, Organisation, OrgKind, Role, User
 from portal.models.outbox import OutboxMessage
 from portal.models.response import Response, ResponseRevision, Upload
+from portal.models.secret import Secret
 
 __all__ = [
     "DEPLOYMENTS",
@@ -15,6 +24,12 @@ __all__ = [
     "QUESTIONNAIRES",
     "ROLE_ORG_KIND",
     "AuditEvent",
+    "CallEvent",
+    "CallParticipant",
+    "CustomerContact",
+    "SetupCall",
+    "SlotOffer",
+    "StaffCalendar",
     "Base",
     "Customer",
     "CustomerGrant",
@@ -28,6 +43,7 @@ __all__ = [
     "Response",
     "ResponseRevision",
     "Role",
+    "Secret",
     "ServiceItem",
     "StepCompletion",
     "Upload",

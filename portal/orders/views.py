@@ -7,12 +7,13 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from portal.authz import roles_required
+from portal.calls.forms import contacts_of
 from portal.extensions import db
 from portal.models import Role, ServiceItem, User, utcnow
 from portal.orders import bp
 from portal.orders.forms import AcceptForm, OrderForm
 from portal.process import derive, next_for
-from portal.services import access, orders, responses
+from portal.services import access, calls, orders, responses
 from portal.services.errors import DomainError
 
 
@@ -65,6 +66,9 @@ def show(order_id: int):
         mine=next_for(current_user, order, states),
         accept_form=_accept_form(),
         answers=responses.overview(order),
+        call=(call := calls.call_of(db.session, order)),
+        provisioning=calls.provisioning_warning(order, call),
+        contacts=contacts_of(db.session, order),
     )
 
 

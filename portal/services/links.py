@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import CustomerLink, Order, utcnow
-from portal.services.errors import NotFound
+from portal import mail
+from portal.models import QUESTIONNAIRES, CustomerContact, CustomerLink, Order, Role, utcnow
+from portal.services import access, audit
+from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 class LinkGone(NotFound):
@@ -74,3 +76,51 @@ def valid_links(session: Session, link_ids: list[int]) -> list[CustomerLink]:
     rows = session.scalars(select(CustomerLink).where(CustomerLink.id.in_(link_ids)))
     now = utcnow()
     return [link for link in rows if link.revoked_at is None and link.expires_at > now]
+
+
+def send_to_contacts(session: Session, actor, order_id: int, contact_ids: list[int]) -> int:
+    """Send fresh links to both questionnaires to some customer contacts; returns how many."""
+    if actor.role != Role.PARTNER_STAFF:
+        raise Forbidden(_("Nur Mitarbeiter des Partners verschicken Links."))
+    order = access.get_order(session, actor, order_id)
+    contacts = list(
+        session.scalars(
+            select(CustomerContact).where(
+                CustomerContact.id.in_(contact_ids or [0]),
+                CustomerContact.customer_id == order.customer_id,
+            )
+        )
+    )
+    if not contacts:
+        raise Invalid(_("Bitte mindestens einen Ansprechpartner wählen."))
+    now = utcnow()
+    urls = {q: url_for_token(issue(session, order, q, now)) for q in QUESTIONNAIRES}
+    for contact in contacts:
+        mail.queue_template(
+            session,
+            to=contact.email,
+            language=contact.language,
+            template="questionnaire_links",
+            order=order,
+            person=contact,
+            urls=urls,
+        )
+    audit.record(session, actor, "links.send", "order", order.id, to=[c.email for c in contacts])
+    session.commit()
+    return len(contacts)
+
+
+def revoke(session: Session, actor, order_id: int, link_id: int) -> CustomerLink:
+    """Revoke a customer link of an order; it stops working at once."""
+    if actor.role != Role.PARTNER_STAFF:
+        raise Forbidden(_("Nur Mitarbeiter des Partners ziehen Links zurück."))
+    order = access.get_order(session, actor, order_id)
+    link = session.get(CustomerLink, link_id)
+    if link is None or link.order_id != order.id:
+        raise NotFound(_("Link nicht gefunden."))
+    if link.revoked_at is not None:
+        raise Conflict(_("Dieser Link ist schon zurückgezogen."))
+    link.revoked_at = utcnow()
+    audit.record(session, actor, "link.revoke", "customer_link", link.id, order_id=order.id)
+    session.commit()
+    return link

@@ -1,0 +1,193 @@
+"""Setup call views. Each parses the request, calls one service, then renders or redirects."""
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal.authz import roles_required
+from portal.calls import bp
+from portal.calls.forms import contacts_of, read_choice, staff
+from portal.extensions import db
+from portal.models import Role
+from portal.services import access, calls, links
+from portal.services.errors import DomainError
+
+
+@bp.get("/<int:order_id>/call")
+@roles_required(Role.PARTNER_STAFF)
+def plan(order_id: int):
+    """The booking page: participants, duration, free slots, the booked call and its history."""
+    order = access.get_order(db.session, current_user, order_id)
+    choice = read_choice(request.args, db.session, order)
+    found, error = None, None
+    if order.customer is not None and "duration" in request.args:
+        try:
+            found = calls.search(
+                db.session,
+                current_user,
+                order.id,
+                choice.invitees(order, current_user),
+                choice.duration,
+            )
+        except DomainError as problem:
+            error = problem.message
+    return render_template(
+        "calls/plan.html",
+        order=order,
+        choice=choice,
+        found=found,
+        error=error,
+        architects=staff(db.session, Role.IT_ARCHITECT),
+        technicians=staff(db.session, Role.TECHNICIAN),
+        contacts=contacts_of(db.session, order),
+        call=calls.call_of(db.session, order),
+        offer=calls.open_offer(db.session, order),
+        durations=calls.DURATIONS,
+    )
+
+
+def _back(order_id: int, choice=None):
+    return redirect(url_for("calls.plan", order_id=order_id, **(choice.query() if choice else {})))
+
+
+def _report(warnings: list[str], success: str) -> None:
+    flash(success, "success")
+    for warning in warnings:
+        flash(warning, "warning")
+
+
+@bp.post("/<int:order_id>/call/book")
+@roles_required(Role.PARTNER_STAFF)
+def book(order_id: int):
+    """Book or move the call to the chosen time (checked again against every calendar)."""
+    order = access.get_order(db.session, current_user, order_id)
+    choice = read_choice(request.form, db.session, order)
+    try:
+        warnings = calls.book(
+            db.session,
+            current_user,
+            order_id,
+            invitees=choice.invitees(order, current_user),
+            start=request.form.get("start", ""),
+            duration=choice.duration,
+            location=request.form.get("location", ""),
+            video_url=request.form.get("video_url", ""),
+            agenda=request.form.get("agenda", ""),
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+        return _back(order_id, choice)
+    _report(warnings, _("Der Setup Call ist gebucht; die Einladungen sind verschickt."))
+    return redirect(url_for("calls.plan", order_id=order_id))
+
+
+@bp.post("/<int:order_id>/call/offer")
+@roles_required(Role.PARTNER_STAFF)
+def offer(order_id: int):
+    """Send the customer contacts a choice of free times to pick from."""
+    order = access.get_order(db.session, current_user, order_id)
+    choice = read_choice(request.form, db.session, order)
+    try:
+        calls.offer(
+            db.session,
+            current_user,
+            order_id,
+            invitees=choice.invitees(order, current_user),
+            starts=request.form.getlist("offer"),
+            duration=choice.duration,
+            location=request.form.get("location", ""),
+            video_url=request.form.get("video_url", ""),
+            agenda=request.form.get("agenda", ""),
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+        return _back(order_id, choice)
+    flash(_("Die Terminauswahl ist an den Kunden verschickt."), "success")
+    return redirect(url_for("calls.plan", order_id=order_id))
+
+
+@bp.post("/<int:order_id>/call/cancel")
+@roles_required(Role.PARTNER_STAFF)
+def cancel(order_id: int):
+    """Cancel the booked call; every attendee receives a cancellation."""
+    try:
+        warnings = calls.cancel(db.session, current_user, order_id, request.form.get("reason", ""))
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+        return _back(order_id)
+    _report(warnings, _("Der Setup Call ist abgesagt."))
+    return _back(order_id)
+
+
+@bp.get("/<int:order_id>/call.ics")
+@login_required
+def ics(order_id: int):
+    """Download the call's current state as an iCalendar file."""
+    body = calls.ics(db.session, current_user, order_id)
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="setup-call-{order_id}.ics"'},
+    )
+
+
+@bp.post("/<int:order_id>/contacts")
+@roles_required(Role.PARTNER_STAFF)
+def add_contact(order_id: int):
+    """Add a customer contact to the customer record."""
+    form = request.form
+    try:
+        calls.add_contact(
+            db.session,
+            current_user,
+            order_id,
+            name=form.get("name", ""),
+            email=form.get("email", ""),
+            phone=form.get("phone", ""),
+            role=form.get("role", ""),
+            language=form.get("language", "de"),
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(" ".join([error.message, *error.fields.values()]), "error")
+    else:
+        flash(_("Ansprechpartner hinzugefügt."), "success")
+    return _back(order_id)
+
+
+@bp.post("/<int:order_id>/links/send")
+@roles_required(Role.PARTNER_STAFF)
+def send_links(order_id: int):
+    """Send the chosen customer contacts fresh links to both questionnaires."""
+    contact_ids = [int(v) for v in request.form.getlist("contact") if v.isdigit()]
+    try:
+        count = links.send_to_contacts(db.session, current_user, order_id, contact_ids)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+    else:
+        flash(_("Links an %(n)d Ansprechpartner verschickt.", n=count), "success")
+    return redirect(url_for("orders.show", order_id=order_id) + "#links-heading")
+
+
+@bp.post("/<int:order_id>/links/<int:link_id>/revoke")
+@roles_required(Role.PARTNER_STAFF)
+def revoke_link(order_id: int, link_id: int):
+    """Revoke one customer link: it stops working at once."""
+    try:
+        links.revoke(db.session, current_user, order_id, link_id)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+    else:
+        flash(_("Der Link ist zurückgezogen."), "success")
+    return redirect(url_for("orders.show", order_id=order_id) + "#links-heading")

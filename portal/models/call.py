@@ -1,0 +1,128 @@
+"""The setup call: customer contacts, staff calendars, the call with its participants and history."""
+
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base, UTCDateTime, utcnow
+
+BOOKED = "booked"
+CANCELLED = "cancelled"
+
+
+class CustomerContact(Base):
+    """A person at the customer, kept on the customer record."""
+
+    __tablename__ = "customer_contact"
+    __table_args__ = (UniqueConstraint("customer_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    role: Mapped[str | None] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(5), default="de")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StaffCalendar(Base):
+    """A staff member's working hours and, optionally, the calendar that says when they are busy."""
+
+    __tablename__ = "staff_calendar"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    weekdays: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")  # Monday = 0
+    day_start: Mapped[time] = mapped_column(Time, default=time(9, 0))
+    day_end: Mapped[time] = mapped_column(Time, default=time(17, 0))
+    timezone: Mapped[str] = mapped_column(String(60), default="Europe/Berlin")
+    source: Mapped[str] = mapped_column(String(10), default="none")  # none, caldav, ics
+    url: Mapped[str | None] = mapped_column(String(500))
+    username: Mapped[str | None] = mapped_column(String(200))
+    password_id: Mapped[int | None] = mapped_column(ForeignKey("secret.id"))
+
+    password: Mapped["Secret | None"] = relationship()  # noqa: F821
+
+
+class SetupCall(Base):
+    """One customer's setup call; rescheduling keeps the UID and raises the SEQUENCE."""
+
+    __tablename__ = "setup_call"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("customer_order.id"), unique=True)
+    uid: Mapped[str] = mapped_column(String(200), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default=BOOKED)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    video_url: Mapped[str] = mapped_column(String(500), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    booked_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    participants: Mapped[list["CallParticipant"]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="CallParticipant.id"
+    )
+    history: Mapped[list["CallEvent"]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="CallEvent.id"
+    )
+
+
+class CallParticipant(Base):
+    """A staff user or a customer contact invited to the call."""
+
+    __tablename__ = "call_participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("setup_call.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("customer_contact.id"))
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    call: Mapped[SetupCall] = relationship(back_populates="participants")
+    user: Mapped["User | None"] = relationship()  # noqa: F821
+    contact: Mapped[CustomerContact | None] = relationship()
+
+
+class CallEvent(Base):
+    """Every state of the call that was sent out: booked, rescheduled, cancelled."""
+
+    __tablename__ = "call_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("setup_call.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    sequence: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by: Mapped[str] = mapped_column(String(254))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    call: Mapped[SetupCall] = relationship(back_populates="history")
+
+
+class SlotOffer(Base):
+    """Free times offered to the customer to pick one; the participants are fixed with the offer."""
+
+    __tablename__ = "slot_offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("customer_order.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[list[str]] = mapped_column(JSON)  # ISO datetimes in UTC
+    # [{"user_id": .., "contact_id": .., "required": ..}], as for CallParticipant
+    participants: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    video_url: Mapped[str] = mapped_column(String(500), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, picked, withdrawn
+    picked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    picked_by: Mapped[str | None] = mapped_column(String(200))

@@ -1,0 +1,784 @@
+"""Use cases of step 3: find a time in everyone's calendar, book, offer, reschedule, cancel.
+
+Invitations follow RFC 5545/5546/6047 (portal.calendar.invite) and go out through the outbox
+in the same transaction as the change. Staff CalDAV calendars are written after the commit: a
+calendar that cannot be reached is reported, and the booking (and its emails) still stands.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from portal import mail, vault
+from portal.calendar import invite, slots, sources
+from portal.models import (
+    QUESTIONNAIRES,
+    CallEvent,
+    CallParticipant,
+    CustomerContact,
+    Order,
+    Role,
+    SetupCall,
+    SlotOffer,
+    StaffCalendar,
+    StepCompletion,
+    User,
+    utcnow,
+)
+from portal.models.call import BOOKED, CANCELLED
+from portal.services import access, audit, links
+from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+
+BERLIN = ZoneInfo("Europe/Berlin")
+DURATIONS = (30, 60, 90, 120, 180)
+SEARCH_DAYS = 10
+STAFF_ROLES = (Role.PROJECT_LEAD, Role.IT_ARCHITECT, Role.TECHNICIAN, Role.PARTNER_STAFF)
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """A participant as chosen on the booking page: a staff user or a customer contact."""
+
+    user_id: int | None = None
+    contact_id: int | None = None
+    required: bool = True
+
+    def as_dict(self) -> dict:
+        return {"user_id": self.user_id, "contact_id": self.contact_id, "required": self.required}
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """A resolved participant: who, their address and language, and their calendar if any."""
+
+    name: str
+    email: str
+    language: str
+    required: bool
+    user: User | None = None
+    contact: CustomerContact | None = None
+
+
+@dataclass
+class Search:
+    slots: list[slots.Slot]
+    people: list[slots.Person]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _require_partner(actor: User) -> None:
+    if actor.role != Role.PARTNER_STAFF:
+        raise Forbidden(_("Nur Mitarbeiter des Partners planen den Setup Call."))
+
+
+def _accepted_order(session: Session, actor: User, order_id: int) -> Order:
+    order = access.get_order(session, actor, order_id)
+    if order.customer is None:
+        raise Conflict(_("Die Bestellung ist noch nicht angenommen."))
+    return order
+
+
+def call_of(session: Session, order: Order) -> SetupCall | None:
+    """The order's setup call, booked or cancelled, or None."""
+    return session.scalar(select(SetupCall).where(SetupCall.order_id == order.id))
+
+
+def resolve(session: Session, order: Order, invitees: list[Invitee]) -> list[Attendance]:
+    """Turn chosen participants into people with address and language; refuse strangers."""
+    people: list[Attendance] = []
+    seen: set[str] = set()
+    for invitee in invitees:
+        if invitee.user_id is not None:
+            user = session.get(User, invitee.user_id)
+            if user is None or not user.active or user.role not in STAFF_ROLES:
+                raise Invalid(_("Ein gewählter Teilnehmer ist unbekannt."))
+            if user.role == Role.PARTNER_STAFF and user.organisation_id != order.partner_id:
+                raise Invalid(_("Ein gewählter Teilnehmer ist unbekannt."))
+            person = Attendance(user.name, user.email, user.language, invitee.required, user=user)
+        else:
+            contact = session.get(CustomerContact, invitee.contact_id or 0)
+            if contact is None or contact.customer_id != order.customer_id:
+                raise Invalid(_("Ein gewählter Teilnehmer ist unbekannt."))
+            person = Attendance(
+                contact.name, contact.email, contact.language, invitee.required, contact=contact
+            )
+        if person.email.lower() not in seen:
+            seen.add(person.email.lower())
+            people.append(person)
+    if not any(p.user and p.user.role == Role.PROJECT_LEAD for p in people):
+        raise Invalid(_("Der Projektleiter der Bestellung muss teilnehmen."))
+    return people
+
+
+def add_contact(
+    session: Session,
+    actor: User,
+    order_id: int,
+    *,
+    name: str,
+    email: str,
+    phone: str = "",
+    role: str = "",
+    language: str = "de",
+) -> CustomerContact:
+    """Add a customer contact to the customer record of an order."""
+    _require_partner(actor)
+    order = _accepted_order(session, actor, order_id)
+    name, email = " ".join(name.split()), email.strip().lower()
+    errors = {}
+    if not 2 <= len(name) <= 200:
+        errors["name"] = _("Bitte den Namen angeben.")
+    try:
+        invite.check_email(email)
+    except ValueError:
+        errors["email"] = _("Bitte eine gültige E-Mail-Adresse angeben.")
+    if language not in ("de", "en"):
+        errors["language"] = _("Bitte Deutsch oder Englisch wählen.")
+    if errors:
+        raise Invalid(_("Bitte die markierten Angaben prüfen."), **errors)
+    if session.scalar(
+        select(CustomerContact.id).where(
+            CustomerContact.customer_id == order.customer_id, CustomerContact.email == email
+        )
+    ):
+        raise Conflict(_("Diesen Ansprechpartner gibt es schon."), email=_("Schon vorhanden."))
+    contact = CustomerContact(
+        customer_id=order.customer_id,
+        name=name,
+        email=email,
+        phone=phone.strip()[:60] or None,
+        role=role.strip()[:120] or None,
+        language=language,
+    )
+    session.add(contact)
+    session.flush()
+    audit.record(session, actor, "contact.add", "customer_contact", contact.id, order_id=order.id)
+    session.commit()
+    return contact
+
+
+def _staff_person(
+    session: Session, person: Attendance, start, end, busy_extra
+) -> tuple[slots.Person, str | None]:
+    settings = session.scalar(select(StaffCalendar).where(StaffCalendar.user_id == person.user.id))
+    hours = _hours(settings)
+    busy = list(busy_extra)
+    warning = None
+    try:
+        busy += _calendar_busy(settings, start, end)
+    except sources.CalendarUnavailable as error:
+        warning = _(
+            "Der Kalender von %(name)s ist nicht erreichbar (%(reason)s); die Suche berücksichtigt nur die Arbeitszeiten und die im Portal gebuchten Termine.",
+            name=person.name,
+            reason=str(error),
+        )
+    return slots.Person(person.name, person.required, hours, tuple(busy)), warning
+
+
+def _hours(settings: StaffCalendar | None) -> slots.WorkingHours:
+    if settings is None:
+        return slots.WorkingHours()
+    days = frozenset(int(d) for d in settings.weekdays.split(",") if d.strip().isdigit())
+    return slots.WorkingHours(days, settings.day_start, settings.day_end, settings.timezone)
+
+
+def _calendar_busy(settings: StaffCalendar | None, start, end) -> list[slots.Busy]:
+    if settings is None or settings.source == "none" or not settings.url:
+        return []
+    if settings.source == "ics":
+        return sources.ics_feed_busy(settings.url, start, end)
+    password = vault.reveal(settings.password) if settings.password_id else ""
+    return sources.caldav_busy(settings.url, settings.username or "", password, start, end)
+
+
+def _portal_busy(session: Session, user: User, exclude_order_id: int | None) -> list[slots.Busy]:
+    """Calls booked in the portal and times held by open offers keep staff busy, too."""
+    booked = session.scalars(
+        select(SetupCall)
+        .join(CallParticipant)
+        .where(
+            CallParticipant.user_id == user.id,
+            SetupCall.status == BOOKED,
+            SetupCall.order_id != (exclude_order_id or 0),
+        )
+    )
+    busy = [slots.Busy(c.starts_at, c.ends_at) for c in booked]
+    for offer in session.scalars(
+        select(SlotOffer).where(
+            SlotOffer.status == "open", SlotOffer.order_id != (exclude_order_id or 0)
+        )
+    ):
+        if any(p.get("user_id") == user.id for p in offer.participants):
+            length = timedelta(minutes=offer.duration_minutes)
+            busy += [slots.Busy(s, s + length) for s in map(datetime.fromisoformat, offer.starts)]
+    return busy
+
+
+def search(
+    session: Session,
+    actor: User,
+    order_id: int,
+    invitees: list[Invitee],
+    duration: int,
+    now: datetime | None = None,
+) -> Search:
+    """Free slots of the next working days at which every required participant is free."""
+    _require_partner(actor)
+    order = _accepted_order(session, actor, order_id)
+    if duration not in DURATIONS:
+        raise Invalid(_("Bitte eine angebotene Dauer wählen."))
+    now = now or utcnow()
+    days = slots.working_days(now.astimezone(BERLIN).date(), SEARCH_DAYS)
+    start = datetime.combine(days[0], datetime.min.time(), BERLIN)
+    end = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), BERLIN)
+    return _search(
+        session, order, resolve(session, order, invitees), duration, days, start, end, now
+    )
+
+
+def _search(session, order, attendance, duration, days, start, end, now) -> Search:
+    people, warnings = [], []
+    for person in attendance:
+        if person.user is None:
+            continue  # customer contacts have no calendar here; the time is agreed with them
+        busy = _portal_busy(session, person.user, order.id)
+        staff, warning = _staff_person(session, person, start, end, busy)
+        people.append(staff)
+        if warning:
+            warnings.append(warning)
+    found = slots.free_slots(people, days=days, duration=timedelta(minutes=duration), now=now)
+    return Search(found, people, warnings)
+
+
+def _check_free(session, order, attendance, starts_at: datetime, duration: int) -> list[str]:
+    end = starts_at + timedelta(minutes=duration)
+    day = starts_at.astimezone(BERLIN).date()
+    window_start = datetime.combine(day, datetime.min.time(), BERLIN)
+    result = _search(
+        session,
+        order,
+        attendance,
+        duration,
+        [day],
+        window_start,
+        window_start + timedelta(days=1),
+        utcnow(),
+    )
+    blockers = [
+        entry for entry in slots.who_is_busy(result.people, starts_at, end) if entry.required
+    ]
+    reasons = {
+        slots.BUSY: _("hat einen Termin"),
+        slots.OUTSIDE_HOURS: _("außerhalb der Arbeitszeit"),
+    }
+    return [f"{b.name} ({reasons.get(b.reason, b.reason)})" for b in blockers]
+
+
+def _parse_start(value: str | datetime) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise Invalid(_("Ungültiger Termin.")) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BERLIN)
+    return moment.astimezone(UTC)
+
+
+def book(
+    session: Session,
+    actor: User,
+    order_id: int,
+    *,
+    invitees: list[Invitee],
+    start: str | datetime,
+    duration: int,
+    location: str = "",
+    video_url: str = "",
+    agenda: str = "",
+) -> list[str]:
+    """Book (or move) the call at a time checked again against the calendars; returns warnings."""
+    _require_partner(actor)
+    order = _accepted_order(session, actor, order_id)
+    return _book(
+        session,
+        order,
+        actor,
+        actor.email,
+        resolve(session, order, invitees),
+        _parse_start(start),
+        duration,
+        location,
+        video_url,
+        agenda,
+    )
+
+
+def _book(
+    session,
+    order,
+    booker: User,
+    by_label: str,
+    attendance,
+    starts_at,
+    duration,
+    location,
+    video_url,
+    agenda,
+) -> list[str]:
+    if duration not in DURATIONS:
+        raise Invalid(_("Bitte eine angebotene Dauer wählen."))
+    if starts_at <= utcnow():
+        raise Invalid(_("Der Termin liegt in der Vergangenheit."))
+    _check_text(location, video_url, agenda)
+    blockers = _check_free(session, order, attendance, starts_at, duration)
+    if blockers:
+        raise Conflict(_("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(blockers)))
+    call = call_of(session, order)
+    first = call is None or call.status == CANCELLED
+    removed: list[CallParticipant] = []
+    if call is None:
+        call = SetupCall(
+            order_id=order.id, uid=invite.new_uid(_domain()), sequence=0, booked_by_id=booker.id
+        )
+        session.add(call)
+    else:
+        call.sequence += 1
+        keep = {
+            (p.user.id if p.user else None, p.contact.id if p.contact else None) for p in attendance
+        }
+        removed = [p for p in call.participants if (p.user_id, p.contact_id) not in keep]
+        for participant in list(call.participants):
+            call.participants.remove(participant)
+    call.status = BOOKED
+    call.starts_at, call.ends_at = starts_at, starts_at + timedelta(minutes=duration)
+    call.location, call.video_url, call.agenda = location.strip(), video_url.strip(), agenda.strip()
+    call.updated_at = utcnow()
+    call.participants.extend(
+        CallParticipant(
+            user_id=p.user.id if p.user else None,
+            contact_id=p.contact.id if p.contact else None,
+            required=p.required,
+        )
+        for p in attendance
+    )
+    session.flush()
+    kind = "booked" if first else "rescheduled"
+    removed_people = [_attendance_of(p) for p in removed]
+    call.history.append(
+        CallEvent(
+            kind=kind,
+            sequence=call.sequence,
+            starts_at=call.starts_at,
+            ends_at=call.ends_at,
+            by=by_label,
+            details={"removed": [p.email for p in removed_people]},
+        )
+    )
+    _send(session, order, call, attendance, "REQUEST", "call_invitation")
+    if removed_people:
+        _send(session, order, call, removed_people, "CANCEL", "call_cancelled", audience=attendance)
+    if first:
+        _send_links(session, order, [p for p in attendance if p.contact])
+    _complete_step(session, order, call, booker)
+    for offer in session.scalars(
+        select(SlotOffer).where(SlotOffer.order_id == order.id, SlotOffer.status == "open")
+    ):
+        offer.status = "withdrawn"  # a booked call releases every time still on offer
+    audit.record(
+        session,
+        by_label,
+        f"call.{kind}",
+        "setup_call",
+        call.id,
+        order_id=order.id,
+        starts_at=call.starts_at.isoformat(),
+        sequence=call.sequence,
+        participants=[p.email for p in attendance],
+    )
+    session.commit()
+    return _sync_calendars(session, call, attendance, removed_people)
+
+
+def _attendance_of(participant: CallParticipant) -> Attendance:
+    if participant.user is not None:
+        u = participant.user
+        return Attendance(u.name, u.email, u.language, participant.required, user=u)
+    c = participant.contact
+    return Attendance(c.name, c.email, c.language, participant.required, contact=c)
+
+
+def attendance(call: SetupCall) -> list[Attendance]:
+    """The call's current participants as people."""
+    return [_attendance_of(p) for p in call.participants]
+
+
+def _check_text(location: str, video_url: str, agenda: str) -> None:
+    if len(location) > 300 or len(agenda) > 5000:
+        raise Invalid(_("Ort oder Agenda ist zu lang."))
+    if video_url and not (video_url.startswith("https://") or video_url.startswith("http://")):
+        raise Invalid(_("Der Video-Link muss mit https:// beginnen."))
+    if any(c in video_url for c in ' \r\n\t"<>'):
+        raise Invalid(_("Der Video-Link ist ungültig."))
+
+
+def _domain() -> str:
+    return _organizer()[1].rsplit("@", 1)[-1]
+
+
+def _organizer() -> tuple[str, str]:
+    name, address = parseaddr(current_app.config["MAIL_FROM"])
+    return name or "CPCE Onboarding", address
+
+
+def invitation(
+    order: Order, call: SetupCall, people: list[Attendance], cancelled: bool = False
+) -> invite.Invitation:
+    """The iCalendar view of the call as it stands."""
+    name, address = _organizer()
+    return invite.Invitation(
+        uid=call.uid,
+        sequence=call.sequence,
+        summary=f"Setup Call CPCE: {order.customer_name} ({order.short_code})",
+        description=call.agenda,
+        starts_at=call.starts_at,
+        ends_at=call.ends_at,
+        organizer_email=address,
+        organizer_name=name,
+        attendees=tuple(invite.Attendee(p.name, p.email, p.required) for p in people),
+        location=call.location,
+        url=call.video_url,
+        status="CANCELLED" if cancelled else "CONFIRMED",
+    )
+
+
+def _send(session, order, call, recipients, method, template, audience=None) -> None:
+    """One email per recipient in their language; the calendar lists the whole audience."""
+    calendar = invite.calendar(
+        invitation(order, call, audience or recipients, cancelled=method == "CANCEL"), method
+    )
+    name, address = _organizer()
+    for person in recipients:
+        with force_locale(person.language):
+            context = {
+                "order": order,
+                "call": call,
+                "person": person,
+                "people": audience or recipients,
+            }
+            subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+            text = render_template(f"mail/{template}.txt", **context)
+            html = render_template(f"mail/{template}.html", **context)
+        message = invite.invitation_email(
+            sender=current_app.config["MAIL_FROM"],
+            to=[person.email],
+            subject=subject,
+            text=text,
+            html=html,
+            ics=calendar,
+            method=method,
+        )
+        mail.queue_prebuilt(session, message)
+
+
+def _send_links(session, order, contacts: list[Attendance]) -> None:
+    """The seed: CP sends the customer the links to the questionnaires (fresh tokens each time)."""
+    if not contacts:
+        return
+    now = utcnow()
+    urls = {q: links.url_for_token(links.issue(session, order, q, now)) for q in QUESTIONNAIRES}
+    for person in contacts:
+        mail.queue_template(
+            session,
+            to=person.email,
+            language=person.language,
+            template="questionnaire_links",
+            order=order,
+            person=person,
+            urls=urls,
+        )
+
+
+def _complete_step(session, order, call, actor: User) -> None:
+    completion = session.scalar(
+        select(StepCompletion).where(
+            StepCompletion.order_id == order.id, StepCompletion.step == "schedule_call"
+        )
+    )
+    details = {"starts_at": call.starts_at.isoformat(), "call_id": call.id}
+    if completion is None:
+        session.add(
+            StepCompletion(
+                order_id=order.id, step="schedule_call", completed_by_id=actor.id, details=details
+            )
+        )
+    else:
+        completion.details = details
+
+
+def _sync_calendars(session, call, people, removed) -> list[str]:
+    """Write the event into staff CalDAV calendars after commit; report who could not be reached."""
+    warnings = []
+    body = None
+    for person, gone in [(p, False) for p in people] + [(p, True) for p in removed]:
+        if person.user is None:
+            continue
+        settings = session.scalar(
+            select(StaffCalendar).where(StaffCalendar.user_id == person.user.id)
+        )
+        if settings is None or settings.source != "caldav" or not settings.url:
+            continue
+        try:
+            password = vault.reveal(settings.password) if settings.password_id else ""
+            if gone or call.status == CANCELLED:
+                sources.delete_event(settings.url, settings.username or "", password, call.uid)
+            else:
+                if body is None:
+                    order = session.get(Order, call.order_id)
+                    body = invite.calendar(invitation(order, call, attendance(call)), None)
+                sources.put_event(settings.url, settings.username or "", password, call.uid, body)
+        except (sources.CalendarUnavailable, vault.VaultError) as error:
+            warnings.append(
+                _(
+                    "Kalender von %(name)s nicht aktualisiert: %(reason)s",
+                    name=person.name,
+                    reason=str(error),
+                )
+            )
+    return warnings
+
+
+def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> list[str]:
+    """Cancel the call: METHOD:CANCEL to every attendee; the step is open again."""
+    _require_partner(actor)
+    order = _accepted_order(session, actor, order_id)
+    call = call_of(session, order)
+    if call is None or call.status != BOOKED:
+        raise Conflict(_("Es ist kein Setup Call gebucht."))
+    call.sequence += 1
+    call.status = CANCELLED
+    call.updated_at = utcnow()
+    people = attendance(call)
+    call.history.append(
+        CallEvent(
+            kind="cancelled",
+            sequence=call.sequence,
+            starts_at=call.starts_at,
+            ends_at=call.ends_at,
+            by=actor.email,
+            details={"reason": reason[:500]},
+        )
+    )
+    _send(session, order, call, people, "CANCEL", "call_cancelled")
+    session.execute(
+        delete(StepCompletion).where(
+            StepCompletion.order_id == order.id, StepCompletion.step == "schedule_call"
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        "call.cancel",
+        "setup_call",
+        call.id,
+        order_id=order.id,
+        sequence=call.sequence,
+    )
+    session.commit()
+    return _sync_calendars(session, call, people, [])
+
+
+def ics(session: Session, actor: User, order_id: int) -> bytes:
+    """The call's current state as an .ics file (PUBLISH-free, as a calendar would store it)."""
+    order = access.get_order(session, actor, order_id)
+    call = call_of(session, order)
+    if call is None:
+        raise NotFound(_("Es ist kein Setup Call gebucht."))
+    return invite.calendar(
+        invitation(order, call, attendance(call), call.status == CANCELLED), None
+    )
+
+
+def offer(
+    session: Session,
+    actor: User,
+    order_id: int,
+    *,
+    invitees: list[Invitee],
+    starts: list[str],
+    duration: int,
+    location: str = "",
+    video_url: str = "",
+    agenda: str = "",
+) -> SlotOffer:
+    """Offer the customer contacts a choice of free times through their link."""
+    _require_partner(actor)
+    order = _accepted_order(session, actor, order_id)
+    people = resolve(session, order, invitees)
+    if not any(p.contact for p in people):
+        raise Invalid(_("Bitte mindestens einen Ansprechpartner des Kunden einladen."))
+    moments = sorted({_parse_start(s) for s in starts})
+    if not 1 <= len(moments) <= 10:
+        raise Invalid(_("Bitte 1 bis 10 Termine zur Auswahl markieren."))
+    _check_text(location, video_url, agenda)
+    for moment in moments:
+        if blockers := _check_free(session, order, people, moment, duration):
+            raise Conflict(
+                _("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(blockers))
+            )
+    for old in session.scalars(
+        select(SlotOffer).where(SlotOffer.order_id == order.id, SlotOffer.status == "open")
+    ):
+        old.status = "withdrawn"
+    offer_ = SlotOffer(
+        order_id=order.id,
+        created_by_id=actor.id,
+        duration_minutes=duration,
+        starts=[m.isoformat() for m in moments],
+        participants=[i.as_dict() for i in invitees],
+        location=location.strip(),
+        video_url=video_url.strip(),
+        agenda=agenda.strip(),
+    )
+    session.add(offer_)
+    session.flush()
+    now = utcnow()
+    for person in (p for p in people if p.contact):
+        tokens = {
+            q: links.url_for_token(links.issue(session, order, q, now)) for q in QUESTIONNAIRES
+        }
+        mail.queue_template(
+            session,
+            to=person.email,
+            language=person.language,
+            template="call_offer",
+            order=order,
+            person=person,
+            offer=offer_,
+            moments=moments,
+            urls=tokens,
+        )
+    audit.record(
+        session,
+        actor,
+        "call.offer",
+        "slot_offer",
+        offer_.id,
+        order_id=order.id,
+        starts=offer_.starts,
+    )
+    session.commit()
+    return offer_
+
+
+def open_offer(session: Session, order: Order) -> SlotOffer | None:
+    """The offer a customer may currently pick from."""
+    return session.scalar(
+        select(SlotOffer).where(SlotOffer.order_id == order.id, SlotOffer.status == "open")
+    )
+
+
+@dataclass
+class PickResult:
+    booked: bool
+    warnings: list[str]
+    fresh: list[slots.Slot]
+
+
+def pick(session: Session, order: Order, offer_id: int, start: str, picked_by: str) -> PickResult:
+    """The customer picks one offered time; it is checked again now, a taken time gets fresh options."""
+    offer_ = open_offer(session, order)
+    if offer_ is None or offer_.id != offer_id:
+        raise Conflict(_("Diese Terminauswahl ist nicht mehr offen."))
+    moment = _parse_start(start)
+    if moment.isoformat() not in offer_.starts:
+        raise Invalid(_("Dieser Termin wurde nicht angeboten."))
+    booker = session.get(User, offer_.created_by_id)
+    people = resolve(session, order, [Invitee(**p) for p in offer_.participants])
+    try:
+        warnings = _book(
+            session,
+            order,
+            booker,
+            f"{picked_by} (customer)",
+            people,
+            moment,
+            offer_.duration_minutes,
+            offer_.location,
+            offer_.video_url,
+            offer_.agenda,
+        )
+    except Conflict:
+        session.rollback()
+        offer_ = session.get(SlotOffer, offer_id)
+        fresh = _fresh(session, order, offer_, people, moment)
+        # The taken time is released; the customer now chooses among times free right now.
+        offer_.starts = [slot.start.isoformat() for slot in fresh]
+        audit.record(
+            session,
+            f"{picked_by} (customer)",
+            "call.offer_refreshed",
+            "slot_offer",
+            offer_.id,
+            order_id=order.id,
+            taken=moment.isoformat(),
+            starts=offer_.starts,
+        )
+        session.commit()
+        return PickResult(False, [], fresh)
+    offer_ = session.get(SlotOffer, offer_id)
+    offer_.status, offer_.picked_at, offer_.picked_by = "picked", utcnow(), picked_by[:200]
+    session.commit()
+    return PickResult(True, warnings, [])
+
+
+def _fresh(session, order, offer_, people, taken) -> list[slots.Slot]:
+    now = utcnow()
+    remaining = []
+    for iso in offer_.starts:
+        moment = datetime.fromisoformat(iso)
+        if (
+            moment != taken
+            and moment > now
+            and not _check_free(session, order, people, moment, offer_.duration_minutes)
+        ):
+            remaining.append(
+                slots.Slot(moment, moment + timedelta(minutes=offer_.duration_minutes))
+            )
+    if remaining:
+        return remaining
+    days = slots.working_days(now.astimezone(BERLIN).date(), SEARCH_DAYS)
+    start = datetime.combine(days[0], datetime.min.time(), BERLIN)
+    end = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), BERLIN)
+    return _search(session, order, people, offer_.duration_minutes, days, start, end, now).slots[
+        :10
+    ]
+
+
+def provisioning_warning(
+    order: Order, call: SetupCall | None, today: date | None = None
+) -> str | None:
+    """For a CP Cloud order whose database is not ready: a warning level that grows as the call nears."""
+    if order.deployment != "cp_cloud" or call is None or call.status != BOOKED:
+        return None
+    if any(c.step == "provision_cloud" for c in order.completions):
+        return None
+    today = today or utcnow().astimezone(BERLIN).date()
+    call_day = call.starts_at.astimezone(BERLIN).date()
+    if call_day <= today:
+        return "overdue"
+    days_left = sum(1 for day in slots.working_days(today, 30) if day < call_day)
+    if days_left <= 3:
+        return "urgent"
+    if days_left <= 7:
+        return "soon"
+    return "pending"
