@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
-    from portal import auth, cli, errors, filters
+    from portal import account, auth, cli, errors, filters
     from portal.admin import bp as admin_bp
     from portal.calls import bp as calls_bp
     from portal.main import bp as main_bp
@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.respond import bp as respond_bp
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(respond_bp)
