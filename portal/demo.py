@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Order, Organisation, OrgKind, Role, ServiceItem, User
-from portal.services import accounts, orders
+from portal.services import accounts, calls, orders
 
 DEMO_PASSWORD = "onboarding-demo"  # noqa: S105 (demo only; refused in production)
 
@@ -114,4 +114,13 @@ def _demo_orders(session, users) -> None:
         if accept:
             orders.accept_order(
                 session, users[Role.VENDOR_BACKOFFICE], order.id, users[Role.PROJECT_LEAD].id
+            )
+            calls.add_contact(
+                session,
+                users[Role.PARTNER_STAFF],
+                order.id,
+                name="Max Mustermann",
+                email="max.mustermann@mueller.example",
+                role="IT-Leitung",
+                phone="+49 351 1234-0",
             )

@@ -102,6 +102,11 @@ class Slot:
     end: datetime
     optional_busy: tuple[str, ...] = ()
 
+    @property
+    def day(self) -> date:
+        """The calendar day of the start in the display zone, for grouping slots by day."""
+        return self.start.date()
+
 
 class Unavailable(NamedTuple):
     """One person who cannot take a call at a given time, and why (BUSY or OUTSIDE_HOURS)."""
