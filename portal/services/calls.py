@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from portal import mail, vault
@@ -24,6 +24,7 @@ from portal.models import (
     CallParticipant,
     CustomerContact,
     Order,
+    OutboxMessage,
     Role,
     SetupCall,
     SlotOffer,
@@ -33,6 +34,7 @@ from portal.models import (
     utcnow,
 )
 from portal.models.call import BOOKED, CANCELLED
+from portal.models.outbox import FAILED, PENDING
 from portal.services import access, audit, links
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -173,7 +175,7 @@ def _staff_person(
     warning = None
     try:
         busy += _calendar_busy(settings, start, end)
-    except sources.CalendarUnavailable as error:
+    except (sources.CalendarUnavailable, vault.VaultError) as error:
         warning = _(
             "Der Kalender von %(name)s ist nicht erreichbar (%(reason)s); die Suche berücksichtigt nur die Arbeitszeiten und die im Portal gebuchten Termine.",
             name=person.name,
@@ -356,7 +358,8 @@ def _book(
         keep = {
             (p.user.id if p.user else None, p.contact.id if p.contact else None) for p in attendance
         }
-        removed = [p for p in call.participants if (p.user_id, p.contact_id) not in keep]
+        if not first:  # after a cancellation everyone already has their CANCEL
+            removed = [p for p in call.participants if (p.user_id, p.contact_id) not in keep]
         for participant in list(call.participants):
             call.participants.remove(participant)
     call.status = BOOKED
@@ -384,11 +387,12 @@ def _book(
             details={"removed": [p.email for p in removed_people]},
         )
     )
-    _send(session, order, call, attendance, "REQUEST", "call_invitation")
+    queued = _send(session, order, call, attendance, "REQUEST", "call_invitation")
     if removed_people:
-        _send(session, order, call, removed_people, "CANCEL", "call_cancelled", audience=attendance)
+        # RFC 5546 3.2.5: a CANCEL that uninvites lists the attendees being removed.
+        queued += _send(session, order, call, removed_people, "CANCEL", "call_cancelled")
     if first:
-        _send_links(session, order, [p for p in attendance if p.contact])
+        queued += _send_links(session, order, [p for p in attendance if p.contact])
     _complete_step(session, order, call, booker)
     for offer in session.scalars(
         select(SlotOffer).where(SlotOffer.order_id == order.id, SlotOffer.status == "open")
@@ -406,7 +410,8 @@ def _book(
         participants=[p.email for p in attendance],
     )
     session.commit()
-    return _sync_calendars(session, call, attendance, removed_people)
+    warnings = _sync_calendars(session, call, attendance, removed_people)
+    return warnings + _undelivered(session, queued)
 
 
 def _attendance_of(participant: CallParticipant) -> Attendance:
@@ -427,7 +432,9 @@ def _check_text(location: str, video_url: str, agenda: str) -> None:
         raise Invalid(_("Ort oder Agenda ist zu lang."))
     if video_url and not (video_url.startswith("https://") or video_url.startswith("http://")):
         raise Invalid(_("Der Video-Link muss mit https:// beginnen."))
-    if any(c in video_url for c in ' \r\n\t"<>'):
+    # invite.py accepts printable ASCII only (else a 500 while building the invitation), and
+    # the column holds 500 characters: non-ASCII links must be entered percent-encoded.
+    if len(video_url) > 500 or any(c in ' "<>' or not "!" <= c <= "~" for c in video_url):
         raise Invalid(_("Der Video-Link ist ungültig."))
 
 
@@ -461,19 +468,19 @@ def invitation(
     )
 
 
-def _send(session, order, call, recipients, method, template, audience=None) -> None:
-    """One email per recipient in their language; the calendar lists the whole audience."""
+def _send(session, order, call, recipients, method, template) -> list[OutboxMessage]:
+    """One email per recipient in their language; the calendar lists every recipient."""
     calendar = invite.calendar(
-        invitation(order, call, audience or recipients, cancelled=method == "CANCEL"), method
+        invitation(order, call, recipients, cancelled=method == "CANCEL"), method
     )
-    name, address = _organizer()
+    rows = []
     for person in recipients:
         with force_locale(person.language):
             context = {
                 "order": order,
                 "call": call,
                 "person": person,
-                "people": audience or recipients,
+                "people": recipients,
             }
             subject = render_template(f"mail/{template}.subject.txt", **context).strip()
             text = render_template(f"mail/{template}.txt", **context)
@@ -487,16 +494,17 @@ def _send(session, order, call, recipients, method, template, audience=None) -> 
             ics=calendar,
             method=method,
         )
-        mail.queue_prebuilt(session, message)
+        rows.append(mail.queue_prebuilt(session, message))
+    return rows
 
 
-def _send_links(session, order, contacts: list[Attendance]) -> None:
+def _send_links(session, order, contacts: list[Attendance]) -> list[OutboxMessage]:
     """The seed: CP sends the customer the links to the questionnaires (fresh tokens each time)."""
     if not contacts:
-        return
+        return []
     now = utcnow()
     urls = {q: links.url_for_token(links.issue(session, order, q, now)) for q in QUESTIONNAIRES}
-    for person in contacts:
+    return [
         mail.queue_template(
             session,
             to=person.email,
@@ -506,6 +514,28 @@ def _send_links(session, order, contacts: list[Attendance]) -> None:
             person=person,
             urls=urls,
         )
+        for person in contacts
+    ]
+
+
+def _undelivered(session, rows: list[OutboxMessage]) -> list[str]:
+    """After commit: say so if the mail server refused or could not be reached (mails stay queued)."""
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    waiting = session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_((PENDING, FAILED)))
+    )
+    if not waiting:
+        return []
+    return [
+        _(
+            "%(n)d E-Mail(s) konnten noch nicht zugestellt werden (Mailserver nicht erreichbar); sie bleiben im Postausgang und werden automatisch erneut versucht.",
+            n=waiting,
+        )
+    ]
 
 
 def _complete_step(session, order, call, actor: User) -> None:
@@ -578,7 +608,7 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> li
             details={"reason": reason[:500]},
         )
     )
-    _send(session, order, call, people, "CANCEL", "call_cancelled")
+    queued = _send(session, order, call, people, "CANCEL", "call_cancelled")
     session.execute(
         delete(StepCompletion).where(
             StepCompletion.order_id == order.id, StepCompletion.step == "schedule_call"
@@ -594,7 +624,7 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> li
         sequence=call.sequence,
     )
     session.commit()
-    return _sync_calendars(session, call, people, [])
+    return _sync_calendars(session, call, people, []) + _undelivered(session, queued)
 
 
 def ics(session: Session, actor: User, order_id: int) -> bytes:
@@ -705,6 +735,9 @@ def pick(session: Session, order: Order, offer_id: int, start: str, picked_by: s
     booker = session.get(User, offer_.created_by_id)
     people = resolve(session, order, [Invitee(**p) for p in offer_.participants])
     try:
+        if moment <= utcnow():
+            # Offered times pass while the offer waits: like a taken one, with fresh options.
+            raise Conflict(_("Der Termin liegt in der Vergangenheit."))
         warnings = _book(
             session,
             order,
@@ -722,7 +755,8 @@ def pick(session: Session, order: Order, offer_id: int, start: str, picked_by: s
         offer_ = session.get(SlotOffer, offer_id)
         fresh = _fresh(session, order, offer_, people, moment)
         # The taken time is released; the customer now chooses among times free right now.
-        offer_.starts = [slot.start.isoformat() for slot in fresh]
+        # Stored in UTC like every offered time: pick() compares the customer's choice as UTC.
+        offer_.starts = [slot.start.astimezone(UTC).isoformat() for slot in fresh]
         audit.record(
             session,
             f"{picked_by} (customer)",

@@ -1,0 +1,496 @@
+"""The setup call against real servers on 127.0.0.1: Radicale (CalDAV and ICS feed) and aiosmtpd.
+
+Leo (project lead) reads and writes Alice's Radicale calendar over CalDAV, Ida (architect) Bob's;
+Anna (partner) publishes an ICS feed, which Radicale serves as well. Their passwords are sealed
+in the vault, as the portal stores them.
+"""
+
+from datetime import date, datetime, time, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from caldav.lib.error import NotFoundError
+from icalendar import Calendar
+from sqlalchemy import select
+
+from portal import vault
+from portal.calendar import sources
+from portal.models import OutboxMessage, User, utcnow
+from portal.models.call import CANCELLED
+from portal.models.outbox import PENDING, SENT
+from portal.services import calls
+from portal.services.calls import BERLIN, Invitee
+from portal.services.errors import Conflict
+from tests.conftest import login
+from tests.radicale_server import RadicaleServer, free_port, radicale  # noqa: F401
+from tests.test_calendar_sources import vcalendar
+from tests.test_calls import (  # noqa: F401 - fixtures
+    ANNA,
+    CARLA,
+    IDA,
+    LEO,
+    ORGANIZER,
+    assert_event,
+    assert_mime_layout,
+    book,
+    carla,
+    completion,
+    event_of,
+    future_days,
+    hours_of,
+    invitations,
+    lara,
+    last_mail_id,
+    mails,
+    new_order,
+    order,
+    required,
+    team,
+    the_call,
+)
+
+FORMAT = "%Y%m%dT%H%M%S"
+
+
+# ---------------------------------------------------------------- calendars
+
+
+def connect(session, user: User, source: str, url: str, username="", password=None) -> None:
+    """Point a staff member's calendar settings at a server; the password goes into the vault."""
+    settings = hours_of(session, user)
+    settings.source, settings.url, settings.username = source, url, username or None
+    if password is not None:
+        secret = vault.seal(session, password, "caldav_password")
+        session.flush()
+        settings.password_id = secret.id
+    session.commit()
+
+
+def busy(server, user: str, url: str, uid: str, start: datetime, end: datetime, *extra) -> None:
+    """Store one event (Berlin wall-clock times) in a user's Radicale calendar."""
+    server.add_event(
+        url,
+        user,
+        vcalendar(
+            uid,
+            f"DTSTART;TZID=Europe/Berlin:{start.astimezone(BERLIN).strftime(FORMAT)}",
+            f"DTEND;TZID=Europe/Berlin:{end.astimezone(BERLIN).strftime(FORMAT)}",
+            "SUMMARY:Termin",
+            *extra,
+        ),
+    )
+
+
+def stored(server, user: str, url: str, uid: str) -> Calendar | None:
+    """The event with this UID as the user's calendar holds it, or None."""
+    with server.client(user) as client:
+        try:
+            return Calendar.from_ical(client.calendar(url=url).event_by_uid(uid).data)
+        except NotFoundError:
+            return None
+
+
+def berlin(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), BERLIN)
+
+
+def two_days() -> tuple[date, date]:
+    """Two consecutive future working days (Monday to Thursday and the day after)."""
+    first = next(day for day in future_days(6) if day.weekday() <= 3)
+    return first, first + timedelta(days=1)
+
+
+@pytest.fixture
+def alice(radicale, session, world, order):  # noqa: F811
+    """Leo's calendar: a new collection of Alice's, read and written over CalDAV."""
+    url = radicale.make_calendar("alice")
+    connect(session, world.lead, "caldav", url, "alice", "alice-secret")
+    return url
+
+
+@pytest.fixture
+def bob(radicale, session, world, order):  # noqa: F811
+    """Ida's calendar: a new collection of Bob's, read and written over CalDAV."""
+    url = radicale.make_calendar("bob")
+    connect(session, world.architect, "caldav", url, "bob", "bob-secret")
+    return url
+
+
+def test_busy_times_from_caldav_and_an_ics_feed_give_the_expected_free_slots(
+    radicale,  # noqa: F811
+    session,
+    world,
+    order,  # noqa: F811
+    alice,
+    bob,
+):
+    first, second = two_days()
+    busy(radicale, "alice", alice, "leo-1", berlin(first, 10), berlin(first, 11))
+    # Lunch on both days: a recurring event, expanded by the server.
+    busy(
+        radicale,
+        "alice",
+        alice,
+        "leo-lunch",
+        berlin(first, 12),
+        berlin(first, 12, 30),
+        "RRULE:FREQ=DAILY;COUNT=2",
+    )
+    busy(radicale, "bob", bob, "ida-1", berlin(first, 15), berlin(first, 17))
+    # Anna's calendar comes as an ICS feed (Radicale serves a collection as one file).
+    feed = radicale.make_calendar("bob")
+    busy(radicale, "bob", feed, "anna-1", berlin(second, 9), berlin(second, 11))
+    busy(
+        radicale,
+        "bob",
+        feed,
+        "anna-free",
+        berlin(second, 14),
+        berlin(second, 15),
+        "TRANSP:TRANSPARENT",
+    )
+    connect(session, world.partner, "ics", feed.replace("http://", "http://bob:bob-secret@"))
+
+    now = berlin(first, 0)
+    found = calls.search(session, world.partner, order.id, team(world), 60, now=now)
+    assert found.warnings == []
+    per_day = {first: [], second: []}
+    for slot in found.slots:
+        if slot.start.date() in per_day:
+            per_day[slot.start.date()].append(slot.start.strftime("%H:%M"))
+    assert per_day[first] == ["09:00", "11:00", "12:30", "13:00", "13:30", "14:00"]
+    assert per_day[second] == [
+        "11:00",
+        "12:30",
+        "13:00",
+        "13:30",
+        "14:00",
+        "14:30",
+        "15:00",
+        "15:30",
+        "16:00",
+    ]
+    with pytest.raises(Conflict) as refused:
+        book(session, world, order, berlin(first, 10, 30), team(world))
+    assert refused.value.message == "Zu diesem Termin ist nicht jeder frei: Leo (hat einen Termin)"
+    with pytest.raises(Conflict, match=r"Anna \(hat einen Termin\)"):
+        book(session, world, order, berlin(second, 10), team(world))
+    assert the_call(session, order) is None
+
+
+def test_the_booked_event_is_written_to_the_calendars_and_follows_every_change(
+    radicale,  # noqa: F811
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+    alice,
+    bob,
+    lara,  # noqa: F811
+):
+    first, second = two_days()
+    assert book(session, world, order, berlin(first, 10), team(world, carla)) == []
+    call = the_call(session, order)
+    everyone = required(LEO, ANNA, IDA, CARLA)
+    for user, url in (("alice", alice), ("bob", bob)):
+        cal = stored(radicale, user, url, call.uid)
+        # Stored as a calendar keeps it: no METHOD, otherwise the invitation that was mailed.
+        assert_event(cal, method=None, call=call, people=everyone, status="CONFIRMED")
+    # Now busy in Ida's calendar for every other customer's search.
+    assert sources.caldav_busy(bob, "bob", "bob-secret", berlin(first, 0), berlin(second, 0)) == [
+        sources.Busy(berlin(first, 10), berlin(first, 11))
+    ]
+    beta = new_order(session, world, code="BETA", lead=lara)
+    with pytest.raises(Conflict, match="Ida"):
+        book(
+            session,
+            world,
+            beta,
+            berlin(first, 10),
+            [Invitee(user_id=lara.id), Invitee(user_id=world.architect.id)],
+        )
+
+    # Moved without Ida: Leo's copy is updated in place, Ida's removed.
+    assert (
+        book(session, world, order, berlin(second, 14), team(world, carla, architect=False)) == []
+    )
+    call = the_call(session, order)
+    cal = stored(radicale, "alice", alice, call.uid)
+    assert_event(cal, method=None, call=call, people=required(LEO, ANNA, CARLA), status="CONFIRMED")
+    assert event_of(cal)["SEQUENCE"] == 1
+    with radicale.client("alice") as client:
+        assert len(client.calendar(url=alice).events()) == 1  # no duplicate
+    assert stored(radicale, "bob", bob, call.uid) is None
+
+    assert calls.cancel(session, world.partner, order.id) == []
+    assert stored(radicale, "alice", alice, call.uid) is None
+
+
+def test_the_pick_is_checked_against_the_calendars_at_that_moment(
+    radicale,  # noqa: F811
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+    alice,
+):
+    first, second = two_days()
+    offered = [berlin(first, 9), berlin(first, 11), berlin(second, 14)]
+    offer = calls.offer(
+        session,
+        world.partner,
+        order.id,
+        invitees=team(world, carla),
+        starts=[t.isoformat() for t in offered],
+        duration=60,
+    )
+    # Leo accepts another meeting at the first offered time, in his own calendar.
+    busy(radicale, "alice", alice, "leo-meanwhile", berlin(first, 9), berlin(first, 10))
+
+    result = calls.pick(session, order, offer.id, offered[0].isoformat(), "Carla Kunde")
+    assert not result.booked and [s.start for s in result.fresh] == offered[1:]
+    result = calls.pick(session, order, offer.id, offered[2].isoformat(), "Carla Kunde")
+    assert result.booked and result.warnings == []
+    call = the_call(session, order)
+    assert call.starts_at == offered[2]
+    cal = stored(radicale, "alice", alice, call.uid)
+    assert_event(
+        cal, method=None, call=call, people=required(LEO, ANNA, IDA, CARLA), status="CONFIRMED"
+    )
+
+
+def test_an_unreachable_calendar_gives_a_clear_message_and_loses_nothing(
+    radicale,  # noqa: F811
+    client,
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+):
+    connect(
+        session, world.lead, "caldav", f"http://127.0.0.1:{free_port()}/leo/", "leo", "leo-pw-7"
+    )
+    wrong = radicale.make_calendar("bob")
+    connect(session, world.architect, "caldav", wrong, "bob", "not-bobs-password")
+
+    found = calls.search(session, world.partner, order.id, team(world, carla), 60)
+    assert len(found.warnings) == 2
+    leo, ida = found.warnings
+    assert leo.startswith("Der Kalender von Leo ist nicht erreichbar") and "cannot connect" in leo
+    assert "Ida" in ida and "access refused" in ida
+    assert "not-bobs-password" not in ida and "leo-pw-7" not in leo  # no secrets in messages
+    assert found.slots  # working hours and portal bookings still count
+
+    login(client, world.partner)
+    start = found.slots[3].start
+    form = {
+        "duration": "60",
+        "architect": str(world.architect.id),
+        "contact": str(carla.id),
+        "start": start.isoformat(),
+    }
+    response = client.post(f"/orders/{order.id}/call/book", data=form)
+    body = client.get(response.location).get_data(as_text=True)
+    assert "Der Setup Call ist gebucht" in body
+    assert "Kalender von Leo nicht aktualisiert" in body and "cannot connect" in body
+    assert "Kalender von Ida nicht aktualisiert" in body and "access refused" in body
+    assert body.count("flash-warning") >= 2
+    # Nothing lost: the call, every invitation and the completed step are stored.
+    call = the_call(session, order)
+    assert call.starts_at == start and len(call.participants) == 4
+    assert set(invitations(mails(session))) == {LEO, ANNA, IDA, CARLA}
+    assert completion(session, order) is not None
+
+    warnings = calls.cancel(session, world.partner, order.id)
+    assert [w.split(":")[0] for w in warnings] == [
+        "Kalender von Leo nicht aktualisiert",
+        "Kalender von Ida nicht aktualisiert",
+    ]
+    assert the_call(session, order).status == CANCELLED
+
+
+# ---------------------------------------------------------------- SMTP
+
+
+class Recorder:
+    """An aiosmtpd handler that keeps every envelope it accepts."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def take(self) -> list[tuple[list[str], EmailMessage]]:
+        """The envelopes received since the last take: (recipients, parsed message)."""
+        taken, self.envelopes = self.envelopes, []
+        for envelope in taken:
+            assert envelope.mail_from == ORGANIZER.removeprefix("mailto:")
+        return [
+            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default))
+            for envelope in taken
+        ]
+
+
+@pytest.fixture
+def smtp_port(app):
+    """The app sends to this port; nothing listens there until start_smtp() is called."""
+    port = free_port()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TLS="none", SMTP_TIMEOUT=5)
+    return port
+
+
+@pytest.fixture
+def start_smtp(smtp_port):
+    controllers = []
+
+    def start() -> Recorder:
+        controller = Controller(Recorder(), hostname="127.0.0.1", port=smtp_port)
+        controller.start()
+        controllers.append(controller)
+        return controller.handler
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+def received(recorder: Recorder) -> dict[str, tuple[EmailMessage, Calendar]]:
+    """Recipient -> (invitation, its calendar): one envelope per message, one per recipient."""
+    found = {}
+    for recipients, message in recorder.take():
+        assert len(recipients) == 1 and recipients == [str(message["To"])]
+        part = next((p for p in message.walk() if p.get_content_type() == "text/calendar"), None)
+        if part is None:
+            continue  # questionnaire links
+        assert recipients[0] not in found, f"two invitations to {recipients[0]}"
+        found[recipients[0]] = (message, Calendar.from_ical(part.get_payload(decode=True)))
+    return found
+
+
+def test_every_attendee_receives_booking_change_and_cancellation_over_smtp(
+    start_smtp,
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+):
+    smtp = start_smtp()
+    first, second = two_days()
+    before = last_mail_id(session)
+    assert book(session, world, order, berlin(first, 10), team(world, carla)) == []
+    call = the_call(session, order)
+    got = received(smtp)
+    assert set(got) == {LEO, ANNA, IDA, CARLA}
+    for _message, cal in got.values():
+        assert_event(
+            cal,
+            method="REQUEST",
+            call=call,
+            people=required(LEO, ANNA, IDA, CARLA),
+            status="CONFIRMED",
+        )
+    for message, _cal in got.values():
+        assert_mime_layout(message, "REQUEST")
+    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id > before))
+    assert {row.status for row in rows} == {SENT}
+
+    book(session, world, order, berlin(second, 15), team(world, carla, architect=False))
+    call = the_call(session, order)
+    got = received(smtp)
+    assert set(got) == {LEO, ANNA, IDA, CARLA}
+    for address in (LEO, ANNA, CARLA):
+        message, cal = got[address]
+        assert_mime_layout(message, "REQUEST")
+        assert_event(
+            cal, method="REQUEST", call=call, people=required(LEO, ANNA, CARLA), status="CONFIRMED"
+        )
+    message, cal = got[IDA]
+    assert_mime_layout(message, "CANCEL")
+    assert (cal["METHOD"], str(event_of(cal)["UID"]), event_of(cal)["SEQUENCE"]) == (
+        "CANCEL",
+        call.uid,
+        1,
+    )
+
+    calls.cancel(session, world.partner, order.id)
+    call = the_call(session, order)
+    got = received(smtp)
+    assert set(got) == {LEO, ANNA, CARLA}
+    for message, cal in got.values():
+        assert_mime_layout(message, "CANCEL")
+        assert_event(
+            cal, method="CANCEL", call=call, people=required(LEO, ANNA, CARLA), status="CANCELLED"
+        )
+
+
+def test_questionnaire_links_go_out_over_smtp_with_the_first_booking(
+    start_smtp,
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+):
+    smtp = start_smtp()
+    first, _second = two_days()
+    book(session, world, order, berlin(first, 10), team(world, carla))
+    to_carla = [message for recipients, message in smtp.take() if recipients == [CARLA]]
+    assert len(to_carla) == 2
+    links = next(m for m in to_carla if m.get_content_type() == "multipart/alternative")
+    text = links.get_body(("plain",)).get_content()
+    assert text.count("http://127.0.0.1:5000/r/") == 2
+
+
+def test_smtp_down_books_anyway_says_so_and_the_worker_delivers_later(
+    client,
+    runner,
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+    smtp_port,  # after the order: its confirmation is not part of this test
+    start_smtp,
+):
+    login(client, world.partner)
+    first, _second = two_days()
+    before = last_mail_id(session)
+    form = {
+        "duration": "60",
+        "architect": str(world.architect.id),
+        "contact": str(carla.id),
+        "start": berlin(first, 10).isoformat(),
+    }
+    response = client.post(f"/orders/{order.id}/call/book", data=form)
+    body = client.get(response.location).get_data(as_text=True)
+    assert "Der Setup Call ist gebucht" in body
+    assert "5 E-Mail(s) konnten noch nicht zugestellt werden" in body  # 4 invitations, 1 links
+    call = the_call(session, order)
+    assert call is not None and completion(session, order) is not None
+    session.expire_all()
+    waiting = session.scalars(select(OutboxMessage).where(OutboxMessage.id > before)).all()
+    assert {row.status for row in waiting} == {PENDING}
+    assert len(waiting) == 5 and all("refused" in row.last_error.lower() for row in waiting)
+
+    smtp = start_smtp()
+    for row in session.scalars(select(OutboxMessage).where(OutboxMessage.status == PENDING)):
+        row.next_attempt_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    result = runner.invoke(args=["outbox", "work"])
+    assert result.exit_code == 0 and "5 sent" in result.output, result.output
+    assert len(smtp.envelopes) == 5
+    got = received(smtp)
+    assert set(got) == {LEO, ANNA, IDA, CARLA}
+    for message, cal in got.values():
+        assert_mime_layout(message, "REQUEST")
+        assert_event(
+            cal,
+            method="REQUEST",
+            call=call,
+            people=required(LEO, ANNA, IDA, CARLA),
+            status="CONFIRMED",
+        )
+    assert "0 sent" in runner.invoke(args=["outbox", "work"]).output  # exactly once
+    assert smtp.envelopes == []
