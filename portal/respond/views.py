@@ -122,12 +122,13 @@ def _save_page(order, kind, page_key, questionnaire):
         locale=locale(),
     )
     if post.action == "autosave":
-        return jsonify(_autosave_answer(order, kind, questionnaire, result))
+        return jsonify(_autosave_answer(order, kind, questionnaire, result, form))
     if not result.saved or result.conflicts:
         status = 400 if not result.saved else 409
-        return _render_page(
-            order, kind, page_key, result.response, form=form, result=result
-        ), status
+        # A refused save leaves no response in the result: show the stored one, so that the
+        # page keeps its version (a later save must not look like someone else's change).
+        response = result.response or responses.find(db.session, order, kind)
+        return _render_page(order, kind, page_key, response, form=form, result=result), status
     target = _next_url(kind, questionnaire, page_key, post.action)
     flash(_("Ihre Antworten sind gespeichert."), "success")
     return redirect(target, code=303)
@@ -149,7 +150,7 @@ def _next_url(kind, questionnaire, page_key, action) -> str:
     return url_for("respond.page", kind=kind, page_key=page_key)
 
 
-def _autosave_answer(order, kind, questionnaire, result) -> dict:
+def _autosave_answer(order, kind, questionnaire, result, form) -> dict:
     if not result.saved:
         names = pages.labels(questionnaire, locale())
         problems = "; ".join(
@@ -167,7 +168,12 @@ def _autosave_answer(order, kind, questionnaire, result) -> dict:
     return {
         "saved": True,
         "version": response.version,
-        "visible": sorted(questionnaire.visible(response.data, context)),
+        # On a conflict the page keeps its base version, so that saving it shows the choice.
+        "conflict": bool(result.conflicts),
+        "visible": sorted(
+            questionnaire.visible(response.data, context)
+            | _unsaved_rows(form, questionnaire, response.data, context)
+        ),
         "progress": progress,
         "progress_label": _("%(percent)d %% beantwortet", percent=round(progress * 100)),
         "message": message,
@@ -189,10 +195,11 @@ def _render_page(order, kind, page_key, response, form=None, result=None):
     names = pages.labels(questionnaire, locale())
     keys = [p.key for p in questionnaire.pages]
     index = keys.index(page_key)
+    shown = _posted(data, questionnaire, page_key, context, form) if result else data
     ctx = pages.RenderContext(
         locale=locale(),
-        visible=questionnaire.visible(data, context)
-        | _unsaved_rows(form, questionnaire, data, context),
+        visible=questionnaire.visible(shown, context)
+        | _unsaved_rows(form, questionnaire, shown, context),
         errors={e.pointer: e.message for e in errors},
         uploads=pages.uploads_by_pointer(data, response.uploads if response else []),
         kind=kind,
@@ -217,7 +224,19 @@ def _render_page(order, kind, page_key, response, form=None, result=None):
             for c in (result.conflicts if result else [])
         },
         saved_label=pages.saved_label(response, _),
+        focus_errors=bool(result and result.errors),
     )
+
+
+def _posted(data, questionnaire, page_key, context, form) -> dict:
+    # A refused page shows what was typed, so its conditional parts follow those answers.
+    answers = questionnaire.to_data(form)
+    shown = dict(data)
+    for node in questionnaire.nodes(page_key, context):
+        shown.pop(node.key, None)
+        if answers.get(node.key) is not None:
+            shown[node.key] = answers[node.key]
+    return shown
 
 
 def _full_check_errors(questionnaire, data, context, kind, page_key):
@@ -235,18 +254,25 @@ def _add_requested_row(form, pointer: str) -> None:
 
 
 def _unsaved_rows(form, questionnaire, data, context) -> set[str]:
-    # Rows typed but not yet stored (or just added) show their fields as the stored rows would.
-    rows = {}
-    for field in form:
-        if hasattr(field, "entries"):
-            rows[field.name] = [entry.form.data for entry in field.entries]
-    if not rows:
+    # Rows typed but not yet stored (or just added) show their fields as the stored rows would,
+    # and the <template> row that scripts copy ("/<name>/__INDEX__/...") as a new blank row.
+    counts = {field.name: len(field.entries) for field in form if hasattr(field, "entries")}
+    if not counts:
         return set()
     preview = dict(data)
-    for name, entries in rows.items():
-        stored = data.get(name) or []
-        preview[name] = stored + [{}] * (len(entries) - len(stored))
-    return questionnaire.visible(preview, context)
+    for name, count in counts.items():
+        stored = list(data.get(name) or [])
+        preview[name] = [*stored, *[{}] * (count - len(stored)), {}]
+    shown = set()
+    for pointer in questionnaire.visible(preview, context):
+        name, _slash, rest = pointer.lstrip("/").partition("/")
+        index, _slash, inner = rest.partition("/")
+        if name not in counts or not index.isdigit():
+            continue
+        shown.add(pointer)
+        if int(index) == len(preview[name]) - 1:
+            shown.add(f"/{name}/__INDEX__" + (f"/{inner}" if inner else ""))
+    return shown
 
 
 @bp.post("/customer/<kind>/pages/<page_key>/resolve")
@@ -307,6 +333,12 @@ def _summary(order, kind, response, errors=None):
     }
 
 
+@bp.get("/customer/<kind>/submit")
+def submit_again(kind: str):
+    """The URL of a refused submit's page, reloaded or after a language switch: the summary."""
+    return redirect(url_for("respond.summary", kind=kind), code=303)
+
+
 @bp.post("/customer/<kind>/submit")
 def submit(kind: str):
     """Submit the questionnaire after full validation."""
@@ -317,7 +349,7 @@ def submit(kind: str):
         session[f"{CHECKED_KEY}{kind}"] = True
         response = responses.find(db.session, order, kind)
         return render_template(
-            "respond/summary.html", **_summary(order, kind, response, errors)
+            "respond/summary.html", **_summary(order, kind, response, errors), focus_errors=True
         ), 400
     flash(_("Vielen Dank! Ihr Fragebogen ist abgeschickt."), "success")
     return redirect(url_for("respond.summary", kind=kind), code=303)
