@@ -1251,10 +1251,6 @@ def test_the_customer_call_page_shows_the_booked_call(client, session, world, or
     assert client.application.test_client().get("/customer/call").status_code == 403
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/respond/landing.html (owned by another change) does not show the call yet",
-)
 def test_the_customer_landing_page_shows_the_call(client, session, world, order, carla):
     start = at(1, 10)
     book(session, world, order, start, team(world, carla))

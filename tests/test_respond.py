@@ -365,3 +365,17 @@ def test_after_a_failed_submit_each_page_shows_the_messages_at_its_fields(client
     body = client.get(page_url("technical", "workstations")).get_data(as_text=True)
     assert 'id="named_users-error"' in body
     assert 'href="#named_users"' in body
+
+
+def test_the_conflict_names_who_gave_the_other_answer_not_the_last_saver(app, session, tokens):
+    anna = enter(app.test_client(), tokens["technical"], "Anna")
+    bert = enter(app.test_client(), tokens["technical"], "Bert")
+    cleo = enter(app.test_client(), tokens["technical"], "Cleo")
+    start = version_of(anna, "technical", "workstations")
+    post(anna, "technical", "workstations", {"named_users": "25"}, version=start)
+    # Cleo saves something unrelated afterwards: she is the last saver, but not the one who said 25.
+    post(cleo, "technical", "network", {"sql_port": "1433"})
+    response = post(bert, "technical", "workstations", {"named_users": "40"}, version=start)
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "Gespeicherte Antwort von Anna" in body

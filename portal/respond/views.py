@@ -21,7 +21,7 @@ from portal import questionnaires
 from portal.extensions import db
 from portal.filters import locale
 from portal.respond import bp, pages
-from portal.services import links, responses
+from portal.services import calls, links, responses
 
 SESSION_KEY = "customer_links"
 AUTHOR_KEY = "customer_author"
@@ -53,7 +53,12 @@ def landing():
     held = {link.questionnaire for link in valid if link.order_id == order.id}
     cards = [_card(order, kind, kind in held) for kind in questionnaires.KINDS]
     return render_template(
-        "respond/landing.html", order=order, cards=cards, author=session.get(AUTHOR_KEY)
+        "respond/landing.html",
+        order=order,
+        cards=cards,
+        author=session.get(AUTHOR_KEY),
+        call=calls.call_of(db.session, order),
+        offer=calls.open_offer(db.session, order),
     )
 
 

@@ -144,7 +144,10 @@ def _save_once(session, order, kind, base_version, changes, removed, files, auth
         return SaveResult(None, errors)
     conflicts = [
         ConflictingAnswer(
-            p, forms_schema.get(mine, p), forms_schema.get(theirs, p), response.updated_by
+            p,
+            forms_schema.get(mine, p),
+            forms_schema.get(theirs, p),
+            _changed_by(session, response, base_version, p, base),
         )
         for p in conflict_pointers
     ]
@@ -176,6 +179,21 @@ def _save_once(session, order, kind, base_version, changes, removed, files, auth
     )
     session.commit()
     return SaveResult(response, [], conflicts)
+
+
+def _changed_by(session, response, base_version: int, pointer: str, base: dict) -> str | None:
+    """Who last changed this answer since the saver's base version (not just the last saver)."""
+    revisions = session.execute(
+        select(ResponseRevision.data, ResponseRevision.saved_by)
+        .where(ResponseRevision.response_id == response.id, ResponseRevision.version > base_version)
+        .order_by(ResponseRevision.version)
+    )
+    previous, who = forms_schema.get(base, pointer), None
+    for data, saved_by in revisions:
+        value = forms_schema.get(data, pointer)
+        if value != previous:
+            previous, who = value, saved_by
+    return who
 
 
 def _revision_data(session: Session, response: Response | None, version: int) -> dict:
