@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import Order
+from portal.services import calls
 from tests.browser.conftest import axe_violations, format_violations, login
 from tests.helpers import accept, catalogue, place
 
@@ -20,6 +21,9 @@ PAGES = (
     "admin_users",
     "admin_audit",
     "customer_landing",
+    "partner_order",
+    "call_planning",
+    "account_calendar",
 )
 LANGUAGES = ("de", "en")
 
@@ -29,6 +33,9 @@ def build(session, world) -> dict:
     catalogue(session)
     place(session, world, code="OPEN", TRAINING="1")
     accepted = accept(session, world, place(session, world, code="ACME", TRAINING="2"))
+    calls.add_contact(
+        session, world.partner, accepted.order.id, name="Max Mustermann", email="max@acme.example"
+    )
     return {"order_id": accepted.order.id, "tokens": accepted.tokens}
 
 
@@ -47,6 +54,13 @@ def visit(page, base_url, world, data, name):
         "accepted_order": (world.lead, f"/orders/{data.get('order_id')}"),
         "admin_users": (world.admin, "/admin/users"),
         "admin_audit": (world.admin, "/admin/audit"),
+        "partner_order": (world.partner, f"/orders/{data.get('order_id')}"),
+        "call_planning": (
+            world.partner,
+            f"/orders/{data.get('order_id')}/call?architect={world.architect.id}"
+            f"&technician={world.technician.id}&contact=1&duration=60",
+        ),
+        "account_calendar": (world.architect, "/account/calendar"),
     }[name]
     login(page, base_url, user)
     return page.goto(f"{base_url}{path}")
