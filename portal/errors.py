@@ -1,6 +1,6 @@
 """Error pages; a failed request rolls its transaction back so nothing is half-written."""
 
-from flask import render_template
+from flask import flash, render_template
 from flask_babel import gettext as _
 
 from portal.extensions import db
@@ -23,6 +23,13 @@ def _page(status: int, message: str | None = None):
     db.session.rollback()
     title = _(TITLES.get(status, "Fehler"))
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def flash_refusal(error: DomainError) -> None:
+    """Show a refused action as a message on the page it came from; unknown objects stay 404."""
+    if error.status == 404:
+        raise error
+    flash(error.message, "error")
 
 
 def register(app) -> None:

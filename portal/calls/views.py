@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from portal.authz import roles_required
 from portal.calls import bp
 from portal.calls.forms import contacts_of, read_choice, staff
+from portal.errors import flash_refusal
 from portal.extensions import db
 from portal.models import Role
 from portal.services import access, calls, links
@@ -75,9 +76,7 @@ def book(order_id: int):
             agenda=request.form.get("agenda", ""),
         )
     except DomainError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
+        flash_refusal(error)
         return _back(order_id, choice)
     _report(warnings, _("Der Setup Call ist gebucht; die Einladungen sind verschickt."))
     return redirect(url_for("calls.plan", order_id=order_id))
@@ -102,9 +101,7 @@ def offer(order_id: int):
             agenda=request.form.get("agenda", ""),
         )
     except DomainError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
+        flash_refusal(error)
         return _back(order_id, choice)
     flash(_("Die Terminauswahl ist an den Kunden verschickt."), "success")
     return redirect(url_for("calls.plan", order_id=order_id))
@@ -117,9 +114,7 @@ def cancel(order_id: int):
     try:
         warnings = calls.cancel(db.session, current_user, order_id, request.form.get("reason", ""))
     except DomainError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
+        flash_refusal(error)
         return _back(order_id)
     _report(warnings, _("Der Setup Call ist abgesagt."))
     return _back(order_id)
@@ -170,9 +165,7 @@ def send_links(order_id: int):
     try:
         count = links.send_to_contacts(db.session, current_user, order_id, contact_ids)
     except DomainError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash(_("Links an %(n)d Ansprechpartner verschickt.", n=count), "success")
     return redirect(url_for("orders.show", order_id=order_id) + "#links-heading")
@@ -185,9 +178,7 @@ def revoke_link(order_id: int, link_id: int):
     try:
         links.revoke(db.session, current_user, order_id, link_id)
     except DomainError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash(_("Der Link ist zurückgezogen."), "success")
     return redirect(url_for("orders.show", order_id=order_id) + "#links-heading")

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.authz import roles_required
 from portal.calls.forms import contacts_of
+from portal.errors import flash_refusal
 from portal.extensions import db
 from portal.models import Role, ServiceItem, User, utcnow
 from portal.orders import bp
@@ -121,9 +122,7 @@ def reopen_response(order_id: int, kind: str):
     try:
         responses.reopen(db.session, current_user, order_id, kind)
     except DomainError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash(_("Der Fragebogen ist wieder zur Bearbeitung geöffnet."), "success")
     return redirect(url_for("orders.show", order_id=order_id))

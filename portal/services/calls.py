@@ -237,12 +237,18 @@ def search(
     if duration not in DURATIONS:
         raise Invalid(_("Bitte eine angebotene Dauer wählen."))
     now = now or utcnow()
-    days = slots.working_days(now.astimezone(BERLIN).date(), SEARCH_DAYS)
-    start = datetime.combine(days[0], datetime.min.time(), BERLIN)
-    end = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), BERLIN)
+    days, start, end = _window(now)
     return _search(
         session, order, resolve(session, order, invitees), duration, days, start, end, now
     )
+
+
+def _window(now: datetime) -> tuple[list[date], datetime, datetime]:
+    """The next working days from now, and the instants where the first starts and the last ends."""
+    days = slots.working_days(now.astimezone(BERLIN).date(), SEARCH_DAYS)
+    start = datetime.combine(days[0], datetime.min.time(), BERLIN)
+    end = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), BERLIN)
+    return days, start, end
 
 
 def _search(session, order, attendance, duration, days, start, end, now) -> Search:
@@ -790,9 +796,7 @@ def _fresh(session, order, offer_, people, taken) -> list[slots.Slot]:
             )
     if remaining:
         return remaining
-    days = slots.working_days(now.astimezone(BERLIN).date(), SEARCH_DAYS)
-    start = datetime.combine(days[0], datetime.min.time(), BERLIN)
-    end = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), BERLIN)
+    days, start, end = _window(now)
     return _search(session, order, people, offer_.duration_minutes, days, start, end, now).slots[
         :10
     ]
