@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal import account, auth, cli, errors, filters
     from portal.admin import bp as admin_bp
     from portal.calls import bp as calls_bp
+    from portal.cloud import bp as cloud_bp
     from portal.main import bp as main_bp
     from portal.orders import bp as orders_bp
     from portal.respond import bp as respond_bp
@@ -61,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(respond_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(calls_bp)
+    app.register_blueprint(cloud_bp)
     errors.register(app)
     filters.register(app)
     cli.register(app)

@@ -11,6 +11,7 @@ from portal.models.call import (
     StaffCalendar,
 )
 from portal.models.catalog import ServiceItem
+from portal.models.cloud import CloudProvisioning
 from portal.models.customer import QUESTIONNAIRES, Customer, CustomerGrant, CustomerLink, License
 from portal.models.order import DEPLOYMENTS, LICENSE_MODELS, Order, OrderLine, StepCompletion
 from portal.models.org import ROLE_ORG_KIND, Organisation, OrgKind, Role, User
@@ -26,6 +27,7 @@ __all__ = [
     "AuditEvent",
     "CallEvent",
     "CallParticipant",
+    "CloudProvisioning",
     "CustomerContact",
     "SetupCall",
     "SlotOffer",

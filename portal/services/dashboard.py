@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.models import Order, Role, StepCompletion, User, utcnow
 from portal.process import STEP_BY_KEY, STEPS, Step, StepState, derive, is_actionable_by
+from portal.services import cloud
 from portal.services.access import visible_orders
 
 
@@ -56,6 +57,8 @@ class Row:
     order: Order
     states: list[StepState]
     mine: bool
+    # CP Cloud not provisioned and the call near: "urgent" (3 working days) or "overdue".
+    cloud_flag: str | None = None
 
 
 # Counting stops here: beyond it the page says "more than 1,000" instead of scanning every order.
@@ -123,6 +126,7 @@ def list_orders(
     has_next = len(orders) > per_page
     orders = orders[:per_page]
     now = utcnow()
+    cloud_flags = cloud.dashboard_flags(session, orders)
     rows = []
     for order in orders:
         states = derive(order, order.completions, now)
@@ -130,5 +134,5 @@ def list_orders(
             s.status in ("open", "overdue") and is_actionable_by(s.step, actor, order)
             for s in states
         )
-        rows.append(Row(order, states, mine_now))
+        rows.append(Row(order, states, mine_now, cloud_flags.get(order.id)))
     return Page(rows, total, page, per_page, has_next)

@@ -1,0 +1,658 @@
+"""Use cases of step 4: provision the customer's CPCE database on CP Cloud, reveal its passwords.
+
+The passwords of the two database users are sealed in the vault (portal.vault) and leave it only
+through reveal() and script(): both are limited to the people who need them (README, "Who may
+reveal cloud credentials") and both write an audit event that names the login, never the value.
+Every change is a new CloudProvisioning version; older versions and their secrets stay.
+"""
+
+import ipaddress
+import logging
+import re
+import secrets
+import string
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import String, cast, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from portal import vault
+from portal.models import (
+    AuditEvent,
+    CloudProvisioning,
+    CustomerContact,
+    Order,
+    Role,
+    SetupCall,
+    StepCompletion,
+    User,
+    utcnow,
+)
+from portal.models.call import BOOKED
+from portal.services import access, audit, calls
+from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+
+log = logging.getLogger(__name__)
+
+CLOUD = "cp_cloud"
+STEP = "provision_cloud"
+WHICH = ("saxess", "cpce")
+PURPOSE = "cloud_db_password"
+GENERATE, ENTER, KEEP = "generate", "enter", "keep"
+# How a version's password came about, as the audit event records it.
+ORIGIN = {GENERATE: "generated", ENTER: "entered", KEEP: "kept"}
+PASSWORD_MIN, PASSWORD_MAX, GENERATED_LENGTH = 20, 128, 24
+# Symbols of generated passwords: none that needs quoting in T-SQL, sqlcmd ($), connection
+# strings (; { } =) or a shell; entered passwords may use any printable character.
+SYMBOLS = "!#%*+-.?@^_~"
+# Warning levels of calls.provisioning_warning() that the dashboard flags.
+FLAGGED = ("urgent", "overdue")
+
+_DNS_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+_INSTANCE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]{0,15}")
+_PORT = re.compile(r"[1-9][0-9]{0,4}")
+
+
+class VaultUnavailable(DomainError):
+    """The vault cannot seal or open a password (key missing or wrong); nothing was changed."""
+
+    status = 503
+
+
+# ---------------------------------------------------------------- names, policy, quoting
+
+
+@dataclass(frozen=True)
+class Names:
+    """The database and login names of a customer, derived from its short code."""
+
+    database: str
+    saxess: str
+    cpce: str
+
+    def login(self, which: str) -> str:
+        """The login name of the user `which` ("saxess" or "cpce")."""
+        return {"saxess": self.saxess, "cpce": self.cpce}[which]
+
+
+def names_for(short_code: str) -> Names:
+    """`<CODE>_CPCE`, `<CODE>_saxess` and `<CODE>_cpce` for a short code."""
+    return Names(f"{short_code}_CPCE", f"{short_code}_saxess", f"{short_code}_cpce")
+
+
+def _categories(password: str) -> int:
+    return sum(
+        (
+            any(c.isupper() for c in password),
+            any(c.islower() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        )
+    )
+
+
+def password_problem(password: str, login: str = "") -> str | None:
+    """Why SQL Server's policy (here: 20+ characters) would refuse this password, or None."""
+    if len(password) < PASSWORD_MIN:
+        return _("Das Passwort braucht mindestens %(n)d Zeichen.", n=PASSWORD_MIN)
+    if len(password) > PASSWORD_MAX:
+        return _("Das Passwort darf höchstens %(n)d Zeichen haben.", n=PASSWORD_MAX)
+    if any(unicodedata.category(c)[0] == "C" or c in "\u2028\u2029" for c in password):
+        return _("Das Passwort enthält Steuerzeichen; bitte nur druckbare Zeichen verwenden.")
+    if password != password.strip():
+        return _("Das Passwort darf nicht mit einem Leerzeichen beginnen oder enden.")
+    if _categories(password) < 3:
+        return _(
+            "Das Passwort braucht Zeichen aus mindestens drei Gruppen: Großbuchstaben, Kleinbuchstaben, Ziffern, Sonderzeichen."
+        )
+    if login and login.lower() in password.lower():
+        return _("Das Passwort darf den Anmeldenamen %(login)s nicht enthalten.", login=login)
+    if "$(" in password:
+        # sqlcmd replaces $(name) even inside string literals: the script would break.
+        return _("Das Passwort darf die Zeichenfolge „$(“ nicht enthalten (sqlcmd-Variable).")
+    return None
+
+
+def validate_password(password: str, login: str = "") -> None:
+    """Raise Invalid (without the password in it) unless the password meets the policy."""
+    if (problem := password_problem(password, login)) is not None:
+        raise Invalid(problem)
+
+
+def generate_password(login: str = "", length: int = GENERATED_LENGTH) -> str:
+    """A random password from `secrets` with upper, lower, digit and symbol that meets the policy."""
+    groups = (string.ascii_uppercase, string.ascii_lowercase, string.digits, SYMBOLS)
+    alphabet = "".join(groups)
+    while True:
+        chars = [secrets.choice(group) for group in groups]
+        chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
+        secrets.SystemRandom().shuffle(chars)
+        password = "".join(chars)
+        if password_problem(password, login) is None:
+            return password
+
+
+def validate_server_name(raw: str) -> str:
+    """The SQL Server name as `host\\INSTANCE` or `host,port` (host: DNS name or IPv4), trimmed."""
+    value = (raw or "").strip()
+    message = _(
+        "Bitte den SQL Server als „host\\INSTANZ“ oder „host,port“ angeben, z. B. sql01.cp.example\\CPCE oder 10.0.0.5,1433."
+    )
+    if "\\" in value:
+        host, _sep, instance = value.partition("\\")
+        if not _INSTANCE.fullmatch(instance):
+            raise Invalid(message)
+    elif "," in value:
+        host, _sep, port = value.partition(",")
+        if not _PORT.fullmatch(port) or int(port) > 65535:
+            raise Invalid(message)
+    else:
+        raise Invalid(message)
+    if not _valid_host(host):
+        raise Invalid(message)
+    return value
+
+
+def _valid_host(host: str) -> bool:
+    if not host or len(host) > 253:
+        return False
+    labels = host.removesuffix(".").split(".")
+    if all(label.isdigit() for label in labels):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return False
+        return True
+    return all(_DNS_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()
+
+
+def quote_name(name: str) -> str:
+    """A T-SQL identifier in brackets, `]` doubled: [My]]Name]."""
+    if not 1 <= len(name) <= 128 or any(unicodedata.category(c)[0] == "C" for c in name):
+        raise ValueError("not a usable SQL Server identifier")
+    return "[" + name.replace("]", "]]") + "]"
+
+
+def quote_string(value: str) -> str:
+    """A T-SQL Unicode string literal, `'` doubled: N'it''s'."""
+    # A line break could start a line "GO" that sqlcmd and SSMS take as a batch end.
+    if any(c in value for c in "\x00\r\n\u2028\u2029"):
+        raise ValueError("a line break or NUL does not belong in this literal")
+    return "N'" + value.replace("'", "''") + "'"
+
+
+def build_script(
+    names: Names, server_name: str, passwords: dict[str, str], version: int, now: datetime
+) -> str:
+    """The idempotent T-SQL that creates the database, both logins and users with their roles."""
+    db_name, db_literal = quote_name(names.database), quote_string(names.database)
+    lines = [
+        f"-- CPCE on CP Cloud: database {names.database} with the users {names.saxess} and "
+        f"{names.cpce} (setup version {version}, {now:%Y-%m-%d %H:%M} UTC).",
+        f"-- SQL Server: {server_name}",
+        "-- Run it as a member of sysadmin, in SSMS or with",
+        f'--   sqlcmd -x -S "{server_name}" -E -i {names.database}.sql',
+        "-- Safe to run again: what exists is kept, the passwords are set to the values below.",
+        "-- THIS FILE CONTAINS PASSWORDS: hand it over securely and delete it after use.",
+        "SET NOCOUNT ON;",
+        "GO",
+        "",
+        f"IF DB_ID({db_literal}) IS NULL",
+        f"    CREATE DATABASE {db_name};",
+        "GO",
+    ]
+    for which in WHICH:
+        login = names.login(which)
+        name, literal = quote_name(login), quote_string(login)
+        options = (
+            f"PASSWORD = {quote_string(passwords[which])}, DEFAULT_DATABASE = {db_name}, "
+            "CHECK_POLICY = ON, CHECK_EXPIRATION = OFF"
+        )
+        lines += [
+            "",
+            # A script for the DBA, not a query we run; every value went through quote_*().
+            f"IF NOT EXISTS (SELECT 1 FROM sys.server_principals WHERE name = {literal})",  # noqa: S608
+            f"    CREATE LOGIN {name} WITH {options};",
+            "ELSE",
+            f"    ALTER LOGIN {name} WITH {options};",
+            f"ALTER LOGIN {name} ENABLE;",
+            "GO",
+        ]
+    lines += ["", f"USE {db_name};", "GO"]
+    roles = {"saxess": ("db_owner",), "cpce": ("db_datareader", "db_datawriter")}
+    for which in WHICH:
+        login = names.login(which)
+        name, literal = quote_name(login), quote_string(login)
+        lines += [
+            "",
+            f"IF DATABASE_PRINCIPAL_ID({literal}) IS NULL",
+            f"    CREATE USER {name} FOR LOGIN {name};",
+            "ELSE",
+            f"    ALTER USER {name} WITH LOGIN = {name};",
+        ]
+        for role in roles[which]:
+            lines += [
+                f"IF ISNULL(IS_ROLEMEMBER({quote_string(role)}, {literal}), 0) = 0",
+                f"    ALTER ROLE {quote_name(role)} ADD MEMBER {name};",
+            ]
+        if which == "cpce":
+            lines.append(f"GRANT EXECUTE TO {name};")
+        lines.append("GO")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- who may reveal
+
+
+def _call_participant(session: Session, actor: User, order: Order, call) -> bool:
+    call = calls.call_of(session, order) if call is ... else call
+    if call is None or call.status != BOOKED:
+        return False
+    return any(p.user_id == actor.id for p in call.participants)
+
+
+def may_reveal(session: Session, actor: User, order: Order, call=...) -> bool:
+    """Need to know: granted partner staff, the order's project lead, its call's architect/technician.
+
+    The order must already be one the actor may see (access.get_order); `call` may pass the
+    order's SetupCall when the caller has it loaded.
+    """
+    if actor.role == Role.PARTNER_STAFF:
+        # access.get_order let them see the order: their organisation is granted the customer.
+        return order.customer_id is not None
+    if actor.role == Role.PROJECT_LEAD:
+        return order.project_lead_id == actor.id
+    if actor.role in (Role.IT_ARCHITECT, Role.TECHNICIAN):
+        return _call_participant(session, actor, order, call)
+    return False
+
+
+# ---------------------------------------------------------------- reading
+
+
+def versions_of(session: Session, order: Order) -> list[CloudProvisioning]:
+    """Every provisioning version of an order, newest first."""
+    return list(
+        session.scalars(
+            select(CloudProvisioning)
+            .where(CloudProvisioning.order_id == order.id)
+            .options(joinedload(CloudProvisioning.created_by))
+            .order_by(CloudProvisioning.version.desc())
+        )
+    )
+
+
+def current_of(session: Session, order: Order) -> CloudProvisioning | None:
+    """The current (highest) provisioning version of an order, or None."""
+    return session.scalar(
+        select(CloudProvisioning)
+        .where(CloudProvisioning.order_id == order.id)
+        .options(joinedload(CloudProvisioning.created_by))
+        .order_by(CloudProvisioning.version.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Access:
+    """One recorded look at the credentials: a reveal of one password or the script download."""
+
+    at: datetime
+    who: str
+    which: str  # "saxess", "cpce" or "script"
+    version: int | None
+
+
+def accesses(session: Session, order: Order, limit: int = 50) -> list[Access]:
+    """Who revealed which password of the order (or downloaded the script) and when, newest first."""
+    rows = session.execute(
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(
+            AuditEvent.action.in_(("cloud.reveal", "cloud.script")),
+            AuditEvent.object_type == "cloud_provisioning",
+            AuditEvent.object_id.in_(
+                select(cast(CloudProvisioning.id, String)).where(
+                    CloudProvisioning.order_id == order.id
+                )
+            ),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return [
+        Access(
+            event.occurred_at,
+            name or event.actor_label,
+            "script" if event.action == "cloud.script" else str(event.payload.get("which")),
+            event.payload.get("version"),
+        )
+        for event, name in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Section:
+    """What the order page shows of the CP Cloud setup."""
+
+    names: Names
+    current: CloudProvisioning | None
+    accesses: list[Access]
+    may_edit: bool
+    may_reveal: bool
+
+
+def order_section(session: Session, actor: User, order: Order, call=...) -> Section | None:
+    """The order page's CP Cloud part (None for on-premises orders); at most three queries."""
+    if order.deployment != CLOUD:
+        return None
+    current = current_of(session, order)
+    return Section(
+        names=names_for(order.short_code),
+        current=current,
+        accesses=accesses(session, order, limit=10) if current else [],
+        may_edit=actor.role == Role.PARTNER_STAFF and order.customer_id is not None,
+        may_reveal=current is not None and may_reveal(session, actor, order, call),
+    )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The provisioning page: the order, every version, the contacts to confirm, the accesses."""
+
+    order: Order
+    names: Names
+    versions: list[CloudProvisioning]
+    contacts: list[CustomerContact]
+    accesses: list[Access]
+    may_edit: bool
+    may_reveal: bool
+
+    @property
+    def current(self) -> CloudProvisioning | None:
+        """The newest version, or None before the first provisioning."""
+        return self.versions[0] if self.versions else None
+
+
+def _cloud_order(session: Session, actor: User, order_id: int) -> Order:
+    order = access.get_order(session, actor, order_id)
+    if order.deployment != CLOUD:
+        raise NotFound(_("Diese Bestellung wird nicht in der CP Cloud betrieben."))
+    return order
+
+
+def overview(session: Session, actor: User, order_id: int) -> Overview:
+    """Everything the provisioning page shows; never a password."""
+    order = _cloud_order(session, actor, order_id)
+    contacts = []
+    if order.customer_id is not None:
+        contacts = list(
+            session.scalars(
+                select(CustomerContact)
+                .where(CustomerContact.customer_id == order.customer_id)
+                .order_by(CustomerContact.name)
+            )
+        )
+    versions = versions_of(session, order)
+    return Overview(
+        order=order,
+        names=names_for(order.short_code),
+        versions=versions,
+        contacts=contacts,
+        accesses=accesses(session, order) if versions else [],
+        may_edit=actor.role == Role.PARTNER_STAFF and order.customer_id is not None,
+        may_reveal=bool(versions) and may_reveal(session, actor, order),
+    )
+
+
+def dashboard_flags(session: Session, orders: list[Order]) -> dict[int, str]:
+    """Order id -> "urgent"/"overdue" for CP Cloud orders not provisioned whose call is near.
+
+    One query for the whole page; the orders' completions should already be loaded.
+    """
+    waiting = {
+        o.id: o
+        for o in orders
+        if o.deployment == CLOUD and not any(c.step == STEP for c in o.completions)
+    }
+    if not waiting:
+        return {}
+    booked = session.scalars(
+        select(SetupCall).where(SetupCall.order_id.in_(list(waiting)), SetupCall.status == BOOKED)
+    )
+    flags = {}
+    for call in booked:
+        level = calls.provisioning_warning(waiting[call.order_id], call)
+        if level in FLAGGED:
+            flags[call.order_id] = level
+    return flags
+
+
+# ---------------------------------------------------------------- changing
+
+
+@dataclass(frozen=True)
+class PasswordChoice:
+    """How a password of a new version comes about: generate, enter (with value) or keep."""
+
+    mode: str = GENERATE
+    value: str = field(default="", repr=False)
+
+
+def _vault_failed(session: Session, error: vault.VaultError) -> VaultUnavailable:
+    session.rollback()
+    # The operators need the key ids to fix it; VaultError never holds a secret.
+    log.error("CP Cloud credentials: vault failure: %s", error)
+    return VaultUnavailable(
+        _(
+            "Die Zugangsdaten können gerade nicht ver- oder entschlüsselt werden (Schlüssel des Tresors fehlt oder passt nicht). Es wurde nichts geändert; bitte den Betrieb des Portals informieren."
+        )
+    )
+
+
+def _check_contacts(session: Session, order: Order, contact_ids: list[int]) -> str | None:
+    wanted = sorted(set(contact_ids))
+    if not wanted:
+        return _("Bitte mindestens einen Ansprechpartner des Kunden bestätigen.")
+    found = session.scalars(
+        select(CustomerContact).where(
+            CustomerContact.id.in_(wanted), CustomerContact.customer_id == order.customer_id
+        )
+    ).all()
+    if len(found) != len(wanted):
+        return _("Ein gewählter Ansprechpartner ist unbekannt.")
+    if any(not c.name.strip() or not c.email.strip() for c in found):
+        return _("Jeder bestätigte Ansprechpartner braucht Name und E-Mail-Adresse.")
+    return None
+
+
+def provision(
+    session: Session,
+    actor: User,
+    order_id: int,
+    *,
+    server_name: str,
+    passwords: dict[str, PasswordChoice],
+    contact_ids: list[int],
+) -> CloudProvisioning:
+    """Record a new version of the CP Cloud setup; the first one completes step provision_cloud."""
+    if actor.role != Role.PARTNER_STAFF:
+        raise Forbidden(_("Nur Mitarbeiter des Partners richten die CP Cloud ein."))
+    order = _cloud_order(session, actor, order_id)
+    if order.customer_id is None:
+        raise Conflict(_("Die Bestellung ist noch nicht angenommen."))
+    names = names_for(order.short_code)
+    current = current_of(session, order)
+    errors: dict[str, str] = {}
+    try:
+        server_name = validate_server_name(server_name)
+    except Invalid as error:
+        errors["server_name"] = error.message
+    modes = {w: passwords.get(w) or PasswordChoice(KEEP if current else GENERATE) for w in WHICH}
+    for which, choice in modes.items():
+        login = names.login(which)
+        if choice.mode not in (GENERATE, ENTER, KEEP) or (choice.mode == KEEP and not current):
+            errors[f"{which}_password"] = _("Bitte wählen, wie das Passwort entsteht.")
+        elif choice.mode == ENTER and (problem := password_problem(choice.value, login)):
+            errors[f"{which}_password"] = problem
+    if problem := _check_contacts(session, order, contact_ids):
+        errors["contacts"] = problem
+    if errors:
+        raise Invalid(_("Bitte die markierten Angaben prüfen."), **errors)
+    contacts = sorted(set(contact_ids))
+    if (
+        current is not None
+        and all(c.mode == KEEP for c in modes.values())
+        and current.server_name == server_name
+        and sorted(current.contact_ids or []) == contacts
+    ):
+        raise Invalid(_("Nichts geändert: das ist schon Version %(n)d.", n=current.version))
+    try:
+        sealed = {
+            which: _password_secret(session, current, which, modes[which], names.login(which))
+            for which in WHICH
+        }
+    except vault.VaultError as error:
+        raise _vault_failed(session, error) from None
+    row = CloudProvisioning(
+        order_id=order.id,
+        version=(current.version + 1) if current else 1,
+        server_name=server_name,
+        database_name=names.database,
+        saxess_login=names.saxess,
+        cpce_login=names.cpce,
+        saxess_password=sealed["saxess"],
+        cpce_password=sealed["cpce"],
+        contact_ids=contacts,
+        created_by_id=actor.id,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    first = not any(c.step == STEP for c in order.completions)
+    if first:
+        session.add(
+            StepCompletion(
+                order_id=order.id,
+                step=STEP,
+                completed_by_id=actor.id,
+                completed_at=row.created_at,
+                details={"version": row.version, "server_name": server_name},
+            )
+        )
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            _("Die Einrichtung wurde gerade von jemand anderem geändert; bitte neu laden.")
+        ) from None
+    audit.record(
+        session,
+        actor,
+        "cloud.provision",
+        "cloud_provisioning",
+        row.id,
+        order_id=order.id,
+        version=row.version,
+        server_name=server_name,
+        database=names.database,
+        logins=[names.saxess, names.cpce],
+        # How each password came about, never the password: "generated", "entered" or "kept".
+        passwords={w: ORIGIN[modes[w].mode] for w in WHICH},
+        contact_ids=contacts,
+        step_completed=first,
+    )
+    session.commit()
+    return row
+
+
+def _password_secret(session, current, which: str, choice: PasswordChoice, login: str):
+    if choice.mode == KEEP:
+        kept = current.password(which)
+        vault.reveal(kept)  # a version is never built on a password the vault cannot open
+        return kept
+    value = generate_password(login) if choice.mode == GENERATE else choice.value
+    return vault.seal(session, value, PURPOSE)
+
+
+@dataclass(frozen=True)
+class Revealed:
+    """One revealed password with what the reveal page says about it."""
+
+    order: Order
+    provisioning: CloudProvisioning
+    which: str
+    login: str
+    value: str = field(repr=False)
+
+
+def _revealable(session: Session, actor: User, order_id: int, version: int | None):
+    order = _cloud_order(session, actor, order_id)
+    if not may_reveal(session, actor, order):
+        raise Forbidden(_("Die Zugangsdaten sehen nur die Beteiligten dieses Kunden."))
+    query = select(CloudProvisioning).where(CloudProvisioning.order_id == order.id)
+    if version is not None:
+        query = query.where(CloudProvisioning.version == version)
+    row = session.scalar(query.order_by(CloudProvisioning.version.desc()).limit(1))
+    if row is None:
+        raise NotFound(_("Für diese Bestellung ist die CP Cloud noch nicht eingerichtet."))
+    return order, row
+
+
+def reveal(
+    session: Session, actor: User, order_id: int, which: str, version: int | None = None
+) -> Revealed:
+    """Decrypt one password (of the current or the given version) for someone who needs it; audited."""
+    if which not in WHICH:
+        raise NotFound(_("Diesen Benutzer gibt es nicht."))
+    order, row = _revealable(session, actor, order_id, version)
+    try:
+        value = vault.reveal(row.password(which))
+    except vault.VaultError as error:
+        raise _vault_failed(session, error) from None
+    audit.record(
+        session,
+        actor,
+        "cloud.reveal",
+        "cloud_provisioning",
+        row.id,
+        which=which,
+        version=row.version,
+        order_id=order.id,
+    )
+    session.commit()
+    return Revealed(order, row, which, row.login(which), value)
+
+
+@dataclass(frozen=True)
+class Script:
+    """The T-SQL file for the database administrator."""
+
+    filename: str
+    text: str = field(repr=False)
+
+
+def script(session: Session, actor: User, order_id: int) -> Script:
+    """The current version's T-SQL with both passwords, for those who may reveal them; audited."""
+    order, row = _revealable(session, actor, order_id, None)
+    names = Names(row.database_name, row.saxess_login, row.cpce_login)
+    try:
+        passwords = {which: vault.reveal(row.password(which)) for which in WHICH}
+    except vault.VaultError as error:
+        raise _vault_failed(session, error) from None
+    text = build_script(names, row.server_name, passwords, row.version, utcnow())
+    audit.record(
+        session,
+        actor,
+        "cloud.script",
+        "cloud_provisioning",
+        row.id,
+        version=row.version,
+        order_id=order.id,
+    )
+    session.commit()
+    return Script(f"{names.database}.sql", text)
