@@ -600,13 +600,10 @@ def test_with_the_booking_the_contacts_get_both_questionnaire_links(session, wor
     assert plain_mails(mails(session, before)) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="portal/translations/en has no English for the setup-call and link mails yet",
-)
 def test_english_contacts_get_their_mails_in_english(session, world, order, chris):
     before = last_mail_id(session)
-    book(session, world, order, at(1, 10), team(world, chris))
+    # The agenda is the partner's own text and stays as typed, so it is English here.
+    book(session, world, order, at(1, 10), team(world, chris), agenda="1. Welcome")
     messages = [m for m in mails(session, before) if m["To"] == CHRIS]
     assert len(messages) == 2
     for message in messages:
@@ -662,7 +659,8 @@ def test_reschedule_keeps_the_uid_raises_sequence_and_cancels_for_removed_people
         assert set(attendees(event)) == {IDA, CHRIS}  # the removed ones, not those who stay
         message = next(m for m in messages if m["To"] == address)
         assert_mime_layout(message, "CANCEL")
-        assert "nicht mehr vorgesehen" in text_of(message)
+        expected = "no longer expected" if address == CHRIS else "nicht mehr vorgesehen"
+        assert expected in text_of(message)
     to_leo = next(m for m in messages if m["To"] == LEO)
     assert "hat sich geändert" in text_of(to_leo)
     history = [(e.kind, e.sequence, e.details.get("removed")) for e in call.history]
