@@ -51,9 +51,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.admin import bp as admin_bp
     from portal.calls import bp as calls_bp
     from portal.cloud import bp as cloud_bp
+    from portal.diagram import bp as diagram_bp
     from portal.main import bp as main_bp
     from portal.orders import bp as orders_bp
+    from portal.protocol import bp as protocol_bp
     from portal.respond import bp as respond_bp
+    from portal.review import bp as review_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
@@ -63,6 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(calls_bp)
     app.register_blueprint(cloud_bp)
+    app.register_blueprint(diagram_bp)
+    app.register_blueprint(protocol_bp)
+    app.register_blueprint(review_bp)
     errors.register(app)
     filters.register(app)
     cli.register(app)

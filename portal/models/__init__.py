@@ -13,10 +13,13 @@ from portal.models.call import (
 from portal.models.catalog import ServiceItem
 from portal.models.cloud import CloudProvisioning
 from portal.models.customer import QUESTIONNAIRES, Customer, CustomerGrant, CustomerLink, License
+from portal.models.diagram import DataFlowDiagram
 from portal.models.order import DEPLOYMENTS, LICENSE_MODELS, Order, OrderLine, StepCompletion
 from portal.models.org import ROLE_ORG_KIND, Organisation, OrgKind, Role, User
 from portal.models.outbox import OutboxMessage
+from portal.models.protocol import CallAttendance, ContactConfirmation, Protocol
 from portal.models.response import Response, ResponseRevision, Upload
+from portal.models.review import AnswerReview, QuestionnaireSnapshot
 from portal.models.secret import Secret
 
 __all__ = [
@@ -24,10 +27,13 @@ __all__ = [
     "LICENSE_MODELS",
     "QUESTIONNAIRES",
     "ROLE_ORG_KIND",
+    "AnswerReview",
     "AuditEvent",
+    "CallAttendance",
     "CallEvent",
     "CallParticipant",
     "CloudProvisioning",
+    "ContactConfirmation",
     "CustomerContact",
     "SetupCall",
     "SlotOffer",
@@ -36,12 +42,15 @@ __all__ = [
     "Customer",
     "CustomerGrant",
     "CustomerLink",
+    "DataFlowDiagram",
     "License",
     "Order",
     "OrderLine",
     "OrgKind",
     "Organisation",
     "OutboxMessage",
+    "Protocol",
+    "QuestionnaireSnapshot",
     "Response",
     "ResponseRevision",
     "Role",

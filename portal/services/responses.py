@@ -20,6 +20,7 @@ import forms_schema
 from portal import questionnaires
 from portal.models import (
     Order,
+    QuestionnaireSnapshot,
     Response,
     ResponseRevision,
     Role,
@@ -315,6 +316,14 @@ def reopen(session: Session, actor: User, order_id: int, kind: str) -> Response:
     response = find(session, order, kind)
     if response is None or response.status != SUBMITTED:
         raise Conflict(_("Dieser Fragebogen ist nicht abgeschickt."))
+    if session.scalar(
+        select(QuestionnaireSnapshot.id).where(
+            QuestionnaireSnapshot.order_id == order.id, QuestionnaireSnapshot.questionnaire == kind
+        )
+    ):
+        raise Conflict(
+            _("Der Fragebogen ist im Setup Call abschließend dokumentiert und bleibt unverändert.")
+        )
     response.status = DRAFT
     session.execute(
         delete(StepCompletion).where(

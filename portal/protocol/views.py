@@ -1,0 +1,211 @@
+"""Protocol views. Each parses the request, calls one service, then renders or redirects."""
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from portal.authz import roles_required
+from portal.errors import flash_refusal
+from portal.extensions import db
+from portal.models import Role
+from portal.protocol import bp
+from portal.services import protocol
+from portal.services.errors import DomainError
+
+BLANK_POINT = {"text": "", "owner": "", "due": ""}
+BLANK_SERVICE = {"service_item_id": "", "quantity": ""}
+
+
+def _version() -> int | None:
+    return request.form.get("version", type=int)
+
+
+def _contact_entries(form: MultiDict) -> list[dict]:
+    """The contacts form as the service takes it: one entry per contact id posted."""
+    return [
+        {
+            "id": cid,
+            "role": form.get(f"contact-{cid}-role", ""),
+            "email": form.get(f"contact-{cid}-email", ""),
+            "phone": form.get(f"contact-{cid}-phone", ""),
+            "attended": form.get(f"contact-{cid}-attended") == "1",
+        }
+        for cid in (int(v) for v in form.getlist("contact") if v.isdigit())
+    ]
+
+
+def _fields(form: MultiDict) -> dict:
+    """The protocol editor's fields; rows come as parallel lists, one entry per row."""
+    points = zip(
+        form.getlist("point_text"),
+        form.getlist("point_owner"),
+        form.getlist("point_due"),
+        strict=False,
+    )
+    services = zip(form.getlist("service_item"), form.getlist("service_quantity"), strict=False)
+    return {
+        "held_on": form.get("held_on", ""),
+        "attendees": form.getlist("attendee"),
+        "topics": form.get("topics", ""),
+        "decisions": form.get("decisions", ""),
+        "open_points": [{"text": t, "owner": o, "due": d} for t, o, d in points],
+        "services": [{"service_item_id": s, "quantity": q} for s, q in services],
+    }
+
+
+def _change_rows(fields: dict, action: str) -> str:
+    """Add or remove a row for a browser without JavaScript; returns the id to focus."""
+    kind, _sep, index = action.partition(":")
+    key, blank, first = (
+        ("open_points", BLANK_POINT, "point-{}-text")
+        if kind.endswith("point")
+        else ("services", BLANK_SERVICE, "service-{}-item")
+    )
+    rows = fields[key]
+    if kind.startswith("add"):
+        rows.append(dict(blank))
+        return first.format(len(rows) - 1)
+    if index.isdigit() and int(index) < len(rows):
+        rows.pop(int(index))
+    return "add-point" if key == "open_points" else "add-service"
+
+
+def _render(order_id: int, fields=None, errors=None, focus=None, version=None, status=200):
+    """The protocol page; a refused or unsaved editor keeps what the user typed."""
+    page = protocol.page(db.session, current_user, order_id)
+    if version is None and page.protocol is not None:
+        version = page.protocol.version
+    return render_template(
+        "protocol/page.html",
+        page=page,
+        fields=fields if fields is not None and page.may_edit else page.fields(db.session),
+        errors=errors or {},
+        focus=focus,
+        version=version,
+    ), status
+
+
+@bp.route("/<int:order_id>/protocol", methods=["GET", "POST"])
+@login_required
+def show(order_id: int):
+    """The protocol: an editor for those who draft it, else read-only; the lead decides on it."""
+    if request.method == "GET":
+        return _render(order_id)
+    fields, action = _fields(request.form), request.form.get("action", "save")
+    if action != "save":
+        return _render(order_id, fields, focus=_change_rows(fields, action), version=_version())
+    try:
+        protocol.save_draft(db.session, current_user, order_id, fields, _version())
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        errors = error.fields or {"form": error.message}
+        return _render(order_id, fields, errors, version=_version(), status=error.status)
+    flash(_("Der Entwurf ist gespeichert."), "success")
+    return redirect(url_for("protocol.show", order_id=order_id))
+
+
+@bp.post("/<int:order_id>/protocol/submit")
+@login_required
+def submit(order_id: int):
+    """Submit the protocol for approval; from the editor, its fields are saved with it."""
+    fields = _fields(request.form) if "topics" in request.form else None
+    try:
+        protocol.submit(db.session, current_user, order_id, _version(), fields)
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        errors = error.fields or {"form": error.message}
+        return _render(order_id, fields, errors, version=_version(), status=error.status)
+    flash(_("Das Protokoll ist zur Freigabe eingereicht."), "success")
+    return redirect(url_for("protocol.show", order_id=order_id))
+
+
+@bp.post("/<int:order_id>/protocol/approve")
+@login_required
+def approve(order_id: int):
+    """The order's project lead approves the submitted protocol."""
+    try:
+        protocol.approve(db.session, current_user, order_id, _version())
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(_("Das Protokoll ist freigegeben."), "success")
+    return redirect(url_for("protocol.show", order_id=order_id))
+
+
+@bp.post("/<int:order_id>/protocol/return")
+@login_required
+def return_to_draft(order_id: int):
+    """The order's project lead returns the submitted protocol with a comment."""
+    try:
+        protocol.return_to_draft(
+            db.session, current_user, order_id, request.form.get("comment", ""), _version()
+        )
+    except DomainError as error:
+        if error.status == 400 and error.fields:
+            return _render(order_id, errors=error.fields, status=400)
+        flash_refusal(error)
+    else:
+        flash(_("Das Protokoll ist zur Überarbeitung zurückgegeben."), "success")
+    return redirect(url_for("protocol.show", order_id=order_id))
+
+
+@bp.route("/<int:order_id>/contacts/confirm", methods=["GET", "POST"])
+@roles_required(Role.PROJECT_LEAD)
+def contacts(order_id: int):
+    """The order's project lead completes and confirms the customer's contacts."""
+    errors, posted, status = {}, [], 200
+    if request.method == "POST":
+        posted = _contact_entries(request.form)
+        try:
+            protocol.confirm_contacts(db.session, current_user, order_id, posted)
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise
+            errors, status = error.fields or {"form": error.message}, error.status
+        else:
+            flash(_("Die Ansprechpartner sind bestätigt."), "success")
+            return redirect(url_for("orders.show", order_id=order_id) + "#outcome-heading")
+    page = protocol.contacts_page(db.session, current_user, order_id)
+    posted_by_id = {entry["id"]: entry for entry in posted}
+    return render_template(
+        "protocol/contacts.html", page=page, errors=errors, posted=posted_by_id
+    ), status
+
+
+@bp.post("/<int:order_id>/call/complete")
+@login_required
+def complete_call(order_id: int):
+    """Record the setup call as held once nothing it needs is missing."""
+    try:
+        protocol.complete_call(db.session, current_user, order_id)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(_("Der Setup Call ist als durchgeführt erfasst."), "success")
+    return redirect(url_for("orders.show", order_id=order_id) + "#outcome-heading")
+
+
+@bp.app_template_global("protocol_state")
+def protocol_state(order):
+    """The order page's part on contacts, completing the call and the protocol."""
+    return protocol.order_section(db.session, current_user, order)
+
+
+@bp.app_template_global("protocol_date")
+def protocol_date(value: date | str | None) -> str:
+    """A calendar date (or ISO date text) in the current language."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if value else None
+    return format_date(value, "medium") if value else ""
+
+
+@bp.app_template_global("protocol_labels")
+def protocol_labels() -> dict:
+    """Names of the protocol statuses and of staff roles, for the templates."""
+    return {"status": protocol.STATUS_LABELS, "role": protocol.role_label}

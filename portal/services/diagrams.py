@@ -1,0 +1,438 @@
+"""Use cases of the data flow diagram (step 6): see it, prefill it from the answers, save it.
+
+The IT architect and the technician draw the diagram in the setup call; everyone who may see
+the order sees it. Every save is a new DataFlowDiagram version, and the SVG is rendered from a
+version's rows by portal.diagram.layout: for the page, the download and the PDF package.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from portal.diagram import layout
+from portal.models import DataFlowDiagram, Order, Role, User
+from portal.services import access, audit, responses
+from portal.services.cloud import names_for
+from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+
+EDITORS = (Role.IT_ARCHITECT, Role.TECHNICIAN)
+KINDS = layout.KINDS
+KIND_LABELS = {
+    "source": _l("Quellsystem"),
+    "cpce": _l("CPCE-Anwendung"),
+    "database": _l("SQL-Server-Datenbank"),
+    "user_group": _l("Benutzergruppe"),
+    "interface": _l("Dateifreigabe oder Schnittstelle"),
+    "external": _l("Externer Dienst"),
+}
+FLOW_TEXTS = ("content", "method", "frequency")
+MAX_SYSTEMS, MAX_FLOWS, NAME_MAX, TEXT_MAX = 40, 100, 80, 120
+APPROVE = "approve_protocol"
+# Whitespace is folded before this check: what is left are characters nobody types.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+# Short wording of the technical questionnaire's choices, as a diagram's labels need it.
+DATA_CONTENT = {
+    "trial_balance": _l("Salden"),
+    "journal_entries": _l("Buchungen"),
+    "master_data": _l("Stammdaten"),
+    "intercompany": _l("IC-Salden"),
+    "plan_data": _l("Plandaten"),
+    "personnel": _l("Personaldaten"),
+}
+DELIVERY = {"odbc": "ODBC", "file": _l("Datei"), "api": "API"}
+FILE_FORMAT = {"csv": "CSV", "xlsx": "Excel", "xml": "XML", "fixed_width": _l("feste Satzlänge")}
+FREQUENCY = {
+    "once": _l("einmalig"),
+    "daily": _l("täglich"),
+    "weekly": _l("wöchentlich"),
+    "monthly": _l("monatlich"),
+    "on_demand": _l("bei Bedarf"),
+}
+CLOUD_ACCESS = {
+    "remote_desktop": _l("Remote Desktop"),
+    "local_client": _l("CPCE-Client"),
+    "both": _l("Remote Desktop oder CPCE-Client"),
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Systems and flows as the editor shows them and a version stores them."""
+
+    systems: list[dict[str, Any]]
+    flows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Page:
+    """The diagram page: the versions (newest first), the SVG shown, what the editor starts from."""
+
+    order: Order
+    versions: list[DataFlowDiagram]
+    may_edit: bool
+    draft: Draft | None  # the current version's rows, else (for editors) the prefill
+    svg: str | None
+
+    @property
+    def current(self) -> DataFlowDiagram | None:
+        """The newest version, or None before the first save."""
+        return self.versions[0] if self.versions else None
+
+
+@dataclass(frozen=True)
+class Section:
+    """The order page's card: the current version's number and time, if any."""
+
+    version: int | None
+    saved_at: datetime | None
+    may_edit: bool
+
+
+@dataclass(frozen=True)
+class Download:
+    text: str
+    filename: str
+
+
+def may_edit(actor: User) -> bool:
+    """Whether the actor's role draws diagrams (the IT architect and the technician)."""
+    return actor.role in EDITORS
+
+
+def _approved(order: Order) -> bool:
+    return any(c.step == APPROVE for c in order.completions)
+
+
+def _editable_order(session: Session, actor: User, order_id: int) -> Order:
+    order = access.get_order(session, actor, order_id)
+    if not may_edit(actor):
+        raise Forbidden(
+            _("Nur der IT-Architekt und der Techniker bearbeiten das Datenflussdiagramm.")
+        )
+    if _approved(order):
+        raise Conflict(
+            _("Das Protokoll ist freigegeben; das Datenflussdiagramm ist damit festgeschrieben.")
+        )
+    return order
+
+
+def _versions(session: Session, order: Order) -> list[DataFlowDiagram]:
+    return list(
+        session.scalars(
+            select(DataFlowDiagram)
+            .where(DataFlowDiagram.order_id == order.id)
+            .options(joinedload(DataFlowDiagram.created_by))
+            .order_by(DataFlowDiagram.version.desc())
+        )
+    )
+
+
+def latest(session: Session, order: Order) -> DataFlowDiagram | None:
+    """The order's current (highest) version, or None; no permission check."""
+    return session.scalar(
+        select(DataFlowDiagram)
+        .where(DataFlowDiagram.order_id == order.id)
+        .order_by(DataFlowDiagram.version.desc())
+        .limit(1)
+    )
+
+
+def current(session: Session, actor: User, order_id: int) -> DataFlowDiagram | None:
+    """The current version of an order's diagram for anyone who may see the order, or None."""
+    return latest(session, access.get_order(session, actor, order_id))
+
+
+# ---------------------------------------------------------------- prefill
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, number = name, 2
+    while candidate.casefold() in taken:
+        suffix = f" ({number})"
+        candidate, number = _short(name, NAME_MAX - len(suffix)) + suffix, number + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _source_flow(row: dict) -> dict[str, str]:
+    contents = [str(DATA_CONTENT[c]) for c in row.get("data_content") or [] if c in DATA_CONTENT]
+    method = str(DELIVERY.get(row.get("delivery"), ""))
+    if row.get("delivery") == "file" and row.get("file_format") in FILE_FORMAT:
+        method = f"{method} ({FILE_FORMAT[row['file_format']]})"
+    return {
+        "content": _short(", ".join(contents) or _("Buchhaltungsdaten"), TEXT_MAX),
+        "method": method,
+        "frequency": str(FREQUENCY.get(row.get("frequency"), "")),
+    }
+
+
+def prefill(order: Order, technical_answers: dict | None) -> Draft:
+    """A first diagram from the technical answers: sources, users, CPCE and its database."""
+    answers = technical_answers if isinstance(technical_answers, dict) else {}
+    with force_locale(order.language):
+        systems: list[dict[str, Any]] = []
+        flows: list[dict[str, Any]] = []
+        taken: set[str] = set()
+
+        def add(name: str, kind: str) -> str:
+            system_id = f"s{len(systems) + 1}"
+            systems.append(
+                {"id": system_id, "name": _unique(_short(name, NAME_MAX), taken), "kind": kind}
+            )
+            return system_id
+
+        sources = [r for r in answers.get("data_sources") or [] if isinstance(r, dict)]
+        source_ids = [(add(str(r.get("system") or _("Quellsystem")), "source"), r) for r in sources]
+        users = answers.get("named_users")
+        users_id = add(
+            _("Benutzer (%(n)d)", n=users)
+            if isinstance(users, int) and users > 0
+            else _("Benutzer"),
+            "user_group",
+        )
+        cpce_id = add("CPCE", "cpce")
+        database = names_for(order.short_code).database
+        if order.deployment == "cp_cloud":
+            where, port, access_path = "CP Cloud", None, answers.get("cloud_access_path")
+            client = str(CLOUD_ACCESS.get(access_path, _("CPCE-Client")))
+        else:
+            sql = answers.get("sql_server") if isinstance(answers.get("sql_server"), dict) else {}
+            where, port, client = (
+                sql.get("instance") or "",
+                answers.get("sql_port"),
+                _("CPCE-Client"),
+            )
+        database_id = add(f"{database} ({where})" if where else database, "database")
+
+        for system_id, row in source_ids:
+            flows.append({"from": system_id, "to": cpce_id, **_source_flow(row)})
+        flows.append(
+            {
+                "from": users_id,
+                "to": cpce_id,
+                "content": _("Eingaben und Berichte"),
+                "method": client,
+                "frequency": _("täglich"),
+            }
+        )
+        flows.append(
+            {
+                "from": cpce_id,
+                "to": database_id,
+                "content": _("Anwendungsdaten"),
+                "method": _("SQL Server, Port %(port)s", port=port) if port else _("SQL Server"),
+                "frequency": _("laufend"),
+            }
+        )
+    return Draft(systems, flows)
+
+
+# ---------------------------------------------------------------- see
+
+
+def render(order: Order, systems: list[dict], flows: list[dict], version: int | None) -> str:
+    """The SVG of a diagram, with title, description and legend in the current language."""
+    labels = {kind: str(label) for kind, label in KIND_LABELS.items()}
+    result = layout.layout(systems, flows, labels)
+    names = {"customer": order.customer_name, "code": order.short_code}
+    title = (
+        _("Datenflussdiagramm %(customer)s (%(code)s), Version %(n)d", n=version, **names)
+        if version
+        else _("Datenflussdiagramm %(customer)s (%(code)s), Entwurf", **names)
+    )
+    listed = "; ".join(f"{b.name} ({labels[b.kind]})" for b in result.boxes)
+    description = _(
+        "Systeme: %(systems)s. Datenflüsse: %(flows)s.",
+        systems=listed,
+        flows=layout.default_description(result) or _("keine"),
+    )
+    return layout.render_svg(result, title, description=description, labels=labels)
+
+
+def page(session: Session, actor: User, order_id: int) -> Page:
+    """The diagram page: the current SVG and the versions; for editors also the editor's rows."""
+    order = access.get_order(session, actor, order_id)
+    versions = _versions(session, order)
+    editable = may_edit(actor) and not _approved(order)
+    draft, svg = None, None
+    if versions:
+        draft = Draft(versions[0].systems, versions[0].flows)
+        svg = render(order, draft.systems, draft.flows, versions[0].version)
+    elif editable:
+        response = responses.find(session, order, "technical")
+        draft = prefill(order, response.data if response else None)
+        svg = render(order, draft.systems, draft.flows, None)
+    return Page(order, versions, editable, draft, svg)
+
+
+def editor(session: Session, actor: User, order_id: int) -> Page:
+    """The diagram page for someone about to edit it; refuses everyone else."""
+    _editable_order(session, actor, order_id)
+    return page(session, actor, order_id)
+
+
+def download(session: Session, actor: User, order_id: int, version: int | None = None) -> Download:
+    """The SVG of the current (or the given) version, for anyone who may see the order."""
+    order = access.get_order(session, actor, order_id)
+    query = select(DataFlowDiagram).where(DataFlowDiagram.order_id == order.id)
+    if version is None:
+        query = query.order_by(DataFlowDiagram.version.desc()).limit(1)
+    else:
+        query = query.where(DataFlowDiagram.version == version)
+    row = session.scalar(query)
+    if row is None:
+        raise NotFound(_("Zu dieser Bestellung gibt es diese Version des Diagramms nicht."))
+    return Download(
+        render(order, row.systems, row.flows, row.version),
+        f"{order.short_code}-datenflussdiagramm-v{row.version}.svg",
+    )
+
+
+def order_section(session: Session, actor: User, order: Order) -> Section:
+    """The order page's card for the signed-in user; one query."""
+    row = session.execute(
+        select(DataFlowDiagram.version, DataFlowDiagram.created_at)
+        .where(DataFlowDiagram.order_id == order.id)
+        .order_by(DataFlowDiagram.version.desc())
+        .limit(1)
+    ).first()
+    return Section(row.version if row else None, row.created_at if row else None, may_edit(actor))
+
+
+# ---------------------------------------------------------------- save
+
+
+def _clean(value: Any) -> str:
+    return " ".join(str(value if value is not None else "").split())
+
+
+def validate(systems: list[dict], flows: list[dict]) -> Draft:
+    """Check and normalise editor rows; system ids become s1, s2, ... in row order."""
+    errors: dict[str, str] = {}
+    if not 1 <= len(systems) <= MAX_SYSTEMS:
+        errors["systems"] = _("Ein Diagramm hat 1 bis %(max)d Systeme.", max=MAX_SYSTEMS)
+    if len(flows) > MAX_FLOWS:
+        errors["flows"] = _("Ein Diagramm hat höchstens %(max)d Datenflüsse.", max=MAX_FLOWS)
+    ids: dict[str, str] = {}
+    names: dict[str, int] = {}
+    clean_systems = []
+    for i, raw in enumerate(systems):
+        n, name, kind = i + 1, _clean(raw.get("name")), raw.get("kind")
+        key = f"system-{i}-name"
+        if not name:
+            errors[key] = _("System %(n)d: Bitte einen Namen angeben.", n=n)
+        elif len(name) > NAME_MAX:
+            errors[key] = _(
+                "System %(n)d: Der Name hat höchstens %(max)d Zeichen.", n=n, max=NAME_MAX
+            )
+        elif _CONTROL.search(name):
+            errors[key] = _("System %(n)d: Der Name enthält Steuerzeichen.", n=n)
+        elif name.casefold() in names:
+            errors[key] = _(
+                "System %(n)d: Den Namen trägt schon System %(other)d.",
+                n=n,
+                other=names[name.casefold()],
+            )
+        else:
+            names[name.casefold()] = n
+        if kind not in KINDS:
+            errors[f"system-{i}-kind"] = _("System %(n)d: Bitte die Art wählen.", n=n)
+        given = _clean(raw.get("id"))
+        if given in ids:
+            errors["systems"] = _(
+                "Zwei Systeme tragen dieselbe Kennung; bitte die Seite neu laden."
+            )
+        elif given:
+            ids[given] = f"s{n}"
+        clean_systems.append({"id": f"s{n}", "name": name, "kind": kind})
+    clean_flows = []
+    for i, raw in enumerate(flows):
+        n = i + 1
+        source, target = ids.get(_clean(raw.get("from"))), ids.get(_clean(raw.get("to")))
+        if source is None:
+            errors[f"flow-{i}-from"] = _("Datenfluss %(n)d: Bitte wählen, woher er kommt.", n=n)
+        if target is None:
+            errors[f"flow-{i}-to"] = _("Datenfluss %(n)d: Bitte wählen, wohin er geht.", n=n)
+        elif source == target:
+            errors[f"flow-{i}-to"] = _(
+                "Datenfluss %(n)d: Ein Datenfluss verbindet zwei verschiedene Systeme.", n=n
+            )
+        texts = {field: _clean(raw.get(field)) for field in FLOW_TEXTS}
+        for field, text in texts.items():
+            if len(text) > TEXT_MAX:
+                errors[f"flow-{i}-{field}"] = _(
+                    "Datenfluss %(n)d: höchstens %(max)d Zeichen je Angabe.", n=n, max=TEXT_MAX
+                )
+            elif _CONTROL.search(text):
+                errors[f"flow-{i}-{field}"] = _(
+                    "Datenfluss %(n)d: Die Angabe enthält Steuerzeichen.", n=n
+                )
+        clean_flows.append({"from": source, "to": target, **texts})
+    if errors:
+        raise Invalid(_("Bitte die markierten Angaben prüfen."), **errors)
+    return Draft(clean_systems, clean_flows)
+
+
+def save(
+    session: Session,
+    actor: User,
+    order_id: int,
+    systems: list[dict],
+    flows: list[dict],
+    base_version: int | None = None,
+) -> DataFlowDiagram:
+    """Save the diagram as a new version; `base_version` is the version the editor started from."""
+    order = _editable_order(session, actor, order_id)
+    draft = validate(systems, flows)
+    newest = latest(session, order)
+    number = newest.version if newest else 0
+    if base_version is not None and base_version != number:
+        raise Conflict(
+            _(
+                "Inzwischen hat %(who)s Version %(n)d gespeichert (oben zu sehen). Ihre Eingaben sind unten erhalten; Speichern legt sie als neue Version an.",
+                who=newest.created_by.name if newest else "?",
+                n=number,
+            )
+        )
+    row = DataFlowDiagram(
+        order_id=order.id,
+        version=number + 1,
+        systems=draft.systems,
+        flows=draft.flows,
+        created_by_id=actor.id,
+    )
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            _("Das Diagramm wurde gerade von jemand anderem gespeichert; bitte neu laden.")
+        ) from None
+    audit.record(
+        session,
+        actor,
+        "diagram.save",
+        "data_flow_diagram",
+        row.id,
+        order_id=order.id,
+        version=row.version,
+        systems=len(draft.systems),
+        flows=len(draft.flows),
+    )
+    session.commit()
+    return row

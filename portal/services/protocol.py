@@ -1,0 +1,916 @@
+"""Use cases of steps 6 and 7: confirm the customer contacts, hold the call, write the protocol.
+
+The protocol is drafted by partner staff or the order's project lead, submitted, then approved
+or returned with a comment by the order's project lead only. An approved protocol is immutable:
+every later write is refused for everyone and the refusal is audited. The version column is
+SQLAlchemy's version counter, so an approval and an edit that race cannot both succeed.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.calendar import invite
+from portal.models import (
+    QUESTIONNAIRES,
+    CallAttendance,
+    ContactConfirmation,
+    CustomerContact,
+    DataFlowDiagram,
+    Order,
+    Protocol,
+    Role,
+    ServiceItem,
+    SetupCall,
+    StepCompletion,
+    User,
+    utcnow,
+)
+from portal.models.call import BOOKED
+from portal.models.protocol import APPROVED, DRAFT, RETURNED, SUBMITTED
+from portal.process import STEP_BY_KEY, StepStatus, derive, is_actionable_by
+from portal.services import access, audit, calls, review
+from portal.services.errors import Conflict, Forbidden, Invalid
+
+BERLIN = ZoneInfo("Europe/Berlin")
+HOLD_CALL, APPROVE = "hold_call", "approve_protocol"
+TEXT_MAX, POINT_MAX, OWNER_MAX, ROLE_MAX, COMMENT_MAX = 20_000, 500, 120, 120, 2_000
+QUANTITY_MAX = Decimal("9999")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PHONE = re.compile(r"\+?[0-9 ()/.\-]{3,60}")
+
+# What completing the setup call still needs, in the order the page lists it.
+MISSING = {
+    "call": _l("Setup Call gebucht"),
+    "diagram": _l("Datenflussdiagramm gespeichert"),
+    "technical": _l("Technischer Fragebogen abschließend dokumentiert"),
+    "business": _l("Fachlicher Fragebogen abschließend dokumentiert"),
+    "contacts": _l("Ansprechpartner vom Projektleiter bestätigt"),
+    "cloud": _l("CP Cloud eingerichtet"),
+}
+STATUS_LABELS = {
+    DRAFT: _l("Entwurf"),
+    SUBMITTED: _l("zur Freigabe eingereicht"),
+    APPROVED: _l("freigegeben"),
+    RETURNED: _l("zur Überarbeitung zurückgegeben"),
+}
+ROLE_LABELS = {
+    Role.PARTNER_STAFF: _l("Partner"),
+    Role.PROJECT_LEAD: _l("Projektleiter"),
+    Role.IT_ARCHITECT: _l("IT-Architekt"),
+    Role.TECHNICIAN: _l("Techniker"),
+    Role.VENDOR_BACKOFFICE: _l("Backoffice"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class CallNotReady(Conflict):
+    """Completing the call is refused; `missing` holds the keys of MISSING still lacking."""
+
+    def __init__(self, message: str, missing: list[str]):
+        super().__init__(message)
+        self.missing = missing
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+def is_lead(actor: User, order: Order) -> bool:
+    """Whether the actor is the project lead of this very order."""
+    return actor.role == Role.PROJECT_LEAD and order.project_lead_id == actor.id
+
+
+def may_draft(actor: User, order: Order) -> bool:
+    """Partner staff (of a partner granted the customer) and the order's project lead draft."""
+    return actor.role == Role.PARTNER_STAFF or is_lead(actor, order)
+
+
+def _accepted_order(session: Session, actor: User, order_id: int) -> Order:
+    order = access.get_order(session, actor, order_id)
+    if order.customer_id is None:
+        raise Conflict(_("Die Bestellung ist noch nicht angenommen."))
+    return order
+
+
+def _lead_order(session: Session, actor: User, order_id: int, message: str) -> Order:
+    order = _accepted_order(session, actor, order_id)
+    if not is_lead(actor, order):
+        raise Forbidden(message)
+    return order
+
+
+# ---------------------------------------------------------------- contacts
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """A customer contact with what the lead confirmed about the call, if anything yet."""
+
+    contact: CustomerContact
+    attended: bool | None
+    invited: bool
+
+
+@dataclass(frozen=True)
+class ContactsPage:
+    """The contacts confirmation page: the order, its contacts, the last confirmation."""
+
+    order: Order
+    rows: list[ContactRow]
+    confirmation: ContactConfirmation | None
+
+
+def contacts_of(session: Session, order: Order) -> list[CustomerContact]:
+    """The contacts on the order's customer record, by name."""
+    return list(
+        session.scalars(
+            select(CustomerContact)
+            .where(CustomerContact.customer_id == order.customer_id)
+            .order_by(CustomerContact.name, CustomerContact.id)
+        )
+    )
+
+
+def confirmation_of(session: Session, order: Order) -> ContactConfirmation | None:
+    """The project lead's confirmation of the order's contacts, or None."""
+    return session.scalar(
+        select(ContactConfirmation).where(ContactConfirmation.order_id == order.id)
+    )
+
+
+def contacts_page(session: Session, actor: User, order_id: int) -> ContactsPage:
+    """The contacts to confirm, for the order's project lead only."""
+    order = _lead_order(
+        session,
+        actor,
+        order_id,
+        _("Nur der Projektleiter dieser Bestellung bestätigt die Ansprechpartner."),
+    )
+    attended = {
+        a.contact_id: a.attended
+        for a in session.scalars(select(CallAttendance).where(CallAttendance.order_id == order.id))
+    }
+    call = calls.call_of(session, order)
+    invited = {p.contact_id for p in call.participants} if call else set()
+    rows = [ContactRow(c, attended.get(c.id), c.id in invited) for c in contacts_of(session, order)]
+    return ContactsPage(order, rows, confirmation_of(session, order))
+
+
+def _clean_contact(entry: dict, errors: dict[str, str]) -> dict[str, Any]:
+    key = f"contact-{entry['id']}"
+    role = " ".join(str(entry.get("role") or "").split())
+    email = str(entry.get("email") or "").strip().lower()
+    phone = " ".join(str(entry.get("phone") or "").split())
+    if not 1 <= len(role) <= ROLE_MAX:
+        errors[f"{key}-role"] = _("Bitte die Funktion angeben (höchstens 120 Zeichen).")
+    try:
+        invite.check_email(email)
+    except ValueError:
+        errors[f"{key}-email"] = _("Bitte eine gültige E-Mail-Adresse angeben.")
+    if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 3):
+        errors[f"{key}-phone"] = _(
+            "Bitte eine gültige Telefonnummer angeben (Ziffern, +, Leerzeichen)."
+        )
+    return {
+        "role": role,
+        "email": email,
+        "phone": phone or None,
+        "attended": bool(entry.get("attended")),
+    }
+
+
+def confirm_contacts(
+    session: Session, actor: User, order_id: int, contacts: list[dict[str, Any]]
+) -> ContactConfirmation:
+    """The order's project lead completes and confirms every contact: role, email, phone, attended.
+
+    `contacts` holds one {"id", "role", "email", "phone", "attended"} per contact on the record.
+    """
+    order = _lead_order(
+        session,
+        actor,
+        order_id,
+        _("Nur der Projektleiter dieser Bestellung bestätigt die Ansprechpartner."),
+    )
+    current = {c.id: c for c in contacts_of(session, order)}
+    if not current:
+        raise Conflict(
+            _(
+                "Es sind noch keine Ansprechpartner erfasst; der Partner legt sie beim Planen des Setup Calls an."
+            )
+        )
+    given: dict[int, dict] = {}
+    for entry in contacts:
+        contact_id = entry.get("id")
+        if not isinstance(contact_id, int) or contact_id not in current or contact_id in given:
+            raise Invalid(_("Ein Ansprechpartner ist unbekannt."))
+        given[contact_id] = entry
+    if set(current) - set(given):
+        raise Conflict(
+            _(
+                "Inzwischen ist ein Ansprechpartner hinzugekommen. Bitte die Liste prüfen und erneut bestätigen."
+            )
+        )
+    errors: dict[str, str] = {}
+    cleaned = {cid: _clean_contact({"id": cid, **entry}, errors) for cid, entry in given.items()}
+    seen: dict[str, int] = {}
+    for cid, values in cleaned.items():
+        if values["email"] in seen:
+            errors[f"contact-{cid}-email"] = _(
+                "Diese E-Mail-Adresse hat schon ein anderer Ansprechpartner."
+            )
+        seen.setdefault(values["email"], cid)
+    if errors:
+        raise Invalid(_("Bitte die markierten Angaben prüfen."), **errors)
+    return _write_confirmation(session, actor, order, current, cleaned)
+
+
+def _write_confirmation(session, actor, order, current, cleaned) -> ContactConfirmation:
+    attendance = {
+        a.contact_id: a
+        for a in session.scalars(select(CallAttendance).where(CallAttendance.order_id == order.id))
+    }
+    changes, snapshot = [], []
+    for cid, values in cleaned.items():
+        contact = current[cid]
+        changed = [f for f in ("role", "email", "phone") if getattr(contact, f) != values[f]]
+        contact.role, contact.email, contact.phone = (
+            values["role"],
+            values["email"],
+            values["phone"],
+        )
+        row = attendance.get(cid) or CallAttendance(order_id=order.id, contact_id=cid)
+        row.attended = values["attended"]
+        session.add(row)
+        changes.append({"id": cid, "changed": changed, "attended": values["attended"]})
+        snapshot.append({"id": cid, "name": contact.name, **values})
+    confirmation = confirmation_of(session, order) or ContactConfirmation(order_id=order.id)
+    confirmation.confirmed_by_id, confirmation.confirmed_at = actor.id, utcnow()
+    confirmation.contacts = snapshot
+    session.add(confirmation)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            _("Die Ansprechpartner wurden gerade von jemand anderem geändert; bitte neu laden.")
+        ) from None
+    audit.record(session, actor, "contacts.confirm", "order", order.id, contacts=changes)
+    session.commit()
+    return confirmation
+
+
+def contacts_confirmed(
+    session: Session, order: Order, confirmation: ContactConfirmation | None = ...
+) -> bool:
+    """Whether the lead confirmed the contacts, and no contact was added since."""
+    if confirmation is ...:
+        confirmation = confirmation_of(session, order)
+    if confirmation is None:
+        return False
+    confirmed = {c["id"] for c in confirmation.contacts}
+    ids = session.scalars(
+        select(CustomerContact.id).where(CustomerContact.customer_id == order.customer_id)
+    )
+    return set(ids) <= confirmed
+
+
+# ---------------------------------------------------------------- the setup call (step 6)
+
+
+def _diagram_saved(session: Session, order: Order) -> bool:
+    return (
+        session.scalar(
+            select(DataFlowDiagram.id).where(DataFlowDiagram.order_id == order.id).limit(1)
+        )
+        is not None
+    )
+
+
+def missing_for_call(
+    session: Session, order: Order, confirmation: ContactConfirmation | None = ...
+) -> list[str]:
+    """What the order still lacks before its call can be recorded as held: keys of MISSING."""
+    missing = []
+    call = calls.call_of(session, order)
+    if call is None or call.status != BOOKED:
+        missing.append("call")
+    if not _diagram_saved(session, order):
+        missing.append("diagram")
+    missing += [kind for kind in QUESTIONNAIRES if not review.finalised(session, order, kind)]
+    if not contacts_confirmed(session, order, confirmation):
+        missing.append("contacts")
+    if order.deployment == "cp_cloud" and not _done(order, "provision_cloud"):
+        missing.append("cloud")
+    return missing
+
+
+def missing_labels(missing: list[str]) -> list[str]:
+    """The translated names of missing things."""
+    return [str(MISSING[key]) for key in missing]
+
+
+def _done(order: Order, step: str) -> StepCompletion | None:
+    return next((c for c in order.completions if c.step == step), None)
+
+
+def _step_open(order: Order, step: str) -> bool:
+    states = {s.step.key: s.status for s in derive(order, order.completions, utcnow())}
+    return states[step] in (StepStatus.OPEN, StepStatus.OVERDUE)
+
+
+def complete_call(session: Session, actor: User, order_id: int) -> StepCompletion:
+    """Record the setup call as held (step 6) once nothing it needs is missing."""
+    order = _accepted_order(session, actor, order_id)
+    if not is_actionable_by(STEP_BY_KEY[HOLD_CALL], actor, order):
+        raise Forbidden(
+            _(
+                "Den Setup Call erfassen die Teilnehmer: Partner, IT-Architekt, Techniker und der Projektleiter dieser Bestellung."
+            )
+        )
+    if _done(order, HOLD_CALL):
+        raise Conflict(_("Der Setup Call ist schon als durchgeführt erfasst."))
+    missing = missing_for_call(session, order)
+    if missing:
+        raise CallNotReady(
+            _(
+                "Der Setup Call kann noch nicht abgeschlossen werden. Es fehlt: %(missing)s.",
+                missing="; ".join(missing_labels(missing)),
+            ),
+            missing,
+        )
+    if not _step_open(order, HOLD_CALL):
+        raise Conflict(
+            _("Der Setup Call kann erst nach den vorherigen Schritten abgeschlossen werden.")
+        )
+    call = calls.call_of(session, order)
+    completion = StepCompletion(
+        order_id=order.id,
+        step=HOLD_CALL,
+        completed_by_id=actor.id,
+        completed_at=utcnow(),
+        details={"call_id": call.id, "starts_at": call.starts_at.isoformat()},
+    )
+    session.add(completion)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(_("Der Setup Call ist schon als durchgeführt erfasst.")) from None
+    audit.record(session, actor, "call.held", "order", order.id, call_id=call.id)
+    session.commit()
+    return completion
+
+
+# ---------------------------------------------------------------- the protocol (step 7)
+
+
+def protocol_of(session: Session, order: Order) -> Protocol | None:
+    """The order's protocol, or None before the first draft."""
+    return session.scalar(select(Protocol).where(Protocol.order_id == order.id))
+
+
+def service_catalogue(session: Session) -> list[ServiceItem]:
+    """The active additional services a protocol may agree (not the installation fee)."""
+    return list(
+        session.scalars(
+            select(ServiceItem)
+            .where(ServiceItem.active.is_(True), ServiceItem.is_installation_fee.is_(False))
+            .order_by(ServiceItem.name_de)
+        )
+    )
+
+
+def _participant_choice(order: Order, participant) -> dict[str, Any] | None:
+    if participant.user is not None:
+        user = participant.user
+        return {
+            "key": f"user-{user.id}",
+            "name": user.name,
+            "organisation": user.organisation.name,
+            "role": str(user.role),
+        }
+    if participant.contact is not None:
+        contact = participant.contact
+        return {
+            "key": f"contact-{contact.id}",
+            "name": contact.name,
+            "organisation": order.customer_name,
+            "role": contact.role or "",
+        }
+    return None
+
+
+def attendee_choices(
+    session: Session, order: Order, protocol: Protocol | None, call: SetupCall | None = ...
+) -> list[dict[str, Any]]:
+    """The call's participants, and anyone the protocol already lists: who may be an attendee."""
+    if call is ...:
+        call = calls.call_of(session, order)
+    choices: dict[str, dict] = {}
+    for participant in call.participants if call else []:
+        choice = _participant_choice(order, participant)
+        if choice:
+            choices.setdefault(choice["key"], choice)
+    for stored in protocol.attendees if protocol else []:
+        choices.setdefault(stored["key"], stored)
+    return list(choices.values())
+
+
+def role_label(role: str) -> str:
+    """A staff role's name, or a contact's own role text."""
+    label = ROLE_LABELS.get(role)
+    return str(label) if label is not None else role
+
+
+def _text(fields: dict, key: str) -> str:
+    return str(fields.get(key) or "").replace("\r\n", "\n").strip()
+
+
+def _iso_date(raw: str) -> date | None:
+    if not _ISO_DATE.fullmatch(raw):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _quantity(raw: str) -> Decimal | None:
+    try:
+        value = Decimal(raw.replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        return None
+    if (
+        not value.is_finite()
+        or value <= 0
+        or value > QUANTITY_MAX
+        or -value.as_tuple().exponent > 2
+    ):
+        return None
+    return value
+
+
+def _clean_points(fields: dict, errors: dict[str, str]) -> list[dict[str, str]]:
+    points = []
+    for i, raw in enumerate(fields.get("open_points") or []):
+        text, owner = _text(raw, "text"), " ".join(_text(raw, "owner").split())
+        due_raw = _text(raw, "due")
+        if not (text or owner or due_raw):
+            continue  # an empty row of the form
+        if not 1 <= len(text) <= POINT_MAX:
+            errors[f"point-{i}-text"] = _(
+                "Bitte den offenen Punkt beschreiben (höchstens 500 Zeichen)."
+            )
+        if not 1 <= len(owner) <= OWNER_MAX:
+            errors[f"point-{i}-owner"] = _(
+                "Bitte angeben, wer den Punkt erledigt (1 bis 120 Zeichen)."
+            )
+        due = _iso_date(due_raw)
+        if due is None:
+            errors[f"point-{i}-due"] = _(
+                "Bitte ein gültiges Fälligkeitsdatum angeben (JJJJ-MM-TT)."
+            )
+        points.append({"text": text, "owner": owner, "due": due.isoformat() if due else due_raw})
+    return points
+
+
+def _clean_services(session, fields: dict, errors: dict[str, str]) -> list[dict[str, Any]]:
+    items = {item.id: item for item in service_catalogue(session)}
+    services, seen = [], set()
+    for i, raw in enumerate(fields.get("services") or []):
+        item_raw, qty_raw = _text(raw, "service_item_id"), _text(raw, "quantity")
+        if not (item_raw or qty_raw):
+            continue
+        item = items.get(int(item_raw)) if item_raw.isdigit() else None
+        if item is None:
+            errors[f"service-{i}-item"] = _("Bitte eine Leistung aus dem Katalog wählen.")
+        elif item.id in seen:
+            errors[f"service-{i}-item"] = _("Diese Leistung ist schon aufgeführt.")
+        quantity = _quantity(qty_raw)
+        if quantity is None:
+            errors[f"service-{i}-quantity"] = _(
+                "Bitte eine Menge größer als 0 angeben (höchstens 9999, zwei Nachkommastellen)."
+            )
+        if item is not None and quantity is not None:
+            seen.add(item.id)
+            services.append(
+                {
+                    "service_item_id": item.id,
+                    "code": item.code,
+                    "name": item.name_de,
+                    "name_en": item.name_en,
+                    "unit": item.unit,
+                    "quantity": format(quantity.normalize(), "f"),
+                }
+            )
+    return services
+
+
+def clean(
+    session: Session, order: Order, protocol: Protocol | None, fields: dict, *, complete: bool
+) -> dict[str, Any]:
+    """Check the editor's fields; raise Invalid naming each bad field, else the values to store.
+
+    `complete` asks for what a submitted protocol needs: the date, attendees and topics.
+    """
+    errors: dict[str, str] = {}
+    held_raw = _text(fields, "held_on")
+    held_on = _iso_date(held_raw) if held_raw else None
+    if held_raw and held_on is None:
+        errors["held_on"] = _("Bitte ein gültiges Datum angeben (JJJJ-MM-TT).")
+    elif complete and held_on is None:
+        errors["held_on"] = _("Bitte das Datum des Setup Calls angeben.")
+    choices = {c["key"]: c for c in attendee_choices(session, order, protocol)}
+    keys = {str(k) for k in fields.get("attendees") or []}
+    if keys - set(choices):
+        errors["attendees"] = _("Ein gewählter Teilnehmer ist unbekannt.")
+    elif complete and not keys:
+        errors["attendees"] = _("Bitte mindestens einen Teilnehmer wählen.")
+    values = {
+        "held_on": held_on,
+        "attendees": [choice for key, choice in choices.items() if key in keys],
+        "topics": _text(fields, "topics"),
+        "decisions": _text(fields, "decisions"),
+        "open_points": _clean_points(fields, errors),
+        "services": _clean_services(session, fields, errors),
+    }
+    for key in ("topics", "decisions"):
+        if len(values[key]) > TEXT_MAX:
+            errors[key] = _("Höchstens %(n)d Zeichen.", n=TEXT_MAX)
+    if complete and not values["topics"]:
+        errors["topics"] = _("Bitte die besprochenen Themen festhalten.")
+    if errors:
+        raise Invalid(_("Bitte die markierten Angaben prüfen."), **errors)
+    return values
+
+
+def fields_of(protocol: Protocol) -> dict[str, Any]:
+    """A stored protocol in the editor's field format (the inverse of clean())."""
+    return {
+        "held_on": protocol.held_on.isoformat() if protocol.held_on else "",
+        "attendees": [a["key"] for a in protocol.attendees],
+        "topics": protocol.topics,
+        "decisions": protocol.decisions,
+        "open_points": [dict(p) for p in protocol.open_points],
+        "services": [
+            {"service_item_id": str(s["service_item_id"]), "quantity": s["quantity"]}
+            for s in protocol.services
+        ],
+    }
+
+
+def initial_fields(session: Session, order: Order, call: SetupCall | None) -> dict[str, Any]:
+    """A new protocol's fields: the call's date and the participants not known to be absent."""
+    absent = set(
+        session.scalars(
+            select(CallAttendance.contact_id).where(
+                CallAttendance.order_id == order.id, CallAttendance.attended.is_(False)
+            )
+        )
+    )
+    choices = attendee_choices(session, order, None, call)
+    return {
+        "held_on": call.starts_at.astimezone(BERLIN).date().isoformat() if call else "",
+        "attendees": [
+            c["key"] for c in choices if c["key"] not in {f"contact-{a}" for a in absent}
+        ],
+        "topics": "",
+        "decisions": "",
+        "open_points": [],
+        "services": [],
+    }
+
+
+def content_of(order: Order, protocol: Protocol) -> dict[str, Any]:
+    """Everything the approval vouches for, as plain JSON values."""
+    return {
+        "order": order.short_code,
+        "held_on": protocol.held_on.isoformat() if protocol.held_on else None,
+        "attendees": protocol.attendees,
+        "topics": protocol.topics,
+        "decisions": protocol.decisions,
+        "open_points": protocol.open_points,
+        "services": protocol.services,
+    }
+
+
+def content_hash(order: Order, protocol: Protocol) -> str:
+    """SHA-256 of the canonical JSON of the protocol's content (sorted keys, no spaces)."""
+    canonical = json.dumps(
+        content_of(order, protocol), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _refuse_after_approval(
+    session: Session, actor: User, order: Order, protocol: Protocol | None, attempted: str
+) -> None:
+    """An approved protocol refuses every write, whoever asks; the attempt is audited."""
+    if protocol is None or protocol.status != APPROVED:
+        return
+    audit.record(
+        session,
+        actor,
+        "protocol.refused_after_approval",
+        "protocol",
+        protocol.id,
+        order_id=order.id,
+        attempted=attempted,
+    )
+    session.commit()
+    if attempted == "approve":
+        raise Conflict(_("Das Protokoll ist schon freigegeben."))
+    raise Conflict(_("Das Protokoll ist freigegeben und kann nicht mehr geändert werden."))
+
+
+def _check_version(protocol: Protocol | None, version: int | None) -> None:
+    if (protocol.version if protocol else None) != (version or None):
+        raise Conflict(
+            _(
+                "Das Protokoll wurde inzwischen von jemand anderem geändert. Bitte die Seite neu laden."
+            )
+        )
+
+
+def _writable(session: Session, actor: User, order_id: int, attempted: str):
+    """The order and its protocol, for a write by partner staff or the order's project lead."""
+    order = _accepted_order(session, actor, order_id)
+    protocol = protocol_of(session, order)
+    _refuse_after_approval(session, actor, order, protocol, attempted)
+    if not may_draft(actor, order):
+        raise Forbidden(
+            _(
+                "Das Protokoll schreiben Mitarbeiter des Partners und der Projektleiter dieser Bestellung."
+            )
+        )
+    if protocol is not None and protocol.status == SUBMITTED:
+        raise Conflict(
+            _(
+                "Das Protokoll ist zur Freigabe eingereicht; ändern lässt es sich erst, wenn der Projektleiter es zurückgibt."
+            )
+        )
+    return order, protocol
+
+
+def _flush(session: Session) -> None:
+    """Write now; a concurrent change (version counter, unique order) becomes a Conflict."""
+    try:
+        session.flush()
+    except (StaleDataError, IntegrityError):
+        session.rollback()
+        raise Conflict(
+            _(
+                "Das Protokoll wurde gerade von jemand anderem geändert; nichts wurde gespeichert. Bitte die Seite neu laden."
+            )
+        ) from None
+
+
+def _store(session, actor, order, protocol, values) -> Protocol:
+    if protocol is None:
+        protocol = Protocol(order_id=order.id, status=DRAFT, drafted_by_id=actor.id)
+        session.add(protocol)
+    for key, value in values.items():
+        setattr(protocol, key, value)
+    protocol.updated_by_id, protocol.updated_at = actor.id, utcnow()
+    return protocol
+
+
+def save_draft(
+    session: Session, actor: User, order_id: int, fields: dict[str, Any], version: int | None
+) -> Protocol:
+    """Save the protocol draft; `version` is the one the editor loaded (None for a new protocol).
+
+    fields: held_on (ISO date), attendees (keys of attendee_choices), topics, decisions,
+    open_points [{text, owner, due}], services [{service_item_id, quantity}].
+    """
+    order, protocol = _writable(session, actor, order_id, "save")
+    _check_version(protocol, version)
+    values = clean(session, order, protocol, fields, complete=False)
+    protocol = _store(session, actor, order, protocol, values)
+    _flush(session)
+    audit.record(
+        session,
+        actor,
+        "protocol.save",
+        "protocol",
+        protocol.id,
+        order_id=order.id,
+        version=protocol.version,
+    )
+    session.commit()
+    return protocol
+
+
+def submit(
+    session: Session,
+    actor: User,
+    order_id: int,
+    version: int | None,
+    fields: dict[str, Any] | None = None,
+) -> Protocol:
+    """Submit the protocol for approval, saving `fields` first when the editor sends them."""
+    order, protocol = _writable(session, actor, order_id, "submit")
+    _check_version(protocol, version)
+    if fields is None and protocol is None:
+        raise Conflict(_("Es gibt noch keinen Entwurf des Protokolls."))
+    values = clean(
+        session,
+        order,
+        protocol,
+        fields if fields is not None else fields_of(protocol),
+        complete=True,
+    )
+    protocol = _store(session, actor, order, protocol, values)
+    protocol.status = SUBMITTED
+    protocol.submitted_by_id, protocol.submitted_at = actor.id, protocol.updated_at
+    _flush(session)
+    audit.record(
+        session,
+        actor,
+        "protocol.submit",
+        "protocol",
+        protocol.id,
+        order_id=order.id,
+        version=protocol.version,
+    )
+    session.commit()
+    return protocol
+
+
+def _decision(session: Session, actor: User, order_id: int, attempted: str):
+    """The order and its submitted protocol, for a decision by the order's project lead."""
+    order = _accepted_order(session, actor, order_id)
+    protocol = protocol_of(session, order)
+    _refuse_after_approval(session, actor, order, protocol, attempted)
+    if not is_lead(actor, order):
+        raise Forbidden(
+            _("Nur der Projektleiter dieser Bestellung gibt das Protokoll frei oder zurück.")
+        )
+    if protocol is None or protocol.status != SUBMITTED:
+        raise Conflict(_("Das Protokoll ist noch nicht zur Freigabe eingereicht."))
+    return order, protocol
+
+
+def approve(session: Session, actor: User, order_id: int, version: int | None) -> Protocol:
+    """The order's project lead approves the submitted protocol; from now on it is immutable."""
+    order, protocol = _decision(session, actor, order_id, "approve")
+    _check_version(protocol, version)
+    if not _step_open(order, APPROVE):
+        raise Conflict(
+            _(
+                "Der Setup Call ist noch nicht als durchgeführt erfasst; erst danach kann das Protokoll freigegeben werden."
+            )
+        )
+    digest = content_hash(order, protocol)
+    now = utcnow()
+    protocol.status, protocol.content_hash = APPROVED, digest
+    protocol.approved_by_id, protocol.approved_at = actor.id, now
+    _flush(session)
+    session.add(
+        StepCompletion(
+            order_id=order.id,
+            step=APPROVE,
+            completed_by_id=actor.id,
+            completed_at=now,
+            details={"hash": digest, "protocol_id": protocol.id},
+        )
+    )
+    _flush(session)
+    audit.record(
+        session, actor, "protocol.approve", "protocol", protocol.id, order_id=order.id, hash=digest
+    )
+    session.commit()
+    return protocol
+
+
+def return_to_draft(
+    session: Session, actor: User, order_id: int, comment: str, version: int | None
+) -> Protocol:
+    """The order's project lead returns the submitted protocol for changes, saying what to change."""
+    order, protocol = _decision(session, actor, order_id, "return")
+    comment = comment.replace("\r\n", "\n").strip()
+    if not 1 <= len(comment) <= COMMENT_MAX:
+        raise Invalid(
+            _("Bitte angeben, was geändert werden soll."),
+            comment=_("Bitte einen Kommentar angeben (höchstens 2000 Zeichen)."),
+        )
+    _check_version(protocol, version)
+    protocol.status, protocol.return_comment = RETURNED, comment
+    protocol.returned_by_id, protocol.returned_at = actor.id, utcnow()
+    _flush(session)
+    audit.record(
+        session,
+        actor,
+        "protocol.return",
+        "protocol",
+        protocol.id,
+        order_id=order.id,
+        comment=comment,
+    )
+    session.commit()
+    return protocol
+
+
+# ---------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class ProtocolPage:
+    """What the protocol page shows to the signed-in user."""
+
+    order: Order
+    protocol: Protocol | None
+    call: SetupCall | None
+    choices: list[dict[str, Any]]
+    items: list[ServiceItem]
+    may_edit: bool
+    may_decide: bool
+    call_held: bool
+
+    @property
+    def status(self) -> str:
+        """The protocol's status; a page without a protocol is a draft to be."""
+        return self.protocol.status if self.protocol else DRAFT
+
+    def fields(self, session: Session) -> dict[str, Any]:
+        """The editor's starting values: the stored draft, or a new one from the call."""
+        if self.protocol is not None:
+            return fields_of(self.protocol)
+        return initial_fields(session, self.order, self.call)
+
+
+def page(session: Session, actor: User, order_id: int) -> ProtocolPage:
+    """The protocol of an order for everyone who may see the order."""
+    order = _accepted_order(session, actor, order_id)
+    protocol = protocol_of(session, order)
+    call = calls.call_of(session, order)
+    status = protocol.status if protocol else DRAFT
+    return ProtocolPage(
+        order=order,
+        protocol=protocol,
+        call=call,
+        choices=attendee_choices(session, order, protocol, call),
+        items=service_catalogue(session),
+        may_edit=may_draft(actor, order) and status in (DRAFT, RETURNED),
+        may_decide=is_lead(actor, order) and status == SUBMITTED,
+        call_held=_done(order, HOLD_CALL) is not None,
+    )
+
+
+@dataclass(frozen=True)
+class Section:
+    """The order page's part on the setup call's outcome."""
+
+    held: StepCompletion | None
+    missing: list[str]
+    may_complete: bool
+    confirmation: ContactConfirmation | None
+    contacts_confirmed: bool
+    may_confirm: bool
+    protocol: Protocol | None
+
+    @property
+    def missing_text(self) -> list[str]:
+        """The translated names of what the call still needs."""
+        return missing_labels(self.missing)
+
+    @property
+    def protocol_status(self) -> str:
+        """The translated protocol status, or "" before the first draft."""
+        return str(STATUS_LABELS[self.protocol.status]) if self.protocol else ""
+
+
+def order_section(session: Session, actor: User, order: Order) -> Section | None:
+    """The order page's setup call outcome (None before acceptance); a handful of queries."""
+    if order.customer_id is None:
+        return None
+    confirmation = confirmation_of(session, order)
+    held = _done(order, HOLD_CALL)
+    missing = [] if held else missing_for_call(session, order, confirmation)
+    return Section(
+        held=held,
+        missing=missing,
+        may_complete=not held
+        and not missing
+        and is_actionable_by(STEP_BY_KEY[HOLD_CALL], actor, order)
+        and _step_open(order, HOLD_CALL),
+        confirmation=confirmation,
+        contacts_confirmed=(
+            contacts_confirmed(session, order, confirmation) if held else "contacts" not in missing
+        ),
+        may_confirm=is_lead(actor, order),
+        protocol=protocol_of(session, order),
+    )

@@ -1,0 +1,756 @@
+"""Use cases of step 6: partner staff review the customer's answers in the call and finalise.
+
+One AnswerReview row per answer (concrete pointer, rows of repeating groups each on their own)
+holds the final value, a status and a comment; it is written with SQLAlchemy's version counter,
+so two reviewers saving the same answer cannot both win. Finalising freezes the questionnaire
+into a hashed QuestionnaireSnapshot: from then on every write is refused, for every role, and
+each refusal is written to the audit log.
+"""
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+import forms_schema
+from forms_schema.data import same
+from forms_schema.nodes import choice_value
+from portal import questionnaires
+from portal.models import (
+    AnswerReview,
+    Order,
+    QuestionnaireSnapshot,
+    Response,
+    Role,
+    Upload,
+    User,
+    utcnow,
+)
+from portal.models.response import SUBMITTED
+from portal.models.review import ACCEPTED, CHANGED, OPEN, STATUSES
+from portal.respond.pages import label_of, labels
+from portal.services import access, audit, responses
+from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+
+FILTERS = ("open", "changed")
+COMMENT_LIMIT = 4000
+_TRUE = ("true", "ja", "yes")
+_FALSE = ("false", "nein", "no")
+
+
+@dataclass
+class Row:
+    """One answer in the workspace: the customer's original beside the final value."""
+
+    number: int  # 1-based position among all rows: the anchor "#a-<number>"
+    pointer: str
+    label: str
+    page: str
+    node: forms_schema.Node
+    original: Any
+    final: Any
+    status: str | None
+    comment: str
+    version: int  # 0 before the first save
+    updated_by: str | None = None
+    updated_at: Any = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the final value differs from the customer's answer."""
+        return not same(self.original, self.final)
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be dealt with: no status yet, or an open question."""
+        return self.status in (None, OPEN)
+
+
+@dataclass
+class Workspace:
+    order: Order
+    kind: str
+    title: str
+    pages: dict[str, str]  # page key -> title
+    rows: list[Row]  # after the filter
+    total: int
+    done: int  # rows with a status
+    filter: str | None
+    may_edit: bool
+    snapshot: QuestionnaireSnapshot | None
+    files: dict[str, str]  # pointer -> file name of an uploaded file answer
+
+    @property
+    def progress(self) -> float:
+        """Share of the answers that have a status, in [0, 1]."""
+        return self.done / self.total if self.total else 1.0
+
+
+@dataclass
+class DiffPage:
+    order: Order
+    kind: str
+    title: str
+    snapshot: QuestionnaireSnapshot  # not stored yet (a preview) until finalised
+    frozen: bool
+    rows: list["DiffRow"]
+    files: dict[str, str]
+
+
+class DiffRow:
+    """A difference between submission and final state (iterates as label, original, final,
+    status, comment)."""
+
+    __slots__ = ("comment", "final", "label", "node", "original", "pointer", "status")
+
+    def __init__(self, label, original, final, status, comment, pointer="", node=None):
+        self.label, self.original, self.final = label, original, final
+        self.status, self.comment, self.pointer, self.node = status, comment, pointer, node
+
+    def __iter__(self):
+        return iter((self.label, self.original, self.final, self.status, self.comment))
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _kind(kind: str) -> str:
+    if kind not in questionnaires.KINDS:
+        raise NotFound(_("Diesen Fragebogen gibt es nicht."))
+    return kind
+
+
+def _latest(session: Session, order_id: int, kind: str) -> QuestionnaireSnapshot | None:
+    return session.scalar(
+        select(QuestionnaireSnapshot)
+        .where(
+            QuestionnaireSnapshot.order_id == order_id, QuestionnaireSnapshot.questionnaire == kind
+        )
+        .order_by(QuestionnaireSnapshot.version.desc())
+        .limit(1)
+    )
+
+
+def finalised(session: Session, order: Order, kind: str) -> bool:
+    """Whether the questionnaire of this order is finalised (frozen); for the hold_call gate."""
+    return _latest(session, order.id, kind) is not None
+
+
+def snapshot(session: Session, actor: User, order_id: int, kind: str) -> QuestionnaireSnapshot:
+    """The frozen snapshot of a finalised questionnaire, for everyone who may see the order."""
+    order = access.get_order(session, actor, order_id)
+    found = _latest(session, order.id, _kind(kind))
+    if found is None:
+        raise NotFound(_("Dieser Fragebogen ist noch nicht abgeschlossen."))
+    return found
+
+
+def _leaves(questionnaire, data: dict, context: dict) -> list[tuple[str, forms_schema.Node, Any]]:
+    """(pointer, node, answer) of every visible question, rows of repeating groups one by one."""
+    shown = questionnaire.visible(data, context)
+    found: list[tuple[str, forms_schema.Node, Any]] = []
+
+    def walk(nodes, base: str, value: Any) -> None:
+        for node in nodes:
+            pointer = f"{base}/{node.key}"
+            if pointer not in shown:
+                continue
+            here = value.get(node.key) if isinstance(value, dict) else None
+            if node.kind == "group":
+                walk(node.children, pointer, here)
+            elif node.kind == "repeat":
+                for index, row in enumerate(here if isinstance(here, list) else []):
+                    walk(node.children, f"{pointer}/{index}", row)
+            else:
+                found.append((pointer, node, copy.deepcopy(here)))
+
+    walk(questionnaire.nodes(), "", data)
+    return found
+
+
+def _rows(questionnaire, data: dict, context: dict, reviews: dict[str, Any], locale: str):
+    """The workspace rows of submitted answers `data`; `reviews` maps pointer -> AnswerReview
+    or a snapshot's review dict."""
+    names = labels(questionnaire, locale)
+    rows = []
+    for number, (pointer, node, original) in enumerate(_leaves(questionnaire, data, context), 1):
+        row = Row(
+            number, pointer, label_of(pointer, names), "", node, original, original, None, "", 0
+        )
+        top = questionnaire.node("/" + pointer.strip("/").split("/")[0])
+        row.page = top.page if top else ""
+        review = reviews.get(pointer)
+        if isinstance(review, AnswerReview):
+            row.status, row.comment, row.version = review.status, review.comment, review.version
+            row.final = original if review.status == ACCEPTED else review.final
+            row.updated_by, row.updated_at = review.updated_by.name, review.updated_at
+        elif isinstance(review, dict):
+            row.status, row.comment = review.get("status"), review.get("comment") or ""
+            row.final = review.get("final")
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class _State:
+    order: Order
+    questionnaire: Any
+    context: dict
+    data: dict
+    schema_version: int
+    snapshot: QuestionnaireSnapshot | None
+
+
+def _state(session: Session, order: Order, kind: str) -> _State:
+    """The answers under review: the snapshot's once finalised, else the submitted response."""
+    frozen = _latest(session, order.id, kind)
+    context = questionnaires.context_of(order)
+    if frozen is not None:
+        questionnaire = questionnaires.get(kind, frozen.schema_version)
+        return _State(order, questionnaire, context, frozen.original, frozen.schema_version, frozen)
+    response = responses.find(session, order, kind)
+    if response is None or response.status != SUBMITTED:
+        raise Conflict(_("Der Kunde hat diesen Fragebogen noch nicht abgeschickt."))
+    questionnaire = questionnaires.get(kind, response.schema_version)
+    return _State(order, questionnaire, context, response.data, response.schema_version, None)
+
+
+def _stored_reviews(session: Session, order: Order, kind: str) -> dict[str, AnswerReview]:
+    found = session.scalars(
+        select(AnswerReview)
+        .where(AnswerReview.order_id == order.id, AnswerReview.questionnaire == kind)
+        .options(joinedload(AnswerReview.updated_by))
+    )
+    return {review.pointer: review for review in found}
+
+
+def _all_rows(session: Session, state: _State, kind: str, locale: str) -> list[Row]:
+    if state.snapshot is not None:
+        reviews: dict[str, Any] = state.snapshot.reviews
+    else:
+        reviews = _stored_reviews(session, state.order, kind)
+    return _rows(state.questionnaire, state.data, state.context, reviews, locale)
+
+
+def workspace(
+    session: Session,
+    actor: User,
+    order_id: int,
+    kind: str,
+    filter: str | None = None,  # noqa: A002 - the name the page's query parameter has
+    locale: str = "de",
+) -> Workspace:
+    """Every visible answer of a submitted questionnaire with its review; `filter` "open"
+    (no status yet or an open question) or "changed" narrows the list, progress counts all."""
+    order = access.get_order(session, actor, order_id)
+    state = _state(session, order, _kind(kind))
+    rows = _all_rows(session, state, kind, locale)
+    chosen = filter if filter in FILTERS else None
+    shown = [
+        r
+        for r in rows
+        if chosen is None
+        or (chosen == "open" and r.is_open)
+        or (chosen == "changed" and r.status == CHANGED)
+    ]
+    return Workspace(
+        order=order,
+        kind=kind,
+        title=state.questionnaire.title(locale),
+        pages={p.key: p.title(locale) for p in state.questionnaire.pages},
+        rows=shown,
+        total=len(rows),
+        done=sum(r.status is not None for r in rows),
+        filter=chosen,
+        may_edit=actor.role == Role.PARTNER_STAFF and state.snapshot is None,
+        snapshot=state.snapshot,
+        files=_file_names(session, order, [(r.original, r.final) for r in rows]),
+    )
+
+
+def _file_names(session: Session, order: Order, values) -> dict[str, str]:
+    """Uploaded file answers ("upload:<id>") of this order -> their file names."""
+    ids = {
+        int(v.removeprefix("upload:"))
+        for pair in values
+        for v in pair
+        if isinstance(v, str) and v.startswith("upload:") and v.removeprefix("upload:").isdigit()
+    }
+    if not ids:
+        return {}
+    found = session.execute(
+        select(Upload.id, Upload.filename)
+        .join(Response, Upload.response_id == Response.id)
+        .where(Upload.id.in_(ids), Response.order_id == order.id)
+    )
+    return {f"upload:{upload_id}": name for upload_id, name in found}
+
+
+def form_values(value: Any, locale: str = "de") -> list[str]:
+    """A stored answer as the review form's input values ([] for no answer)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [choice_value(v) for v in value]
+    if isinstance(value, bool):
+        return [choice_value(value)]
+    if isinstance(value, float) and locale == "de":
+        return [format(value, "g").replace(".", ",")]
+    return [str(value)]
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def _refuse_if_frozen(
+    session: Session, actor: User, order: Order, kind: str, attempt: str, **extra
+):
+    """Once finalised, nobody (admin included) writes: log the attempt, commit it, refuse."""
+    frozen = _latest(session, order.id, kind)
+    if frozen is None:
+        return
+    audit.record(
+        session,
+        actor,
+        "review.refused_after_freeze",
+        "questionnaire_snapshot",
+        frozen.id,
+        order_id=order.id,
+        questionnaire=kind,
+        attempt=attempt,
+        role=actor.role,
+        **extra,
+    )
+    session.commit()  # the refusal is the one thing this request writes
+    raise Conflict(
+        _(
+            "Dieser Fragebogen ist seit %(when)s abgeschlossen und kann nicht mehr geändert "
+            "werden. Der Versuch wurde protokolliert.",
+            when=format_datetime(frozen.finalised_at, "short"),
+        )
+    )
+
+
+def _require_partner(actor: User) -> None:
+    if actor.role != Role.PARTNER_STAFF:
+        raise Forbidden(_("Nur Mitarbeiter des Partners prüfen die Antworten."))
+
+
+def parse_final(node: forms_schema.Node, raw: str | list[str] | None) -> Any:
+    """The typed value of a final answer typed into the review form; Invalid for bad input.
+
+    An empty input means "no answer" (None).
+    """
+    if node.type == "array":
+        values = [raw] if isinstance(raw, str) else list(raw or [])
+        values = [v.strip() for v in values if v and v.strip()]
+        if not values:
+            return None
+        by_key = {choice_value(v): v for v in node.enum}
+        unknown = [v for v in values if v not in by_key]
+        if unknown:
+            raise Invalid(_("Unbekannte Auswahl: %(values)s", values=", ".join(unknown)))
+        return [by_key[k] for k in dict.fromkeys(by_key) if k in values]  # in the choices' order
+    text = (raw[0] if raw else "") if isinstance(raw, list) else (raw or "")
+    text = text.strip()
+    if not text:
+        return None
+    if node.enum:
+        by_key = {choice_value(v): v for v in node.enum}
+        if text not in by_key:
+            raise Invalid(_("Bitte eine der angebotenen Antworten wählen."))
+        return by_key[text]
+    if node.type == "boolean":
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise Invalid(_("Bitte Ja oder Nein wählen."))
+    if node.type in ("integer", "number"):
+        return _number(text, integer=node.type == "integer")
+    return text
+
+
+def _number(text: str, integer: bool) -> int | float:
+    cleaned = text.replace(" ", "").replace("\u00a0", "")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")  # German decimal comma
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise Invalid(
+            _("Bitte eine Zahl angeben.") if not integer else _("Bitte eine ganze Zahl angeben.")
+        )
+    if value == value.to_integral_value():
+        return int(value)
+    if integer:
+        raise Invalid(_("Bitte eine ganze Zahl angeben."))
+    return float(value)
+
+
+def _final_document(data: dict, rows: list[Row]) -> dict:
+    """The submitted answers with every final value put in place (None removes the answer)."""
+    document = copy.deepcopy(data)
+    for row in rows:
+        if same(row.final, row.original):
+            continue
+        if row.final is None:
+            forms_schema.delete(document, row.pointer)
+        else:
+            forms_schema.set(document, row.pointer, copy.deepcopy(row.final))
+    return document
+
+
+def save_review(
+    session: Session,
+    actor: User,
+    order_id: int,
+    kind: str,
+    pointer: str,
+    *,
+    status: str,
+    final: str | list[str] | None,
+    comment: str,
+    version: int,
+    locale: str = "de",
+) -> AnswerReview:
+    """Partner staff record the status, final value and comment of one answer.
+
+    `version` is the review version the reviewer saw; if someone saved in between, the save
+    is refused naming them, never silently overwritten.
+    """
+    order = access.get_order(session, actor, order_id)
+    _refuse_if_frozen(session, actor, order, _kind(kind), "save", pointer=pointer)
+    _require_partner(actor)
+    state = _state(session, order, kind)
+    stored = _stored_reviews(session, order, kind)
+    rows = _rows(state.questionnaire, state.data, state.context, stored, locale)
+    row = next((r for r in rows if r.pointer == pointer), None)
+    if row is None:
+        raise NotFound(_("Diese Antwort gibt es in diesem Fragebogen nicht."))
+    value = _checked_value(state, rows, row, status, final, locale)
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_LIMIT:
+        raise Invalid(_("Der Kommentar ist zu lang (höchstens %(n)d Zeichen).", n=COMMENT_LIMIT))
+    review = stored.get(pointer)
+    _check_version(review, version)
+    if review is None:
+        review = AnswerReview(order_id=order.id, questionnaire=kind, pointer=pointer)
+        session.add(review)
+    review.status, review.final, review.comment = status, value, comment
+    review.updated_by_id, review.updated_at = actor.id, utcnow()
+    try:
+        session.flush()  # raises the version counter, or StaleDataError if someone was faster
+    except (StaleDataError, IntegrityError):
+        # Another reviewer committed between our read and our write: theirs stands.
+        session.rollback()
+        _refuse_if_frozen(session, actor, order, kind, "save", pointer=pointer)
+        _conflict(_stored_reviews(session, order, kind).get(pointer))
+    audit.record(
+        session,
+        actor,
+        "review.save",
+        "answer_review",
+        review.id,
+        order_id=order.id,
+        questionnaire=kind,
+        pointer=pointer,
+        status=status,
+        version=review.version,
+        final_differs=not same(value, row.original),
+    )
+    session.commit()
+    return review
+
+
+def _checked_value(state: _State, rows, row: Row, status: str, final, locale: str) -> Any:
+    """The final value to store for this status, checked against the question's rules."""
+    if status not in STATUSES:
+        raise Invalid(_("Bitte einen Status wählen."), status=_("Bitte einen Status wählen."))
+    if status == ACCEPTED:
+        return copy.deepcopy(row.original)
+    if row.node.widget == "file":
+        if status == CHANGED:
+            message = _("Dateien lassen sich im Review nicht ersetzen; bitte kommentieren.")
+            raise Invalid(message, final=message)
+        return copy.deepcopy(row.original)
+    try:
+        value = parse_final(row.node, final)
+    except Invalid as error:
+        raise Invalid(error.message, final=error.message) from None
+    if status == CHANGED and same(value, row.original):
+        message = _(
+            "Der endgültige Wert ist gleich der Antwort des Kunden. Bitte den geänderten Wert "
+            "eintragen oder „übernommen“ wählen."
+        )
+        raise Invalid(message, final=message)
+    candidate = replace(row, final=value)
+    document = _final_document(state.data, [candidate if r is row else r for r in rows])
+    errors = state.questionnaire.validate(
+        document, partial=True, context=state.context, locale=locale
+    )
+    mine = [e.message for e in errors if e.pointer == row.pointer]
+    if mine:
+        raise Invalid(mine[0], final=mine[0])
+    return value
+
+
+def _check_version(review: AnswerReview | None, version: int) -> None:
+    """Refuse a save that did not start from the stored version of the review."""
+    if (review.version if review is not None else 0) != version:
+        _conflict(review)
+
+
+def _conflict(review: AnswerReview | None):
+    if review is None:
+        raise Conflict(_("Diese Antwort wurde inzwischen geändert. Bitte die Seite neu laden."))
+    raise Conflict(
+        _(
+            "%(who)s hat diese Antwort inzwischen gespeichert (%(when)s). Ihre Änderung ist "
+            "nicht übernommen; bitte den aktuellen Stand prüfen und erneut speichern.",
+            who=review.updated_by.name,
+            when=format_datetime(review.updated_at, "short"),
+        )
+    )
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(snap: QuestionnaireSnapshot) -> str:
+    """SHA-256 over the canonical JSON of a snapshot's content, who and when."""
+    body = {
+        "order_id": snap.order_id,
+        "questionnaire": snap.questionnaire,
+        "version": snap.version,
+        "schema_version": snap.schema_version,
+        "original": snap.original,
+        "final": snap.final,
+        "reviews": snap.reviews,
+        "finalised_by_id": snap.finalised_by_id,
+        "finalised_at": snap.finalised_at.isoformat(timespec="microseconds"),
+    }
+    return hashlib.sha256(_canonical(body).encode()).hexdigest()
+
+
+def _build_snapshot(session: Session, state: _State, kind: str, rows: list[Row], actor: User):
+    previous = session.scalar(
+        select(func.max(QuestionnaireSnapshot.version)).where(
+            QuestionnaireSnapshot.order_id == state.order.id,
+            QuestionnaireSnapshot.questionnaire == kind,
+        )
+    )
+    # A JSON round trip: what is hashed is exactly what the database gives back.
+    snap = QuestionnaireSnapshot(
+        order_id=state.order.id,
+        questionnaire=kind,
+        version=(previous or 0) + 1,
+        schema_version=state.schema_version,
+        original=json.loads(_canonical(state.data)),
+        final=json.loads(_canonical(_final_document(state.data, rows))),
+        reviews=json.loads(
+            _canonical(
+                {
+                    r.pointer: {
+                        "status": r.status,
+                        "comment": r.comment,
+                        "original": r.original,
+                        "final": r.final,
+                    }
+                    for r in rows
+                }
+            )
+        ),
+        finalised_by_id=actor.id,
+        finalised_at=utcnow(),
+    )
+    snap.content_hash = content_hash(snap)
+    return snap
+
+
+def diff_page(session: Session, actor: User, order_id: int, kind: str, locale: str = "de"):
+    """The differences between submission and final state: of the frozen snapshot once
+    finalised, before that of the snapshot finalising now would create (not stored)."""
+    order = access.get_order(session, actor, order_id)
+    state = _state(session, order, _kind(kind))
+    snap = state.snapshot
+    if snap is None:
+        snap = _build_snapshot(session, state, kind, _all_rows(session, state, kind, locale), actor)
+    rows = diff(snap, locale)
+    return DiffPage(
+        order=order,
+        kind=kind,
+        title=state.questionnaire.title(locale),
+        snapshot=snap,
+        frozen=state.snapshot is not None,
+        rows=rows,
+        files=_file_names(session, order, [(r.original, r.final) for r in rows]),
+    )
+
+
+def finalise(session: Session, actor: User, order_id: int, kind: str) -> QuestionnaireSnapshot:
+    """Freeze a fully reviewed questionnaire into a hashed, versioned snapshot."""
+    order = access.get_order(session, actor, order_id)
+    _refuse_if_frozen(session, actor, order, _kind(kind), "finalise")
+    _require_partner(actor)
+    state = _state(session, order, kind)
+    rows = _all_rows(session, state, kind, "de")
+    missing = sum(r.status is None for r in rows)
+    if missing:
+        raise Conflict(
+            _(
+                "Noch %(missing)d von %(total)d Antworten ohne Status; erst danach lässt sich "
+                "der Fragebogen abschließen.",
+                missing=missing,
+                total=len(rows),
+            )
+        )
+    snap = _build_snapshot(session, state, kind, rows, actor)
+    session.add(snap)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()  # someone else finalised at the same moment: theirs stands
+        _refuse_if_frozen(session, actor, order, kind, "finalise")
+        raise
+    # Every answer has a review row now; raising their versions makes a save that read them
+    # before this commit fail on its own write, so nothing lands beside the frozen snapshot.
+    session.execute(
+        update(AnswerReview)
+        .where(AnswerReview.order_id == order.id, AnswerReview.questionnaire == kind)
+        .values(version=AnswerReview.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        session,
+        actor,
+        "review.finalise",
+        "questionnaire_snapshot",
+        snap.id,
+        order_id=order.id,
+        questionnaire=kind,
+        version=snap.version,
+        schema_version=snap.schema_version,
+        content_hash=snap.content_hash,
+        changed=sum(r.status == CHANGED for r in rows),
+        open=sum(r.status == OPEN for r in rows),
+    )
+    session.commit()
+    return snap
+
+
+# -- the difference -------------------------------------------------------------------------
+
+
+def diff(snap: QuestionnaireSnapshot, locale: str = "de") -> list[DiffRow]:
+    """What changed between the customer's submission and the final state, in form order."""
+    questionnaire = questionnaires.get(snap.questionnaire, snap.schema_version)
+    names = labels(questionnaire, locale)
+    out = []
+    for pointer, review in sorted(snap.reviews.items(), key=_in_form_order(questionnaire)):
+        if same(review.get("original"), review.get("final")):
+            continue
+        out.append(
+            DiffRow(
+                label_of(pointer, names),
+                review.get("original"),
+                review.get("final"),
+                review.get("status"),
+                review.get("comment") or "",
+                pointer,
+                questionnaire.node(pointer),
+            )
+        )
+    return out
+
+
+def _in_form_order(questionnaire):
+    """A sort key for (pointer, ...) items: form order, rows of a repeating group one by one."""
+    position: dict[str, int] = {}
+
+    def walk(nodes) -> None:
+        for node in nodes:
+            position[node.pointer_template] = len(position)
+            walk(node.children)
+
+    walk(questionnaire.nodes())
+
+    def key(item) -> tuple[int, ...]:
+        template, parts = "", []
+        for token in item[0].strip("/").split("/"):
+            if token.isdigit():
+                template += "/*"
+                parts.append(int(token))
+            else:
+                template += f"/{token}"
+                parts.append(position.get(template, len(position)))
+        return tuple(parts)
+
+    return key
+
+
+# -- the order page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    kind: str
+    submitted: bool
+    total: int
+    done: int
+    snapshot: QuestionnaireSnapshot | None
+
+    @property
+    def progress(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+def order_section(session: Session, order: Order) -> list[SectionRow]:
+    """Per questionnaire of an order (the caller may see): review progress and frozen state.
+
+    Two queries: the review statuses and the snapshots of the order.
+    """
+    statuses: dict[str, set[str]] = {}
+    for kind, pointer in session.execute(
+        select(AnswerReview.questionnaire, AnswerReview.pointer).where(
+            AnswerReview.order_id == order.id
+        )
+    ):
+        statuses.setdefault(kind, set()).add(pointer)
+    snaps: dict[str, QuestionnaireSnapshot] = {}
+    for snap in session.scalars(
+        select(QuestionnaireSnapshot)
+        .where(QuestionnaireSnapshot.order_id == order.id)
+        .options(joinedload(QuestionnaireSnapshot.finalised_by))
+        .order_by(QuestionnaireSnapshot.version)
+    ):
+        snaps[snap.questionnaire] = snap
+    stored = {r.questionnaire: r for r in order.responses}
+    context = questionnaires.context_of(order)
+    out = []
+    for kind in questionnaires.KINDS:
+        snap, response = snaps.get(kind), stored.get(kind)
+        if snap is not None:
+            total = len(snap.reviews)
+            out.append(SectionRow(kind, True, total, total, snap))
+            continue
+        if response is None or response.status != SUBMITTED:
+            out.append(SectionRow(kind, False, 0, 0, None))
+            continue
+        questionnaire = questionnaires.get(kind, response.schema_version)
+        pointers = [p for p, _n, _v in _leaves(questionnaire, response.data, context)]
+        done = len(statuses.get(kind, set()).intersection(pointers))
+        out.append(SectionRow(kind, True, len(pointers), done, None))
+    return out
