@@ -62,9 +62,8 @@ LOAD_ROUNDS = 20
 
 # -- the hand-written form ------------------------------------------------------------------
 # What a developer would write for the technical questionnaire's on-premises form, all pages.
-# It mirrors form_class(locale="de", context=on_premises) field for field, including the four
-# cloud questions that form_class keeps because their rules read answers (cloud_fixed_ips,
-# cloud_vpn_required, cloud_sso_required) rather than the context. Help texts (description=)
+# It mirrors form_class(locale="de", context=on_premises) field for field (no cloud questions:
+# the context removes them, and those whose rules read removed questions). Help texts (description=)
 # are left out: WTForms stores them but neither field() nor label() renders them.
 # Choices are SelectChoice, as WTForms 3.3 asks: (value, label) tuples are deprecated there
 # and cost a DeprecationWarning check on every bound field.
@@ -167,21 +166,6 @@ class SqlServerForm(Form):
         "Admin-Rechte für die Installation?",
         choices=[SelectChoice("true", "Ja"), SelectChoice("false", "Nein")],
         coerce=yes_no,
-    )
-
-
-class IpAllowListRow(Form):
-    address = StringField(
-        "IP-Adresse oder Bereich",
-        render_kw={
-            "maxlength": 43,
-            "pattern": "((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}(/([0-9]|[12][0-9]|3[0-2]))?|[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}(/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?)",
-            "placeholder": "203.0.113.0/28",
-        },
-    )
-    description = StringField(
-        "Standort / Zweck",
-        render_kw={"maxlength": 120, "placeholder": "z. B. Zentrale Dresden, Internetanschluss 1"},
     )
 
 
@@ -292,31 +276,6 @@ class ItContactRow(Form):
 class TechnicalOnPremisesForm(Form):
     server = FormField(ServerForm, "Server")
     sql_server = FormField(SqlServerForm, "Microsoft SQL Server")
-    cloud_ip_allow_list = FieldList(
-        FormField(IpAllowListRow, label="Adresse"), "IP-Allowlist", min_entries=1
-    )
-    cloud_vpn_type = RadioField(
-        "Art des VPN",
-        choices=[
-            SelectChoice(
-                "site_to_site", "Site-to-Site (IPsec) zwischen Ihrer Firewall und der CP Cloud"
-            ),
-            SelectChoice("client_vpn", "Client-VPN für einzelne Benutzer"),
-        ],
-    )
-    cloud_vpn_gateway = StringField(
-        "Ihr VPN-Gateway",
-        render_kw={"maxlength": 200, "placeholder": "z. B. Fortinet FortiGate 100F, FortiOS 7.4"},
-    )
-    cloud_sso_provider = RadioField(
-        "Identitätsanbieter",
-        choices=[
-            SelectChoice("entra_id", "Microsoft Entra ID (Azure AD)"),
-            SelectChoice("adfs", "Active Directory Federation Services (AD FS)"),
-            SelectChoice("okta", "Okta"),
-            SelectChoice("other", "Anderer"),
-        ],
-    )
     test_system = RadioField(
         "Zusätzliches Testsystem?",
         choices=[SelectChoice("true", "Ja"), SelectChoice("false", "Nein")],
