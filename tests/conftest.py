@@ -13,6 +13,9 @@ from portal import create_app
 from portal.extensions import db as _db
 from portal.models import Organisation, OrgKind, Role, User
 
+# Fixtures of a real SMTP server (aiosmtpd), for every test module that asks for them.
+pytest_plugins = ["tests.smtp_server"]
+
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 

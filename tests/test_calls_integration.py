@@ -10,7 +10,6 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from caldav.lib.error import NotFoundError
 from icalendar import Calendar
 from sqlalchemy import select
@@ -25,6 +24,7 @@ from portal.services.calls import BERLIN, Invitee
 from portal.services.errors import Conflict
 from tests.conftest import login
 from tests.radicale_server import RadicaleServer, free_port, radicale  # noqa: F401
+from tests.smtp_server import Recorder as SmtpRecorder
 from tests.test_calendar_sources import vcalendar
 from tests.test_calls import (  # noqa: F401 - fixtures
     ANNA,
@@ -314,15 +314,8 @@ def test_an_unreachable_calendar_gives_a_clear_message_and_loses_nothing(
 # ---------------------------------------------------------------- SMTP
 
 
-class Recorder:
-    """An aiosmtpd handler that keeps every envelope it accepts."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
+class Recorder(SmtpRecorder):
+    """The shared recorder, plus taking what arrived since the last look, parsed."""
 
     def take(self) -> list[tuple[list[str], EmailMessage]]:
         """The envelopes received since the last take: (recipients, parsed message)."""
@@ -336,26 +329,8 @@ class Recorder:
 
 
 @pytest.fixture
-def smtp_port(app):
-    """The app sends to this port; nothing listens there until start_smtp() is called."""
-    port = free_port()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TLS="none", SMTP_TIMEOUT=5)
-    return port
-
-
-@pytest.fixture
-def start_smtp(smtp_port):
-    controllers = []
-
-    def start() -> Recorder:
-        controller = Controller(Recorder(), hostname="127.0.0.1", port=smtp_port)
-        controller.start()
-        controllers.append(controller)
-        return controller.handler
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+def recorder_class():
+    return Recorder
 
 
 def received(recorder: Recorder) -> dict[str, tuple[EmailMessage, Calendar]]:

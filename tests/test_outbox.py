@@ -1,13 +1,11 @@
 """The transactional outbox against a real SMTP server (aiosmtpd on 127.0.0.1)."""
 
-import socket
 import threading
 from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,53 +23,6 @@ TEXT = "Guten Tag,\n\nIhre Bestellung für Müller & Söhne ist eingegangen.\n"
 HTML = "<p>Guten Tag,</p><p>Ihre Bestellung für <b>Müller &amp; Söhne</b> ist eingegangen.</p>\n"
 RAW = "From: onboarding@saxess.example\nTo: anna@cp.example\nSubject: {n}\n\nx\n"
 INVITE = ("einladung.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
-
-
-class Recorder:
-    """An aiosmtpd handler that keeps every envelope it accepts."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_port(app):
-    """A free port the app sends to; nothing listens there until start_smtp() is called."""
-    port = free_port()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TLS="none", SMTP_TIMEOUT=5)
-    return port
-
-
-@pytest.fixture
-def start_smtp(smtp_port):
-    """Start aiosmtpd on smtp_port; returns its Recorder; stopped after the test."""
-    controllers = []
-
-    def start() -> Recorder:
-        controller = Controller(Recorder(), hostname="127.0.0.1", port=smtp_port)
-        controller.start()
-        controllers.append(controller)
-        return controller.handler
-
-    yield start
-    for controller in controllers:
-        controller.stop()
-
-
-@pytest.fixture
-def smtp(start_smtp) -> Recorder:
-    """A running SMTP server that the app is configured to use."""
-    return start_smtp()
 
 
 def queue_one(session, subject="Bestellung eingegangen", html=HTML, **fields) -> int:
