@@ -9,6 +9,7 @@ from flask import url_for
 from flask_babel import format_datetime
 
 import forms_schema
+from portal.questionnaires import label_of
 from portal.services.responses import FileInput
 
 ADD, REMOVE = "add:", "remove:"
@@ -60,35 +61,6 @@ def parse_resolution(formdata) -> dict[str, Any]:
                 )
         index += 1
     return chosen
-
-
-def labels(questionnaire, locale: str) -> dict[str, str]:
-    """Readable names of every question template: 'IT-Ansprechpartner › E-Mail'."""
-    names: dict[str, str] = {}
-
-    def walk(nodes, prefix: str) -> None:
-        for node in nodes:
-            name = f"{prefix} › {node.label(locale)}" if prefix else node.label(locale)
-            names[node.pointer_template] = name
-            walk(node.children, name)
-
-    walk(questionnaire.nodes(), "")
-    return names
-
-
-def label_of(pointer: str, names: dict[str, str]) -> str:
-    """The readable name of a concrete pointer, with row numbers counted from 1."""
-    tokens = pointer.strip("/").split("/")
-    template = "/" + "/".join("*" if t.isdigit() else t for t in tokens)
-    rows = [str(int(t) + 1) for t in tokens if t.isdigit()]
-    name = names.get(template, pointer)
-    return f"{name} ({', '.join(rows)})" if rows else name
-
-
-def page_of(pointer: str, questionnaire) -> str:
-    """The page key a pointer's question is on."""
-    top = questionnaire.node("/" + pointer.strip("/").split("/")[0])
-    return top.page if top else questionnaire.pages[0].key
 
 
 @dataclass

@@ -157,9 +157,9 @@ def _next_url(kind, questionnaire, page_key, action) -> str:
 
 def _autosave_answer(order, kind, questionnaire, result, form) -> dict:
     if not result.saved:
-        names = pages.labels(questionnaire, locale())
+        names = questionnaires.labels(questionnaire, locale())
         problems = "; ".join(
-            f"{pages.label_of(e.pointer, names)}: {e.message}" for e in result.errors
+            f"{questionnaires.label_of(e.pointer, names)}: {e.message}" for e in result.errors
         )
         return {"saved": False, "message": _("Nicht gespeichert: %(problems)s", problems=problems)}
     response = result.response
@@ -197,7 +197,7 @@ def _render_page(order, kind, page_key, response, form=None, result=None):
         if result
         else _full_check_errors(questionnaire, data, context, kind, page_key)
     )
-    names = pages.labels(questionnaire, locale())
+    names = questionnaires.labels(questionnaire, locale())
     keys = [p.key for p in questionnaire.pages]
     index = keys.index(page_key)
     shown = _posted(data, questionnaire, page_key, context, form) if result else data
@@ -225,7 +225,7 @@ def _render_page(order, kind, page_key, response, form=None, result=None):
         pointer_ids=lambda p: p.strip("/").replace("/", "-"),
         conflicts=result.conflicts if result else [],
         labels={
-            c.pointer: pages.label_of(c.pointer, names)
+            c.pointer: questionnaires.label_of(c.pointer, names)
             for c in (result.conflicts if result else [])
         },
         saved_label=pages.saved_label(response, _),
@@ -248,7 +248,7 @@ def _full_check_errors(questionnaire, data, context, kind, page_key):
     if not session.get(f"{CHECKED_KEY}{kind}"):
         return []
     errors = questionnaire.validate(data, partial=False, context=context, locale=locale())
-    return [e for e in errors if pages.page_of(e.pointer, questionnaire) == page_key]
+    return [e for e in errors if questionnaires.page_of(e.pointer, questionnaire) == page_key]
 
 
 def _add_requested_row(form, pointer: str) -> None:
@@ -313,11 +313,11 @@ def _summary(order, kind, response, errors=None):
     data = response.data if response else {}
     if errors is None and (response is None or response.status != "submitted"):
         errors = questionnaire.validate(data, partial=False, context=context, locale=locale())
-    names = pages.labels(questionnaire, locale())
+    names = questionnaires.labels(questionnaire, locale())
     errors = errors or []
     hrefs = {
         e.pointer: url_for(
-            "respond.page", kind=kind, page_key=pages.page_of(e.pointer, questionnaire)
+            "respond.page", kind=kind, page_key=questionnaires.page_of(e.pointer, questionnaire)
         )
         + "#"
         + e.pointer.strip("/").replace("/", "-")

@@ -37,7 +37,7 @@ from portal.models import (
 )
 from portal.models.response import SUBMITTED
 from portal.models.review import ACCEPTED, CHANGED, OPEN, STATUSES
-from portal.respond.pages import label_of, labels
+from portal.questionnaires import label_of, labels
 from portal.services import access, audit, responses
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
