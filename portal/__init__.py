@@ -53,7 +53,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.cloud import bp as cloud_bp
     from portal.diagram import bp as diagram_bp
     from portal.main import bp as main_bp
+    from portal.offer import bp as offer_bp
     from portal.orders import bp as orders_bp
+    from portal.package import bp as package_bp
     from portal.protocol import bp as protocol_bp
     from portal.respond import bp as respond_bp
     from portal.review import bp as review_bp
@@ -69,6 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(diagram_bp)
     app.register_blueprint(protocol_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(package_bp)
+    app.register_blueprint(offer_bp)
     errors.register(app)
     filters.register(app)
     cli.register(app)

@@ -35,6 +35,11 @@ def from_environment(instance_path: str) -> dict:
         "VAULT_KEY": env.get("PORTAL_VAULT_KEY") or None,
         "VAULT_KEY_FILE": env.get("VAULT_KEY_FILE") or str(instance / "vault.keys"),
         "LINK_TTL_DAYS": int(env.get("LINK_TTL_DAYS", "90")),
+        # German VAT in percent for offers; the rate is stored with each offer as sent.
+        "VAT_RATE": env.get("VAT_RATE", "19.00"),
+        "OFFER_VALID_DAYS": int(env.get("OFFER_VALID_DAYS", "30")),
+        # Package generation runs in a background thread; a lease older than this is taken over.
+        "PACKAGE_LEASE_SECONDS": int(env.get("PACKAGE_LEASE_SECONDS", "300")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_LIMIT": env.get("LOGIN_LIMIT", "10 per minute"),
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE")),

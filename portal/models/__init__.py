@@ -14,9 +14,11 @@ from portal.models.catalog import ServiceItem
 from portal.models.cloud import CloudProvisioning
 from portal.models.customer import QUESTIONNAIRES, Customer, CustomerGrant, CustomerLink, License
 from portal.models.diagram import DataFlowDiagram
+from portal.models.offer import OfferLine, ServiceOffer
 from portal.models.order import DEPLOYMENTS, LICENSE_MODELS, Order, OrderLine, StepCompletion
 from portal.models.org import ROLE_ORG_KIND, Organisation, OrgKind, Role, User
 from portal.models.outbox import OutboxMessage
+from portal.models.package import DocumentPackage, PackageSend
 from portal.models.protocol import CallAttendance, ContactConfirmation, Protocol
 from portal.models.response import Response, ResponseRevision, Upload
 from portal.models.review import AnswerReview, QuestionnaireSnapshot
@@ -43,12 +45,15 @@ __all__ = [
     "CustomerGrant",
     "CustomerLink",
     "DataFlowDiagram",
+    "DocumentPackage",
     "License",
     "Order",
+    "OfferLine",
     "OrderLine",
     "OrgKind",
     "Organisation",
     "OutboxMessage",
+    "PackageSend",
     "Protocol",
     "QuestionnaireSnapshot",
     "Response",
@@ -56,6 +61,7 @@ __all__ = [
     "Role",
     "Secret",
     "ServiceItem",
+    "ServiceOffer",
     "StepCompletion",
     "Upload",
     "User",

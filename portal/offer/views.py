@@ -1,0 +1,1 @@
+"""Views of the offer: the partner's editor and the customer's decision."""
