@@ -23,7 +23,6 @@ another's garbage.
 
 import gc
 import json
-import runpy
 import statistics
 import time
 from collections.abc import Callable
@@ -50,9 +49,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 import forms_schema
 from forms_schema.formats import FORMAT_CHECKER
+from portal import samples
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = runpy.run_path(str(ROOT / "tests" / "samples.py"))  # tests/ is not an installed package
 ON_PREMISES_CONTEXT = {"deployment": "on_premises", "license_model": "rent"}
 CP_CLOUD_CONTEXT = {"deployment": "cp_cloud", "license_model": "rent"}
 GOAL = 1.25
@@ -499,7 +498,7 @@ def posted(form: Form) -> ImmutableMultiDict:
 
 
 def bench_forms(technical: forms_schema.Questionnaire) -> None:
-    answers = SAMPLES["ON_PREMISES"]
+    answers = samples.ON_PREMISES
 
     def schema_form(formdata: Any = None) -> Form:
         # As the portal's view does on every request: the cached class, then an instance.
@@ -549,9 +548,9 @@ def bench_forms(technical: forms_schema.Questionnaire) -> None:
 
 def bench_validation(technical: forms_schema.Questionnaire, business: forms_schema.Questionnaire):
     cases = (
-        ("technical/on_premises", technical, SAMPLES["ON_PREMISES"], ON_PREMISES_CONTEXT),
-        ("technical/cp_cloud", technical, SAMPLES["CP_CLOUD"], CP_CLOUD_CONTEXT),
-        ("business", business, SAMPLES["BUSINESS"], ON_PREMISES_CONTEXT),
+        ("technical/on_premises", technical, samples.ON_PREMISES, ON_PREMISES_CONTEXT),
+        ("technical/cp_cloud", technical, samples.CP_CLOUD, CP_CLOUD_CONTEXT),
+        ("business", business, samples.BUSINESS, ON_PREMISES_CONTEXT),
     )
     for label, questionnaire, data, context in cases:
         plain = Draft202012Validator(questionnaire.schema)

@@ -1,15 +1,33 @@
-"""`flask demo load`: demo organisations, one user per role, a catalogue and two orders."""
+"""`flask demo load`: demo organisations, one user per role, a catalogue and three orders.
 
+The third order has gone through the setup call up to the approved protocol, so that the
+documentation package and the offer can be tried at once.
+"""
+
+import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from portal import samples
 from portal.extensions import db
-from portal.models import Order, Organisation, OrgKind, Role, ServiceItem, User
-from portal.services import accounts, calls, orders
+from portal.models import (
+    CallParticipant,
+    Order,
+    Organisation,
+    OrgKind,
+    Role,
+    ServiceItem,
+    SetupCall,
+    StepCompletion,
+    User,
+)
+from portal.services import accounts, calls, diagrams, orders, protocol, responses, review
 
 DEMO_PASSWORD = "onboarding-demo"  # noqa: S105 (demo only; refused in production)
 
@@ -90,6 +108,7 @@ def load(session) -> None:
             )
     session.commit()
     _demo_orders(session, users)
+    _documented_order(session, users)
 
 
 def _demo_orders(session, users) -> None:
@@ -124,3 +143,135 @@ def _demo_orders(session, users) -> None:
                 role="IT-Leitung",
                 phone="+49 351 1234-0",
             )
+
+
+DOCUMENTED = ("Sonnental Energie GmbH", "SONNE")
+# Answers the call changed, with the reason noted: (questionnaire, pointer, final, comment).
+CHANGES = (
+    (
+        "technical",
+        "/named_users",
+        "30",
+        "Im Setup Call auf 30 Anwender erhöht (Controlling kommt dazu).",
+    ),
+)
+
+
+def _documented_order(session, users) -> None:
+    """An order whose setup call is held and protocol approved, through the same services."""
+    name, code = DOCUMENTED
+    if session.scalar(select(Order.id).where(Order.short_code == code)) is not None:
+        return
+    partner, lead = users[Role.PARTNER_STAFF], users[Role.PROJECT_LEAD]
+    items = {i.code: i for i in session.scalars(select(ServiceItem))}
+    order = orders.place_order(
+        session,
+        partner,
+        customer_name=name,
+        short_code=code,
+        license_model="purchase",
+        deployment="on_premises",
+        language="de",
+        quantities={items["INTERFACE"].id: "2"},
+    )
+    orders.accept_order(session, users[Role.VENDOR_BACKOFFICE], order.id, lead.id)
+    contact = calls.add_contact(
+        session,
+        partner,
+        order.id,
+        name="Sabine Sonnenschein",
+        email="sabine.sonnenschein@sonnental.example",
+        role="Leitung Rechnungswesen",
+        phone="+49 761 555-0",
+    )
+    _held_call(session, users, order, contact)
+    for kind, answers in (("technical", samples.ON_PREMISES), ("business", samples.BUSINESS)):
+        responses.save(session, order, kind, base_version=0, changes=answers, author=contact.name)
+        responses.submit(session, order, kind, author=contact.name)
+        _review(session, partner, order, kind)
+    technical = responses.find(session, order, "technical")
+    draft = diagrams.prefill(order, technical.data)
+    diagrams.save(session, users[Role.IT_ARCHITECT], order.id, draft.systems, draft.flows)
+    protocol.confirm_contacts(
+        session,
+        lead,
+        order.id,
+        [
+            {
+                "id": contact.id,
+                "role": contact.role,
+                "email": contact.email,
+                "phone": contact.phone,
+                "attended": True,
+            }
+        ],
+    )
+    protocol.complete_call(session, partner, order.id)
+    fields = protocol.initial_fields(session, order, calls.call_of(session, order)) | {
+        "topics": "Datenquellen SAP und DATEV, Benutzer und Anmeldung, Berichte",
+        "decisions": "Monatlicher Import aus SAP als CSV, täglicher Import aus DATEV über ODBC.",
+        "open_points": [
+            {
+                "text": "Firewall-Freigabe für den Proxy beantragen",
+                "owner": "Sabine Sonnenschein",
+                "due": (
+                    datetime.now(ZoneInfo("Europe/Berlin")).date() + timedelta(days=14)
+                ).isoformat(),
+            }
+        ],
+        "services": [
+            {"service_item_id": str(items["TRAINING-DAY"].id), "quantity": "2"},
+            {"service_item_id": str(items["REPORTS"].id), "quantity": "12"},
+        ],
+    }
+    saved = protocol.save_draft(session, partner, order.id, fields, None)
+    submitted = protocol.submit(session, partner, order.id, saved.version)
+    protocol.approve(session, lead, order.id, submitted.version)
+
+
+def _held_call(session, users, order, contact) -> None:
+    """Yesterday's call, written directly: booking refuses times in the past."""
+    berlin = ZoneInfo("Europe/Berlin")
+    day = datetime.now(berlin).date() - timedelta(days=1)
+    starts = datetime(day.year, day.month, day.day, 10, 0, tzinfo=berlin)
+    call = SetupCall(
+        order_id=order.id,
+        uid=f"{uuid.uuid4()}@demo",
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=90),
+        location="Videokonferenz",
+        booked_by_id=users[Role.PARTNER_STAFF].id,
+    )
+    call.participants = [
+        CallParticipant(user_id=users[role].id)
+        for role in (Role.PARTNER_STAFF, Role.PROJECT_LEAD, Role.IT_ARCHITECT, Role.TECHNICIAN)
+    ] + [CallParticipant(contact_id=contact.id)]
+    session.add(call)
+    session.add(
+        StepCompletion(
+            order_id=order.id,
+            step="schedule_call",
+            completed_by_id=users[Role.PARTNER_STAFF].id,
+            details={"starts_at": starts.isoformat()},
+        )
+    )
+    session.commit()
+
+
+def _review(session, partner, order, kind: str) -> None:
+    """Accept every answer but the ones CHANGES lists, then freeze the questionnaire."""
+    changes = {pointer: (final, comment) for k, pointer, final, comment in CHANGES if k == kind}
+    for row in review.workspace(session, partner, order.id, kind).rows:
+        final, comment = changes.get(row.pointer, ("", ""))
+        review.save_review(
+            session,
+            partner,
+            order.id,
+            kind,
+            row.pointer,
+            status="changed" if row.pointer in changes else "accepted",
+            final=final,
+            comment=comment,
+            version=row.version,
+        )
+    review.finalise(session, partner, order.id, kind)
