@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_currency, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
 from portal.process import STEPS, StepStatus
@@ -22,10 +22,18 @@ def locale() -> str:
 
 
 def money(value: Decimal | None) -> str:
-    """Format an amount in euros for the current language."""
+    """Format an amount in euros for the current language: "1.234,56 €", "€1,234.56"."""
     if value is None:
         return ""
-    return format_decimal(value, format="#,##0.00") + " €"
+    # A plain space instead of Babel's no-break space, as the amounts were always written.
+    return format_currency(value, "EUR").replace("\xa0", " ")
+
+
+def percent(value: Decimal | None) -> str:
+    """Format a percentage for the current language: "12,5 %", "12.5%"."""
+    if value is None:
+        return ""
+    return f"{number(value)} %" if locale() == "de" else f"{number(value)}%"
 
 
 def number(value: Decimal | None) -> str:
@@ -87,6 +95,7 @@ def register(app) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["answer"] = answer
     app.jinja_env.filters["isodate"] = isodate
