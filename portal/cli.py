@@ -31,7 +31,9 @@ def register(app) -> None:
     from portal.demo import demo_group
     from portal.license import license_group
     from portal.mail.cli import outbox_group
+    from portal.package.cli import package_group
     from portal.vault import vault_group
 
     for group in (audit_group, users_group, demo_group, license_group, outbox_group, vault_group):
         app.cli.add_command(group)
+    app.cli.add_command(package_group)

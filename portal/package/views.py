@@ -1,1 +1,110 @@
-"""Views of the documentation package."""
+"""Views of the documentation package. Each parses the request, calls one service, then
+renders, redirects or answers JSON; the PDF itself is built outside the request."""
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal.errors import flash_refusal
+from portal.extensions import db
+from portal.package import bp
+from portal.services import packages
+from portal.services.errors import DomainError
+
+
+def _page_url(order_id: int, anchor: str = "") -> str:
+    return url_for("package.show", order_id=order_id) + anchor
+
+
+def _restart(stalled: list[int]) -> None:
+    """Start a builder again for packages whose builder never started or died."""
+    for package_id in stalled:
+        packages.start_in_background(current_app._get_current_object(), package_id)
+
+
+def _render(order_id: int, note: str = "", errors: dict | None = None, status: int = 200):
+    page = packages.page(db.session, current_user, order_id)
+    _restart(page.stalled)
+    return render_template(
+        "package/page.html",
+        page=page,
+        note=note,
+        errors=errors or {},
+        note_max=packages.NOTE_MAX,
+        status_labels=packages.STATUS_LABELS,
+    ), status
+
+
+@bp.get("/<int:order_id>/package")
+@login_required
+def show(order_id: int):
+    """The versions with their SHA-256, the progress of a build, sending and the sends."""
+    return _render(order_id)
+
+
+@bp.post("/<int:order_id>/package/generate")
+@login_required
+def generate(order_id: int):
+    """Request a new version; it is built in the background while the page shows progress."""
+    try:
+        package = packages.request(db.session, current_user, order_id)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        packages.start_in_background(current_app._get_current_object(), package.id)
+        flash(_("Version %(n)d wird erstellt.", n=package.version), "success")
+    return redirect(_page_url(order_id, "#versions-heading"), 303)
+
+
+@bp.get("/<int:order_id>/package/status")
+@login_required
+def status(order_id: int):
+    """The newest version's state as JSON, for the page's poll."""
+    state = packages.status(db.session, current_user, order_id)
+    _restart(state.stalled)
+    return jsonify(state.as_dict())
+
+
+@bp.get("/<int:order_id>/package/<int:version>.pdf")
+@login_required
+def download(order_id: int, version: int):
+    """The stored PDF of a ready version, as an attachment that no cache keeps."""
+    found = packages.download(db.session, current_user, order_id, version)
+    response = Response(found.data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-SHA256"] = found.sha256
+    return response
+
+
+@bp.post("/<int:order_id>/package/send")
+@login_required
+def send(order_id: int):
+    """Send a ready version to every participant of the call, with the sender's note."""
+    note = request.form.get("note", "")
+    try:
+        packages.send(
+            db.session, current_user, order_id, request.form.get("version", type=int) or 0, note
+        )
+    except DomainError as error:
+        if error.status == 400 and error.fields:
+            return _render(order_id, note, error.fields, status=400)
+        flash_refusal(error)
+        return redirect(_page_url(order_id, "#send-heading"), 303)
+    flash(_("Das Dokumentationspaket ist an alle Teilnehmer verschickt."), "success")
+    return redirect(_page_url(order_id, "#sends-heading"), 303)
+
+
+@bp.app_template_global("package_state")
+def package_state(order):
+    """The order page's card on the documentation package."""
+    return packages.order_section(db.session, current_user, order)

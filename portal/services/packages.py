@@ -1,0 +1,801 @@
+"""Use cases of step 8: generate the documentation package as a PDF, keep its versions, send it.
+
+Partner staff request a version once the protocol is approved; it is built outside the request
+(a daemon thread, or `flask package work` for packages whose worker died). A builder claims the
+package with a lease: an UPDATE that only succeeds while the package is pending and unclaimed
+(or its lease is stale), so exactly one builder wins. Every stage is committed with the lease
+renewed, so a poll sees the progress and a builder that lost its lease stops without writing.
+The PDF, its SHA-256, size and page count land in one final UPDATE; a failure marks the
+package failed with a readable error, and older versions stay as they are.
+"""
+
+import hashlib
+import io
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from pypdf import PdfReader
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from portal import mail, pdf, questionnaires
+from portal.models import (
+    QUESTIONNAIRES,
+    DocumentPackage,
+    Order,
+    PackageSend,
+    QuestionnaireSnapshot,
+    Response,
+    Role,
+    StepCompletion,
+    Upload,
+    User,
+    utcnow,
+)
+from portal.models.package import FAILED, PENDING, READY
+from portal.models.protocol import APPROVED
+from portal.services import access, audit, calls, diagrams
+from portal.services import package_content as content
+from portal.services import protocol as protocols
+from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+
+log = logging.getLogger(__name__)
+
+STEP, APPROVE = "send_package", "approve_protocol"
+NOTE_MAX = 2000
+ERROR_MAX = 500
+# An unclaimed package is given this long for its thread to start before a page view restarts it.
+START_GRACE_SECONDS = 15
+# Stage key -> share done in percent and the text the page shows while it runs.
+STAGES = {
+    "queued": (0, _l("wartet auf den Start")),
+    "collect": (5, _l("Daten werden zusammengestellt")),
+    "diagram": (15, _l("Datenflussdiagramm wird gezeichnet")),
+    "technical": (25, _l("Technischer Fragebogen wird aufbereitet")),
+    "business": (40, _l("Fachlicher Fragebogen wird aufbereitet")),
+    "protocol": (50, _l("Protokoll wird aufbereitet")),
+    "typeset": (60, _l("PDF wird gesetzt")),
+    "store": (95, _l("PDF wird gespeichert")),
+    "done": (100, _l("fertig")),
+    "failed": (100, _l("fehlgeschlagen")),
+}
+STATUS_LABELS = {PENDING: _l("wird erstellt"), READY: _l("fertig"), FAILED: _l("fehlgeschlagen")}
+
+
+class SourceMissing(Exception):
+    """Something the package is made of is missing; the message says what, for the page."""
+
+
+class LeaseLost(Exception):
+    """Another builder took the package over (our lease went stale); stop without writing."""
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+def _require_partner(actor: User, message: str) -> None:
+    if actor.role != Role.PARTNER_STAFF:
+        raise Forbidden(message)
+
+
+def _approved(order: Order) -> bool:
+    return any(c.step == APPROVE for c in order.completions)
+
+
+def _sent(order: Order) -> StepCompletion | None:
+    return next((c for c in order.completions if c.step == STEP), None)
+
+
+def _versions(session: Session, order: Order) -> list[DocumentPackage]:
+    return list(
+        session.scalars(
+            select(DocumentPackage)
+            .where(DocumentPackage.order_id == order.id)
+            .options(joinedload(DocumentPackage.requested_by))
+            .order_by(DocumentPackage.version.desc())
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _version(session: Session, order: Order, version: int) -> DocumentPackage:
+    found = session.scalar(
+        select(DocumentPackage).where(
+            DocumentPackage.order_id == order.id, DocumentPackage.version == version
+        )
+    )
+    if found is None:
+        raise NotFound(_("Diese Version des Dokumentationspakets gibt es nicht."))
+    return found
+
+
+# ---------------------------------------------------------------- request
+
+
+def request(session: Session, actor: User, order_id: int) -> DocumentPackage:
+    """Partner staff ask for a new version (n + 1, pending) once the protocol is approved."""
+    for _attempt in range(3):
+        order = access.get_order(session, actor, order_id)
+        _require_partner(
+            actor, _("Nur Mitarbeiter des Partners erstellen das Dokumentationspaket.")
+        )
+        if not _approved(order):
+            raise Conflict(
+                _(
+                    "Das Dokumentationspaket lässt sich erst erstellen, wenn der Projektleiter "
+                    "das Protokoll freigegeben hat."
+                )
+            )
+        versions = _versions(session, order)
+        running = next((p for p in versions if p.status == PENDING), None)
+        if running is not None:
+            raise Conflict(
+                _(
+                    "Version %(n)d wird gerade erstellt; bitte warten, bis sie fertig ist.",
+                    n=running.version,
+                )
+            )
+        package = DocumentPackage(
+            order_id=order.id,
+            version=(versions[0].version if versions else 0) + 1,
+            language=order.language,
+            status=PENDING,
+            stage="queued",
+            progress=0,
+            requested_by_id=actor.id,
+            requested_at=utcnow(),
+        )
+        session.add(package)
+        try:
+            session.flush()
+        except IntegrityError:
+            # Someone asked at the same moment and got this number; look again.
+            session.rollback()
+            continue
+        audit.record(
+            session,
+            actor,
+            "package.request",
+            "document_package",
+            package.id,
+            order_id=order.id,
+            version=package.version,
+            language=package.language,
+        )
+        session.commit()
+        return package
+    raise Conflict(_("Gerade wurde eine andere Version angelegt; bitte die Seite neu laden."))
+
+
+# ---------------------------------------------------------------- build
+
+
+def _lease_seconds() -> int:
+    return int(current_app.config["PACKAGE_LEASE_SECONDS"])
+
+
+class _Lease:
+    """A builder's hold on a pending package: the claimed_at it last wrote."""
+
+    def __init__(self, package_id: int, at: datetime):
+        self.package_id, self.at = package_id, at
+
+    def _mine(self):
+        return (
+            DocumentPackage.id == self.package_id,
+            DocumentPackage.status == PENDING,
+            DocumentPackage.claimed_at == self.at,
+        )
+
+    def advance(self, session: Session, stage: str) -> None:
+        """Record the stage for the page and renew the lease; LeaseLost if it was taken over."""
+        now = utcnow()
+        moved = session.execute(
+            update(DocumentPackage)
+            .where(*self._mine())
+            .values(claimed_at=now, stage=stage, progress=STAGES[stage][0])
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+        if moved.rowcount != 1:
+            raise LeaseLost(self.package_id)
+        self.at = now
+
+    def finish(self, session: Session, **values) -> None:
+        """The final write of a build (ready or failed); LeaseLost if it is no longer ours."""
+        done = session.execute(
+            update(DocumentPackage)
+            .where(*self._mine())
+            .values(finished_at=utcnow(), progress=100, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount != 1:
+            session.rollback()
+            raise LeaseLost(self.package_id)
+
+
+def _claim(session: Session, package_id: int) -> _Lease | None:
+    """Take the pending package if nobody holds a live lease on it; None if someone does."""
+    now = utcnow()
+    stale = now - timedelta(seconds=_lease_seconds())
+    claimed = session.execute(
+        update(DocumentPackage)
+        .where(
+            DocumentPackage.id == package_id,
+            DocumentPackage.status == PENDING,
+            or_(DocumentPackage.claimed_at.is_(None), DocumentPackage.claimed_at < stale),
+        )
+        .values(claimed_at=now, stage="collect", progress=STAGES["collect"][0])
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return _Lease(package_id, now) if claimed.rowcount == 1 else None
+
+
+@dataclass
+class _Sources:
+    """What a package is made of, read once at the start of a build."""
+
+    order: Order
+    language: str
+    call: Any
+    protocol: Any
+    snapshots: dict[str, QuestionnaireSnapshot]
+    finalisers: dict[str, str]
+    diagram: Any
+    files: dict[str, str]
+
+
+def _latest_snapshot(session: Session, order: Order, kind: str) -> QuestionnaireSnapshot | None:
+    return session.scalar(
+        select(QuestionnaireSnapshot)
+        .where(
+            QuestionnaireSnapshot.order_id == order.id, QuestionnaireSnapshot.questionnaire == kind
+        )
+        .order_by(QuestionnaireSnapshot.version.desc())
+        .limit(1)
+    )
+
+
+def _file_names(session: Session, order: Order) -> dict[str, str]:
+    """The name of every file the customer uploaded for this order, by answer ("upload:<id>")."""
+    found = session.execute(
+        select(Upload.id, Upload.filename)
+        .join(Response, Upload.response_id == Response.id)
+        .where(Response.order_id == order.id)
+    )
+    return {f"upload:{upload_id}": name for upload_id, name in found}
+
+
+def _collect(session: Session, package: DocumentPackage) -> _Sources:
+    order = session.get(Order, package.order_id)
+    protocol = protocols.protocol_of(session, order)
+    if protocol is None or protocol.status != APPROVED:
+        raise SourceMissing(_("Das Protokoll ist nicht freigegeben."))
+    snapshots = {}
+    for kind in QUESTIONNAIRES:
+        snapshot = _latest_snapshot(session, order, kind)
+        if snapshot is None:
+            raise SourceMissing(_("Ein Fragebogen ist nicht abgeschlossen."))
+        snapshots[kind] = snapshot
+    finalisers = {kind: session.get(User, s.finalised_by_id).name for kind, s in snapshots.items()}
+    return _Sources(
+        order=order,
+        language=package.language,
+        call=calls.call_of(session, order),
+        protocol=protocol,
+        snapshots=snapshots,
+        finalisers=finalisers,
+        diagram=diagrams.latest(session, order),
+        files=_file_names(session, order),
+    )
+
+
+def _title() -> str:
+    return _("Dokumentation des Setup Calls")
+
+
+def filename(order: Order, version: int) -> str:
+    """The file name a version is downloaded and attached as."""
+    return f"CPCE-Dokumentation-{order.short_code}-v{version}.pdf"
+
+
+def _render(session: Session, lease: _Lease, sources: _Sources) -> bytes:
+    """The stages from the diagram to the typeset PDF, each recorded for the page."""
+    order, language = sources.order, sources.language
+    with force_locale(language):
+        lease.advance(session, "diagram")
+        figure = None
+        if sources.diagram is not None:
+            row = sources.diagram
+            svg = diagrams.render(order, row.systems, row.flows, row.version)
+            figure = content.diagram(row.version, svg)
+        context = questionnaires.context_of(order)
+        parts = []
+        for kind in QUESTIONNAIRES:
+            lease.advance(session, kind)
+            parts.append(
+                content.questionnaire(
+                    sources.snapshots[kind],
+                    context,
+                    sources.files,
+                    sources.finalisers[kind],
+                    language,
+                )
+            )
+        lease.advance(session, "protocol")
+        part = content.protocol_part(order, sources.protocol, language)
+        title = _title()
+        document = content.Content(
+            title=title,
+            header=f"{order.customer_name} ({order.short_code}) · {title}",
+            cover=content.cover(order, sources.call, part),
+            diagram=figure,
+            questionnaires=tuple(parts),
+            protocol=part,
+        )
+    lease.advance(session, "typeset")
+    return pdf.document(
+        "package/pdf.html",
+        language=language,
+        title=f"{title}: {order.customer_name} ({order.short_code})",
+        header=document.header,
+        doc=document,
+    )
+
+
+def build(session: Session, package_id: int) -> DocumentPackage | None:
+    """Build a pending package if no one else is: claim, render stage by stage, store.
+
+    Returns the package as stored afterwards (also when another builder had it), or None
+    for an unknown id. Failures are logged and recorded on the package, never raised.
+    """
+    lease = _claim(session, package_id)
+    if lease is None:
+        return session.get(DocumentPackage, package_id)
+    try:
+        package = session.get(DocumentPackage, package_id)
+        sources = _collect(session, package)
+        data = _render(session, lease, sources)
+        lease.advance(session, "store")
+        _store(session, lease, data)
+    except LeaseLost:
+        session.rollback()
+        log.warning("package %s: lease lost to another builder; stopped", package_id)
+    except Exception as error:
+        session.rollback()
+        log.exception("package %s could not be built", package_id)
+        _fail(session, lease, error)
+    session.expire_all()
+    return session.get(DocumentPackage, package_id)
+
+
+def _store(session: Session, lease: _Lease, data: bytes) -> None:
+    digest = hashlib.sha256(data).hexdigest()
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    lease.finish(
+        session,
+        status=READY,
+        stage="done",
+        pdf=data,
+        sha256=digest,
+        size=len(data),
+        pages=pages,
+        error=None,
+    )
+    package = session.get(DocumentPackage, lease.package_id)
+    audit.record(
+        session,
+        None,
+        "package.ready",
+        "document_package",
+        package.id,
+        order_id=package.order_id,
+        version=package.version,
+        sha256=digest,
+        pages=pages,
+        size=len(data),
+    )
+    session.commit()
+
+
+def _readable(error: Exception) -> str:
+    if isinstance(error, SourceMissing):
+        text = str(error)
+    elif isinstance(error, pdf.PdfError):
+        text = _("Das PDF konnte nicht gesetzt werden (%(error)s).", error=str(error))
+    else:
+        text = _(
+            "Das Dokumentationspaket konnte nicht erstellt werden: %(kind)s: %(error)s",
+            kind=type(error).__name__,
+            error=str(error),
+        )
+    return text[:ERROR_MAX]
+
+
+def _fail(session: Session, lease: _Lease, error: Exception) -> None:
+    """Mark the package failed with a readable error, audited; only while the lease is ours."""
+    try:
+        message = _readable(error)
+        lease.finish(session, status=FAILED, stage="failed", error=message)
+        package = session.get(DocumentPackage, lease.package_id)
+        audit.record(
+            session,
+            None,
+            "package.failed",
+            "document_package",
+            package.id,
+            order_id=package.order_id,
+            version=package.version,
+            error=message,
+        )
+        session.commit()
+    except LeaseLost:
+        log.warning("package %s: lease lost before the failure was recorded", lease.package_id)
+    except Exception:
+        session.rollback()
+        log.exception("package %s: the failure could not be recorded", lease.package_id)
+
+
+def start_in_background(app, package_id: int) -> threading.Thread:
+    """Build the package in a daemon thread with its own app context (and database session)."""
+    from portal.extensions import db
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                build(db.session, package_id)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run, name=f"package-{package_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def waiting(session: Session) -> list[int]:
+    """Ids of the pending packages nobody builds: never claimed, or their lease went stale."""
+    now = utcnow()
+    return list(
+        session.scalars(
+            select(DocumentPackage.id)
+            .where(DocumentPackage.status == PENDING)
+            .where(
+                or_(
+                    DocumentPackage.claimed_at.is_(None),
+                    DocumentPackage.claimed_at < now - timedelta(seconds=_lease_seconds()),
+                )
+            )
+            .order_by(DocumentPackage.id)
+        )
+    )
+
+
+def _stalled(package: DocumentPackage, now: datetime) -> bool:
+    """A pending package whose builder never started or stopped renewing its lease."""
+    if package.status != PENDING:
+        return False
+    if package.claimed_at is None:
+        return package.requested_at < now - timedelta(seconds=START_GRACE_SECONDS)
+    return package.claimed_at < now - timedelta(seconds=_lease_seconds())
+
+
+# ---------------------------------------------------------------- send
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A participant of the call the package goes to."""
+
+    name: str
+    email: str
+    language: str
+    kind: str  # "user" or "contact"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "email": self.email,
+            "kind": self.kind,
+            "language": self.language,
+        }
+
+
+def recipients(session: Session, order: Order) -> list[Recipient]:
+    """Every participant of the call with an email address, staff and customer, once each."""
+    call = calls.call_of(session, order)
+    found: dict[str, Recipient] = {}
+    for participant in call.participants if call else []:
+        if participant.user is not None and participant.user.active:
+            user = participant.user
+            person = Recipient(user.name, user.email, user.language or "de", "user")
+        elif participant.contact is not None:
+            contact = participant.contact
+            person = Recipient(contact.name, contact.email, contact.language or "de", "contact")
+        else:
+            continue
+        if person.email and person.email.casefold() not in found:
+            found[person.email.casefold()] = person
+    return list(found.values())
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").replace("\r\n", "\n").strip()
+    if len(note) > NOTE_MAX:
+        message = _("Die Nachricht ist zu lang (höchstens %(n)d Zeichen).", n=NOTE_MAX)
+        raise Invalid(message, note=message)
+    return note
+
+
+def _mail(order: Order, package: DocumentPackage, person: Recipient, sender: User, note: str):
+    """Subject, text and HTML of the mail to one recipient, in their language."""
+    values = {
+        "order": order,
+        "package": package,
+        "person": person,
+        "sender": sender,
+        "note": note,
+        "filename": filename(order, package.version),
+    }
+    with force_locale(person.language if person.language in ("de", "en") else "de"):
+        return (
+            render_template("mail/package_sent.subject.txt", **values).strip(),
+            render_template("mail/package_sent.txt", **values),
+            render_template("mail/package_sent.html", **values),
+        )
+
+
+def send(session: Session, actor: User, order_id: int, version: int, note: str) -> PackageSend:
+    """Partner staff send a ready version to every participant of the call, one mail each.
+
+    The first send completes step 8; every send is recorded with its recipients and note.
+    """
+    for attempt in range(2):
+        try:
+            return _send(session, actor, order_id, version, note)
+        except IntegrityError:
+            # Someone completed the step at the same moment; send again as a re-send.
+            session.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _send(session: Session, actor: User, order_id: int, version: int, note: str) -> PackageSend:
+    order = access.get_order(session, actor, order_id)
+    _require_partner(actor, _("Nur Mitarbeiter des Partners versenden das Dokumentationspaket."))
+    package = _version(session, order, version)
+    if package.status != READY:
+        raise Conflict(_("Diese Version ist nicht fertig und kann nicht versendet werden."))
+    note = _clean_note(note)
+    people = recipients(session, order)
+    if not people:
+        raise Conflict(
+            _(
+                "Der Setup Call hat keinen Teilnehmer mit E-Mail-Adresse; das Paket kann "
+                "niemandem geschickt werden."
+            )
+        )
+    first = _sent(order) is None
+    if first:
+        session.add(
+            StepCompletion(
+                order_id=order.id,
+                step=STEP,
+                completed_by_id=actor.id,
+                completed_at=utcnow(),
+                details={
+                    "package_id": package.id,
+                    "version": package.version,
+                    "sha256": package.sha256,
+                },
+            )
+        )
+        session.flush()  # a concurrent first send fails here, before any mail is queued
+    attachment = (filename(order, package.version), "application/pdf", package.pdf)
+    for person in people:
+        subject, text, html = _mail(order, package, person, actor, note)
+        mail.queue(
+            session, to=[person.email], subject=subject, text=text, html=html,
+            attachments=(attachment,),
+        )  # fmt: skip
+    sent = PackageSend(
+        package_id=package.id,
+        sent_by_id=actor.id,
+        sent_at=utcnow(),
+        recipients=[p.as_dict() for p in people],
+        note=note,
+    )
+    session.add(sent)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "package.send",
+        "document_package",
+        package.id,
+        order_id=order.id,
+        version=package.version,
+        sha256=package.sha256,
+        recipients=[p.email for p in people],
+        first=first,
+    )
+    session.commit()
+    return sent
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    data: bytes
+    sha256: str
+
+
+def download(session: Session, actor: User, order_id: int, version: int) -> Download:
+    """A ready version's stored bytes, for everyone who may see the order."""
+    order = access.get_order(session, actor, order_id)
+    package = _version(session, order, version)
+    if package.status != READY or package.pdf is None:
+        raise NotFound(_("Diese Version des Dokumentationspakets ist nicht fertig."))
+    return Download(filename(order, package.version), package.pdf, package.sha256 or "")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A version's state for the page's poll."""
+
+    version: int
+    status: str
+    stage: str
+    progress: int
+    error: str | None
+
+    @property
+    def stage_text(self) -> str:
+        """What the build is doing, in the current language."""
+        label = STAGES.get(self.stage)
+        return str(label[1]) if label else ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "status": self.status,
+            "stage": self.stage,
+            "stage_text": self.stage_text,
+            "progress": self.progress,
+            "done": self.status != PENDING,
+            "error": self.error,
+        }
+
+
+def _progress(package: DocumentPackage) -> Progress:
+    return Progress(package.version, package.status, package.stage, package.progress, package.error)
+
+
+@dataclass(frozen=True)
+class Status:
+    """The newest version's progress, and the pending packages that need a builder again."""
+
+    latest: Progress | None
+    stalled: list[int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"latest": self.latest.as_dict() if self.latest else None}
+
+
+def status(session: Session, actor: User, order_id: int) -> Status:
+    """The state of the newest version, for everyone who may see the order."""
+    order = access.get_order(session, actor, order_id)
+    # populate_existing: a poll must see what the builder committed, never a cached row.
+    newest = session.scalar(
+        select(DocumentPackage)
+        .where(DocumentPackage.order_id == order.id)
+        .order_by(DocumentPackage.version.desc())
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+    now = utcnow()
+    stalled = [newest.id] if newest is not None and _stalled(newest, now) else []
+    return Status(_progress(newest) if newest else None, stalled)
+
+
+@dataclass(frozen=True)
+class PackagePage:
+    """The package page: versions (newest first), sends, who gets it, what the user may do."""
+
+    order: Order
+    versions: list[DocumentPackage]
+    sends: list[PackageSend]
+    recipients: list[Recipient]
+    approved: bool
+    may_generate: bool
+    may_send: bool
+    sent: StepCompletion | None
+    stalled: list[int]
+
+    @property
+    def pending(self) -> Progress | None:
+        """The version being built, if any."""
+        running = next((p for p in self.versions if p.status == PENDING), None)
+        return _progress(running) if running else None
+
+    @property
+    def ready(self) -> list[DocumentPackage]:
+        """The versions that can be downloaded and sent, newest first."""
+        return [p for p in self.versions if p.status == READY]
+
+
+def page(session: Session, actor: User, order_id: int) -> PackagePage:
+    """Everything the package page shows, for everyone who may see the order."""
+    order = access.get_order(session, actor, order_id)
+    versions = _versions(session, order)
+    sends = list(
+        session.scalars(
+            select(PackageSend)
+            .join(DocumentPackage, PackageSend.package_id == DocumentPackage.id)
+            .where(DocumentPackage.order_id == order.id)
+            .options(joinedload(PackageSend.sent_by), joinedload(PackageSend.package))
+            .order_by(PackageSend.id.desc())
+        )
+    )
+    partner = actor.role == Role.PARTNER_STAFF
+    approved = _approved(order)
+    now = utcnow()
+    return PackagePage(
+        order=order,
+        versions=versions,
+        sends=sends,
+        recipients=recipients(session, order) if approved else [],
+        approved=approved,
+        may_generate=partner and approved and not any(p.status == PENDING for p in versions),
+        may_send=partner and any(p.status == READY for p in versions),
+        sent=_sent(order),
+        stalled=[p.id for p in versions if _stalled(p, now)],
+    )
+
+
+@dataclass(frozen=True)
+class Section:
+    """The order page's card on the package."""
+
+    latest_ready: DocumentPackage | None
+    pending: bool
+    versions: int
+    sends: int
+    sent: StepCompletion | None
+
+
+def order_section(session: Session, actor: User, order: Order) -> Section | None:
+    """The order page's card (None until the protocol is approved); two small queries."""
+    if not _approved(order):
+        return None
+    versions = list(
+        session.scalars(
+            select(DocumentPackage)
+            .where(DocumentPackage.order_id == order.id)
+            .order_by(DocumentPackage.version.desc())
+        )
+    )
+    sends = session.scalar(
+        select(func.count(PackageSend.id))
+        .join(DocumentPackage, PackageSend.package_id == DocumentPackage.id)
+        .where(DocumentPackage.order_id == order.id)
+    )
+    return Section(
+        latest_ready=next((p for p in versions if p.status == READY), None),
+        pending=any(p.status == PENDING for p in versions),
+        versions=len(versions),
+        sends=sends or 0,
+        sent=_sent(order),
+    )

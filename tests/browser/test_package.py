@@ -1,0 +1,109 @@
+"""The documentation package in headless Chromium: generate with visible progress, send; axe."""
+
+import os
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.models import DocumentPackage
+from portal.services import packages
+from tests.browser.conftest import ARTIFACTS, axe_violations, format_violations, login
+from tests.browser.test_staff_pages import switch_language
+from tests.test_package import documented_order
+
+pytestmark = pytest.mark.browser
+# SCREENSHOTS=1 keeps a full-page screenshot of every checked page in test-artifacts/.
+SHOTS = os.environ.get("SCREENSHOTS") == "1"
+BUILD_MS = 30_000
+
+
+def shot(page, name: str) -> None:
+    """Keep a screenshot of the page for a human to look at (only under SCREENSHOTS=1)."""
+    if SHOTS:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"package-{name}.png"), full_page=True)
+
+
+def assert_accessible(page, name: str, languages=("de", "en")) -> None:
+    for lang in languages:
+        switch_language(page, lang)
+        violations = axe_violations(page)
+        assert not violations, f"{name} ({lang}) at {page.url}\n{format_violations(violations)}"
+        shot(page, f"{name}-{lang}")
+    switch_language(page, "de")
+
+
+@pytest.fixture
+def slow_typesetting(monkeypatch):
+    """Typesetting takes a moment longer, so the page can be seen while the build runs."""
+    real = packages.pdf.document
+
+    def slow(*args, **kwargs):
+        time.sleep(2.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(packages.pdf, "document", slow)
+
+
+def test_partner_generates_watches_the_progress_and_sends(
+    page, live_server, session, world, console_errors, slow_typesetting, smtp
+):
+    order = documented_order(session, world)
+    smtp.envelopes.clear()  # the acceptance mail and the like
+    login(page, live_server, world.partner)
+    page.goto(f"{live_server}/orders/{order.id}")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Dokumentationspaket erstellen und versenden").click()
+    expect(page.locator("h1")).to_have_text("Dokumentationspaket für ACME Holding GmbH")
+    assert_accessible(page, "empty")
+
+    page.get_by_role("button", name="Dokumentationspaket erstellen").click()
+    # package.js polls the status: the stage changes in the live region without a reload.
+    expect(page.locator("#package-stage")).to_have_text("PDF wird gesetzt", timeout=BUILD_MS)
+    expect(page.locator("#package-progress")).to_have_js_property("value", 60)
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+    shot(page, "building")
+
+    # Once ready the page reloads and lists the version with its checksum.
+    expect(page.locator("#version-1 .badge")).to_have_text("fertig", timeout=BUILD_MS)
+    expect(page.locator("#package-build")).to_have_count(0)
+    session.expire_all()
+    package = session.get(DocumentPackage, 1)
+    expect(page.locator("#version-1 code.sha256")).to_have_text(package.sha256)
+    assert_accessible(page, "ready")
+
+    page.locator("#note").fill("Vielen Dank für den konstruktiven Call!")
+    with page.expect_navigation():
+        page.get_by_role("button", name="An alle Teilnehmer senden").click()
+    expect(page.locator(".flash-success")).to_have_text(
+        "Das Dokumentationspaket ist an alle Teilnehmer verschickt."
+    )
+    expect(page.locator("#sends tbody tr")).to_have_count(1)
+    expect(page.locator("#sends")).to_contain_text("Vielen Dank für den konstruktiven Call!")
+    assert len(smtp.envelopes) == 6
+    assert_accessible(page, "sent")
+    page.goto(f"{live_server}/orders/{order.id}")
+    expect(page.locator("#package-heading")).to_have_text("Dokumentationspaket")
+    shot(page, "order")
+    assert console_errors == []
+
+
+def test_without_javascript_the_page_refreshes_until_the_version_is_ready(
+    browser, live_server, session, world, slow_typesetting
+):
+    order = documented_order(session, world)
+    context = browser.new_context(locale="de-DE", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        login(page, live_server, world.partner)
+        page.goto(f"{live_server}/orders/{order.id}/package")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Dokumentationspaket erstellen").click()
+        expect(page.locator("#package-build")).to_be_visible()
+        # The <noscript> refresh reloads the page every 3 seconds until the build is done.
+        expect(page.locator("#version-1 .badge")).to_have_text("fertig", timeout=BUILD_MS)
+        expect(page.locator("#package-build")).to_have_count(0)
+    finally:
+        context.close()
