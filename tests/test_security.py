@@ -1,14 +1,15 @@
 """Security baseline: headers, CSRF, no state change on GET, escaped output."""
 
 import re
+from email import message_from_string, policy
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import AuditEvent, Organisation, OrgKind, Role, User
+from portal.models import AuditEvent, Organisation, OrgKind, OutboxMessage, Role, User
 from tests.conftest import PASSWORD, add_user, login, running_app
-from tests.helpers import catalogue
+from tests.helpers import accept, catalogue, place
 
 
 def count(session, model) -> int:
@@ -126,3 +127,20 @@ def test_html_in_names_is_shown_escaped(client, session, world):
     users_page = client.get("/admin/users").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in users_page
     assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in users_page
+
+
+def test_html_in_a_customer_name_stays_text_in_html_mails(session, world):
+    """The subject repeated in the HTML part's <title> is escaped like the body."""
+    order = place(session, world, code="EVIL")
+    order.customer_name = "<b>Evil</b> & Co"
+    session.commit()
+    accept(session, world, order)
+    raw = session.scalars(select(OutboxMessage.raw)).all()
+    assert raw, "the acceptance mails the partner"
+    for text in raw:
+        html = message_from_string(text, policy=policy.default).get_body(("html",)).get_content()
+        assert "<b>Evil</b>" not in html
+        assert (
+            "<title>Auftragsbestätigung CPCE: &lt;b&gt;Evil&lt;/b&gt; &amp; Co (EVIL)</title>"
+            in html
+        )
