@@ -270,6 +270,28 @@ def test_one_open_offer_at_a_time_a_new_one_after_withdrawal(session, world, ord
     assert started(session, world, order).number == 3
 
 
+def test_withdrawing_a_sent_offer_tells_its_recipients_and_a_draft_tells_no_one(
+    session, world, order, smtp
+):
+    carla = carla_of(session, order)
+    john = session.scalar(select(CustomerContact).where(CustomerContact.name == "John Client"))
+    offer = sent(session, world, order, to=[carla.id, john.id])
+    smtp.envelopes.clear()
+    offers.withdraw(session, world.partner, order.id, offer.number)
+    got = mails(smtp)
+    assert set(got) == {carla.email, john.email}
+    assert got[carla.email]["Subject"] == "CPCE: Angebot ACME-A1 zurückgezogen"
+    assert got[john.email]["Subject"] == english(
+        "CPCE: Angebot %(code)s zurückgezogen", code="ACME-A1"
+    )
+    assert "funktioniert nicht mehr" in got[carla.email].get_body(("plain",)).get_content()
+
+    smtp.envelopes.clear()
+    draft_offer = started(session, world, order)
+    offers.withdraw(session, world.partner, order.id, draft_offer.number)
+    assert smtp.envelopes == []
+
+
 def test_saving_copies_the_catalogue_and_reads_numbers_in_the_language(session, world, order):
     items = catalogue(session)
     offer = started(session, world, order)

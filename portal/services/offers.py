@@ -697,8 +697,25 @@ def withdraw(session: Session, actor: User, order_id: int, number: int) -> Servi
         number=number,
         was=was,
     )
+    if was == SENT:
+        _mail_withdrawn(session, order, offer, actor)
     session.commit()
     return offer
+
+
+def _mail_withdrawn(session: Session, order: Order, offer: ServiceOffer, actor: User) -> None:
+    """Tell everyone the offer went to that its link no longer works, each in their language."""
+    for person in offer.recipients:
+        mail.queue_template(
+            session,
+            to=person["email"],
+            language=person["language"],
+            template="offer_withdrawn",
+            order=order,
+            code=code(order, offer),
+            person=person,
+            sender=actor,
+        )
 
 
 def pdf_of(session: Session, actor: User, order_id: int, number: int) -> tuple[str, bytes]:
