@@ -31,9 +31,8 @@ from reportlab.platypus.doctemplate import BaseDocTemplate  # noqa: E402
 import forms_schema  # noqa: E402
 from portal import questionnaires  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.models import Organisation, OrgKind, Role  # noqa: E402
 from portal.services import packages  # noqa: E402
-from tests.conftest import World, add_user, running_app  # noqa: E402
+from tests.conftest import make_world, running_app  # noqa: E402
 from tests.test_package import (  # noqa: E402
     TEXTS,
     business_answers,
@@ -143,24 +142,6 @@ def typical() -> tuple[dict, dict]:
     return technical, business
 
 
-def world_of(session) -> World:
-    vendor = Organisation(name="Saxess", kind=OrgKind.VENDOR)
-    partner = Organisation(name="CP", kind=OrgKind.PARTNER)
-    other = Organisation(name="Other Partner", kind=OrgKind.PARTNER)
-    session.add_all([vendor, partner, other])
-    users = {
-        "partner": add_user(session, partner, Role.PARTNER_STAFF, "anna@cp.example"),
-        "other_partner": add_user(session, other, Role.PARTNER_STAFF, "otto@other.example"),
-        "backoffice": add_user(session, vendor, Role.VENDOR_BACKOFFICE, "bea@saxess.example"),
-        "lead": add_user(session, vendor, Role.PROJECT_LEAD, "leo@saxess.example"),
-        "architect": add_user(session, vendor, Role.IT_ARCHITECT, "ida@saxess.example"),
-        "technician": add_user(session, vendor, Role.TECHNICIAN, "tim@saxess.example"),
-        "admin": add_user(session, vendor, Role.ADMIN, "ada@saxess.example"),
-    }
-    session.commit()
-    return World(vendor, partner, other, users)
-
-
 def counting_passes() -> list[int]:
     """Count reportlab's typesetting passes (a table of contents needs two or more)."""
     passes: list[int] = []
@@ -187,7 +168,7 @@ def main() -> None:
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp)) as _app:
         session = db.session
-        world = world_of(session)
+        world = make_world(session)
         technical, business = typical()
         orders = {
             "typical": documented_order(

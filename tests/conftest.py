@@ -112,6 +112,11 @@ def add_user(session, org, role, email, name=None, language="de") -> User:
 @pytest.fixture
 def world(session) -> World:
     """The vendor, two partners and one user per role (partner_staff at the first partner)."""
+    return make_world(session)
+
+
+def make_world(session) -> World:
+    """The organisations and users of the `world` fixture, for scripts outside pytest too."""
     vendor = Organisation(name="Saxess", kind=OrgKind.VENDOR)
     partner = Organisation(name="CP", kind=OrgKind.PARTNER)
     other = Organisation(name="Other Partner", kind=OrgKind.PARTNER)

@@ -44,7 +44,13 @@ from portal.models.outbox import FAILED, PENDING
 from portal.services import access, audit
 from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from portal.services.links import LinkGone, hash_token
-from portal.services.protocol import confirmation_of, contacts_of, protocol_of, service_catalogue
+from portal.services.protocol import (
+    confirmation_of,
+    contacts_of,
+    iso_date,
+    protocol_of,
+    service_catalogue,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 STEP, HOLD_CALL = "offer_services", "hold_call"
@@ -56,7 +62,6 @@ NAME_MIN, NAME_MAX = 2, 100
 VALID_MAX_DAYS = 366
 # Digits and the two separators only: no signs, exponents, NaN or Infinity.
 _NUMBER = re.compile(r"[0-9]+([.,][0-9]+)*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class PdfFailed(DomainError):
@@ -250,7 +255,7 @@ def read_draft(session: Session, fields: dict, locale: str = "de") -> Draft:
     if len(note) > NOTE_MAX:
         errors["note"] = _("Höchstens %(n)d Zeichen.", n=NOTE_MAX)
     valid_text = _text(fields, "valid_until")
-    valid_until = _iso_date(valid_text)
+    valid_until = iso_date(valid_text)
     first, last = today(), today() + timedelta(days=VALID_MAX_DAYS)
     if valid_until is None or not first <= valid_until <= last:
         errors["valid_until"] = _(
@@ -258,15 +263,6 @@ def read_draft(session: Session, fields: dict, locale: str = "de") -> Draft:
         )
         valid_until = None
     return Draft(rows, note, valid_until, valid_text, errors)
-
-
-def _iso_date(raw: str) -> date | None:
-    if not _ISO_DATE.fullmatch(raw):
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
 
 
 def rows_of(offer: ServiceOffer, locale: str) -> list[Row]:

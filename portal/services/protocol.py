@@ -439,7 +439,8 @@ def _text(fields: dict, key: str) -> str:
     return str(fields.get(key) or "").replace("\r\n", "\n").strip()
 
 
-def _iso_date(raw: str) -> date | None:
+def iso_date(raw: str) -> date | None:
+    """A date written YYYY-MM-DD, or None for anything else."""
     if not _ISO_DATE.fullmatch(raw):
         return None
     try:
@@ -478,7 +479,7 @@ def _clean_points(fields: dict, errors: dict[str, str]) -> list[dict[str, str]]:
             errors[f"point-{i}-owner"] = _(
                 "Bitte angeben, wer den Punkt erledigt (1 bis 120 Zeichen)."
             )
-        due = _iso_date(due_raw)
+        due = iso_date(due_raw)
         if due is None:
             errors[f"point-{i}-due"] = _(
                 "Bitte ein gültiges Fälligkeitsdatum angeben (JJJJ-MM-TT)."
@@ -528,7 +529,7 @@ def clean(
     """
     errors: dict[str, str] = {}
     held_raw = _text(fields, "held_on")
-    held_on = _iso_date(held_raw) if held_raw else None
+    held_on = iso_date(held_raw) if held_raw else None
     if held_raw and held_on is None:
         errors["held_on"] = _("Bitte ein gültiges Datum angeben (JJJJ-MM-TT).")
     elif complete and held_on is None:
