@@ -135,6 +135,11 @@ def _due(step: Step, done: dict) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def completion(order, key: str):
+    """The order's StepCompletion of step `key`, or None while the step is not done."""
+    return next((c for c in order.completions if c.step == key), None)
+
+
 def is_actionable_by(step: Step, user, order) -> bool:
     """Whether this user is one of the step's actors for this order."""
     if user.role not in step.actors:

@@ -35,6 +35,7 @@ from portal.models import (
 )
 from portal.models.call import BOOKED, CANCELLED
 from portal.models.outbox import FAILED, PENDING
+from portal.process import completion
 from portal.services import access, audit, links
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -545,20 +546,20 @@ def _undelivered(session, rows: list[OutboxMessage]) -> list[str]:
 
 
 def _complete_step(session, order, call, actor: User) -> None:
-    completion = session.scalar(
+    scheduled = session.scalar(
         select(StepCompletion).where(
             StepCompletion.order_id == order.id, StepCompletion.step == "schedule_call"
         )
     )
     details = {"starts_at": call.starts_at.isoformat(), "call_id": call.id}
-    if completion is None:
+    if scheduled is None:
         session.add(
             StepCompletion(
                 order_id=order.id, step="schedule_call", completed_by_id=actor.id, details=details
             )
         )
     else:
-        completion.details = details
+        scheduled.details = details
 
 
 def _sync_calendars(session, call, people, removed) -> list[str]:
@@ -808,7 +809,7 @@ def provisioning_warning(
     """For a CP Cloud order whose database is not ready: a warning level that grows as the call nears."""
     if order.deployment != "cp_cloud" or call is None or call.status != BOOKED:
         return None
-    if any(c.step == "provision_cloud" for c in order.completions):
+    if completion(order, "provision_cloud") is not None:
         return None
     today = today or utcnow().astimezone(BERLIN).date()
     call_day = call.starts_at.astimezone(BERLIN).date()

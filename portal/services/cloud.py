@@ -33,6 +33,7 @@ from portal.models import (
     utcnow,
 )
 from portal.models.call import BOOKED
+from portal.process import completion
 from portal.services import access, audit, calls
 from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
@@ -414,11 +415,7 @@ def dashboard_flags(session: Session, orders: list[Order]) -> dict[int, str]:
 
     One query for the whole page; the orders' completions should already be loaded.
     """
-    waiting = {
-        o.id: o
-        for o in orders
-        if o.deployment == CLOUD and not any(c.step == STEP for c in o.completions)
-    }
+    waiting = {o.id: o for o in orders if o.deployment == CLOUD and completion(o, STEP) is None}
     if not waiting:
         return {}
     booked = session.scalars(
@@ -532,7 +529,7 @@ def provision(
         created_at=utcnow(),
     )
     session.add(row)
-    first = not any(c.step == STEP for c in order.completions)
+    first = completion(order, STEP) is None
     if first:
         session.add(
             StepCompletion(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.diagram import layout
 from portal.models import DataFlowDiagram, Order, Role, User
+from portal.process import completion
 from portal.services import access, audit, responses
 from portal.services.cloud import names_for
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -109,7 +110,7 @@ def may_edit(actor: User) -> bool:
 
 
 def _approved(order: Order) -> bool:
-    return any(c.step == APPROVE for c in order.completions)
+    return completion(order, APPROVE) is not None
 
 
 def _editable_order(session: Session, actor: User, order_id: int) -> Order:

@@ -41,13 +41,15 @@ from portal.models import (
 )
 from portal.models.offer import ACCEPTED, CENT, DECLINED, DRAFT, SENT, WITHDRAWN
 from portal.models.outbox import FAILED, PENDING
+from portal.process import completion
 from portal.services import access, audit
 from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from portal.services.fields import iso_date
+from portal.services.fields import text as field_text
 from portal.services.links import LinkGone, hash_token
 from portal.services.protocol import (
     confirmation_of,
     contacts_of,
-    iso_date,
     protocol_of,
     service_catalogue,
 )
@@ -181,10 +183,6 @@ class Draft:
         return totals([row.values for row in self.rows], vat_rate)
 
 
-def _text(fields: dict, key: str) -> str:
-    return str(fields.get(key) or "").replace("\r\n", "\n").strip()
-
-
 def today() -> date:
     """Today's date in Europe/Berlin."""
     return utcnow().astimezone(BERLIN).date()
@@ -251,10 +249,10 @@ def read_draft(session: Session, fields: dict, locale: str = "de") -> Draft:
             rows.append(row)
     if len(rows) > LINES_MAX:
         errors["lines"] = _("Höchstens %(n)d Positionen.", n=LINES_MAX)
-    note = _text(fields, "note")
+    note = field_text(fields, "note")
     if len(note) > NOTE_MAX:
         errors["note"] = _("Höchstens %(n)d Zeichen.", n=NOTE_MAX)
-    valid_text = _text(fields, "valid_until")
+    valid_text = field_text(fields, "valid_until")
     valid_until = iso_date(valid_text)
     first, last = today(), today() + timedelta(days=VALID_MAX_DAYS)
     if valid_until is None or not first <= valid_until <= last:
@@ -307,7 +305,7 @@ def _partner_order(session: Session, actor: User, order_id: int) -> Order:
 
 
 def _call_held(order: Order) -> bool:
-    return any(c.step == HOLD_CALL for c in order.completions)
+    return completion(order, HOLD_CALL) is not None
 
 
 def offers_of(session: Session, order: Order) -> list[ServiceOffer]:
@@ -636,7 +634,7 @@ def _mail_contacts(session, order, offer, contacts, token) -> list[OutboxMessage
 
 def _complete_step(session: Session, order: Order, offer: ServiceOffer, actor: User) -> None:
     """The first offer sent completes the step; later offers leave that record as it is."""
-    if any(c.step == STEP for c in order.completions):
+    if completion(order, STEP) is not None:
         return
     session.add(
         StepCompletion(

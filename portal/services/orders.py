@@ -29,6 +29,7 @@ from portal.models import (
     User,
     utcnow,
 )
+from portal.process import completion
 from portal.services import access, audit, links
 from portal.services.errors import Conflict, Forbidden, Invalid
 
@@ -176,7 +177,7 @@ def accept_order(session: Session, actor: User, order_id: int, project_lead_id: 
     if actor.role != Role.VENDOR_BACKOFFICE:
         raise Forbidden(_("Nur das Backoffice des Herstellers nimmt Bestellungen an."))
     order = access.get_order(session, actor, order_id)
-    if any(c.step == "accept" for c in order.completions):
+    if completion(order, "accept") is not None:
         raise Conflict(_("Diese Bestellung ist schon angenommen."))
     lead = session.get(User, project_lead_id)
     if lead is None or lead.role != Role.PROJECT_LEAD or not lead.active:

@@ -42,6 +42,7 @@ from portal.models import (
 )
 from portal.models.package import FAILED, PENDING, READY
 from portal.models.protocol import APPROVED
+from portal.process import completion
 from portal.services import access, audit, calls, diagrams
 from portal.services import package_content as content
 from portal.services import protocol as protocols
@@ -87,11 +88,11 @@ def _require_partner(actor: User, message: str) -> None:
 
 
 def _approved(order: Order) -> bool:
-    return any(c.step == APPROVE for c in order.completions)
+    return completion(order, APPROVE) is not None
 
 
 def _sent(order: Order) -> StepCompletion | None:
-    return next((c for c in order.completions if c.step == STEP), None)
+    return completion(order, STEP)
 
 
 def _versions(session: Session, order: Order) -> list[DocumentPackage]:

@@ -10,7 +10,6 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,15 +39,16 @@ from portal.models import (
 )
 from portal.models.call import BOOKED
 from portal.models.protocol import APPROVED, DRAFT, RETURNED, SUBMITTED
-from portal.process import STEP_BY_KEY, StepStatus, derive, is_actionable_by
+from portal.process import STEP_BY_KEY, StepStatus, completion, derive, is_actionable_by
 from portal.services import access, audit, calls, review
 from portal.services.errors import Conflict, Forbidden, Invalid
+from portal.services.fields import iso_date
+from portal.services.fields import text as field_text
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOLD_CALL, APPROVE = "hold_call", "approve_protocol"
 TEXT_MAX, POINT_MAX, OWNER_MAX, ROLE_MAX, COMMENT_MAX = 20_000, 500, 120, 120, 2_000
 QUANTITY_MAX = Decimal("9999")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PHONE = re.compile(r"\+?[0-9 ()/.\-]{3,60}")
 
 # What completing the setup call still needs, in the order the page lists it.
@@ -312,7 +312,7 @@ def missing_for_call(
     missing += [kind for kind in QUESTIONNAIRES if not review.finalised(session, order, kind)]
     if not contacts_confirmed(session, order, confirmation):
         missing.append("contacts")
-    if order.deployment == "cp_cloud" and not _done(order, "provision_cloud"):
+    if order.deployment == "cp_cloud" and not completion(order, "provision_cloud"):
         missing.append("cloud")
     return missing
 
@@ -320,10 +320,6 @@ def missing_for_call(
 def missing_labels(missing: list[str]) -> list[str]:
     """The translated names of missing things."""
     return [str(MISSING[key]) for key in missing]
-
-
-def _done(order: Order, step: str) -> StepCompletion | None:
-    return next((c for c in order.completions if c.step == step), None)
 
 
 def _step_open(order: Order, step: str) -> bool:
@@ -340,7 +336,7 @@ def complete_call(session: Session, actor: User, order_id: int) -> StepCompletio
                 "Den Setup Call erfassen die Teilnehmer: Partner, IT-Architekt, Techniker und der Projektleiter dieser Bestellung."
             )
         )
-    if _done(order, HOLD_CALL):
+    if completion(order, HOLD_CALL):
         raise Conflict(_("Der Setup Call ist schon als durchgeführt erfasst."))
     missing = missing_for_call(session, order)
     if missing:
@@ -356,14 +352,14 @@ def complete_call(session: Session, actor: User, order_id: int) -> StepCompletio
             _("Der Setup Call kann erst nach den vorherigen Schritten abgeschlossen werden.")
         )
     call = calls.call_of(session, order)
-    completion = StepCompletion(
+    held = StepCompletion(
         order_id=order.id,
         step=HOLD_CALL,
         completed_by_id=actor.id,
         completed_at=utcnow(),
         details={"call_id": call.id, "starts_at": call.starts_at.isoformat()},
     )
-    session.add(completion)
+    session.add(held)
     try:
         session.flush()
     except IntegrityError:
@@ -371,7 +367,7 @@ def complete_call(session: Session, actor: User, order_id: int) -> StepCompletio
         raise Conflict(_("Der Setup Call ist schon als durchgeführt erfasst.")) from None
     audit.record(session, actor, "call.held", "order", order.id, call_id=call.id)
     session.commit()
-    return completion
+    return held
 
 
 # ---------------------------------------------------------------- the protocol (step 7)
@@ -435,20 +431,6 @@ def role_label(role: str) -> str:
     return str(label) if label is not None else role
 
 
-def _text(fields: dict, key: str) -> str:
-    return str(fields.get(key) or "").replace("\r\n", "\n").strip()
-
-
-def iso_date(raw: str) -> date | None:
-    """A date written YYYY-MM-DD, or None for anything else."""
-    if not _ISO_DATE.fullmatch(raw):
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
-
-
 def _quantity(raw: str) -> Decimal | None:
     try:
         value = Decimal(raw.replace(",", ".").replace(" ", ""))
@@ -467,8 +449,8 @@ def _quantity(raw: str) -> Decimal | None:
 def _clean_points(fields: dict, errors: dict[str, str]) -> list[dict[str, str]]:
     points = []
     for i, raw in enumerate(fields.get("open_points") or []):
-        text, owner = _text(raw, "text"), " ".join(_text(raw, "owner").split())
-        due_raw = _text(raw, "due")
+        text, owner = field_text(raw, "text"), " ".join(field_text(raw, "owner").split())
+        due_raw = field_text(raw, "due")
         if not (text or owner or due_raw):
             continue  # an empty row of the form
         if not 1 <= len(text) <= POINT_MAX:
@@ -492,7 +474,7 @@ def _clean_services(session, fields: dict, errors: dict[str, str]) -> list[dict[
     items = {item.id: item for item in service_catalogue(session)}
     services, seen = [], set()
     for i, raw in enumerate(fields.get("services") or []):
-        item_raw, qty_raw = _text(raw, "service_item_id"), _text(raw, "quantity")
+        item_raw, qty_raw = field_text(raw, "service_item_id"), field_text(raw, "quantity")
         if not (item_raw or qty_raw):
             continue
         item = items.get(int(item_raw)) if item_raw.isdigit() else None
@@ -528,7 +510,7 @@ def clean(
     `complete` asks for what a submitted protocol needs: the date, attendees and topics.
     """
     errors: dict[str, str] = {}
-    held_raw = _text(fields, "held_on")
+    held_raw = field_text(fields, "held_on")
     held_on = iso_date(held_raw) if held_raw else None
     if held_raw and held_on is None:
         errors["held_on"] = _("Bitte ein gültiges Datum angeben (JJJJ-MM-TT).")
@@ -543,8 +525,8 @@ def clean(
     values = {
         "held_on": held_on,
         "attendees": [choice for key, choice in choices.items() if key in keys],
-        "topics": _text(fields, "topics"),
-        "decisions": _text(fields, "decisions"),
+        "topics": field_text(fields, "topics"),
+        "decisions": field_text(fields, "decisions"),
         "open_points": _clean_points(fields, errors),
         "services": _clean_services(session, fields, errors),
     }
@@ -867,7 +849,7 @@ def page(session: Session, actor: User, order_id: int) -> ProtocolPage:
         items=service_catalogue(session),
         may_edit=may_draft(actor, order) and status in (DRAFT, RETURNED),
         may_decide=is_lead(actor, order) and status == SUBMITTED,
-        call_held=_done(order, HOLD_CALL) is not None,
+        call_held=completion(order, HOLD_CALL) is not None,
     )
 
 
@@ -899,7 +881,7 @@ def order_section(session: Session, actor: User, order: Order) -> Section | None
     if order.customer_id is None:
         return None
     confirmation = confirmation_of(session, order)
-    held = _done(order, HOLD_CALL)
+    held = completion(order, HOLD_CALL)
     missing = [] if held else missing_for_call(session, order, confirmation)
     return Section(
         held=held,
