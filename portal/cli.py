@@ -1,4 +1,4 @@
-"""Command-line groups of `flask`: users, demo, license, outbox, audit."""
+"""Command-line groups of `flask`: users, demo, license, outbox, audit, work."""
 
 import click
 from flask.cli import with_appcontext
@@ -33,7 +33,9 @@ def register(app) -> None:
     from portal.mail.cli import outbox_group
     from portal.package.cli import package_group
     from portal.vault import vault_group
+    from portal.worker import work_command
 
     for group in (audit_group, users_group, demo_group, license_group, outbox_group, vault_group):
         app.cli.add_command(group)
     app.cli.add_command(package_group)
+    app.cli.add_command(work_command)

@@ -1,0 +1,64 @@
+"""`flask work`: the one process that talks to the outside world or runs on a clock.
+
+Requests only commit rows (outbox messages, pending package builds, ...); each job here picks up
+what is due and reports what it did. Every job runs in its own transaction, so one failing
+dependency (SMTP down) never stops the others, and a worker outlives a database restart.
+"""
+
+import time
+from collections.abc import Callable
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
+
+from portal.extensions import db
+
+# A job takes the session and returns a one-line summary of what it did, or "" for nothing.
+Job = Callable[[Session], str]
+
+
+def _outbox(session: Session) -> str:
+    from portal.mail import delivery
+
+    outcomes = delivery.deliver_due(session)
+    return ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+
+
+def _packages(session: Session) -> str:
+    from portal.services import packages
+
+    waiting = packages.waiting(session)
+    for package_id in waiting:
+        packages.build(session, package_id)
+    return f"{len(waiting)} package(s) built" if waiting else ""
+
+
+JOBS: dict[str, Job] = {"outbox": _outbox, "packages": _packages}
+
+
+def run_once(session: Session, jobs: dict[str, Job] | None = None) -> dict[str, str]:
+    """Run every job once; a failing job is rolled back and reported, the others still run."""
+    report = {}
+    for name, job in (jobs or JOBS).items():
+        try:
+            report[name] = job(session)
+        except Exception as error:
+            session.rollback()
+            report[name] = f"failed: {type(error).__name__}: {error}"
+    return report
+
+
+@click.command("work")
+@click.option("--loop/--once", default=False, help="Keep polling instead of a single pass.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
+@with_appcontext
+def work_command(loop: bool, interval: float):
+    """Deliver mail, write calendars and build packages that are due; --loop keeps polling."""
+    while True:
+        for name, summary in run_once(db.session).items():
+            if summary or not loop:
+                click.echo(f"{name}: {summary or 'nothing due'}", err=summary.startswith("failed"))
+        if not loop:
+            return
+        time.sleep(interval)
