@@ -340,9 +340,7 @@ def test_autosave_answers_json_with_visibility(client, session, tokens):
     response = client.post(
         page_url("technical", "environment") + "/changes",
         json={
-            "changes": [
-                {"op": "set", "pointer": "/cloud_vpn_required", "from": [], "to": ["true"]}
-            ]
+            "changes": [{"op": "set", "pointer": "/cloud_vpn_required", "from": [], "to": ["true"]}]
         },
     )
     result = response.get_json()

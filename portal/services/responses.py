@@ -280,7 +280,7 @@ def _save_once(session, order, kind, plan: Plan, files, author, locale) -> SaveR
             c.kind,
             _shown(c.mine),
             _shown(c.theirs),
-            _changed_by(session, response, c.pointer, stored.repeats),
+            _changed_by(session, response, _decided_at(c, stored.repeats), stored.repeats),
         )
         for c in clashes
     ]
@@ -317,6 +317,14 @@ def _save_once(session, order, kind, plan: Plan, files, author, locale) -> SaveR
     )
     session.commit()
     return SaveResult(response, [], conflicts, merged)
+
+
+def _decided_at(clash, repeats) -> str:
+    # Who removed a row is who changed the row, not the answer inside it.
+    if clash.kind == ROW_REMOVED:
+        list_pointer, row = rows_on_path(clash.pointer, repeats)[-1]
+        return f"{list_pointer}/{row}"
+    return clash.pointer
 
 
 def _shown(value: Any) -> Any:
