@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from forms_schema.changes import ABSENT, ROW_ID, new_row_id
 from forms_schema.fields import (
     RepeatField,
     SchemaDateField,
@@ -221,3 +222,76 @@ def _choices(node: Node, data: Any) -> Any:
     if data in (None, ""):
         return _MISSING
     return values.get(data, data)
+
+
+def form_to_document(
+    nodes: tuple[Node, ...], form: Any, row_of: Any, known: frozenset[str]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The answers of the fields form has, with the id of every row (see Questionnaire.to_document)."""
+    ids: dict[str, list[str]] = {}
+
+    def read(nodes: tuple[Node, ...], form: Any, at: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for node in nodes:
+            if node.key not in form:
+                continue
+            field, here = form[node.key], f"{at}/{node.key}"
+            if node.widget == "group":
+                value: Any = read(node.children, field.form, here) or _MISSING
+            elif node.widget == "repeat":
+                value = rows(node, field, here)
+            else:
+                value = _read(node, field)
+            if value is not _MISSING:
+                out[node.key] = value
+        return out
+
+    def rows(node: Node, field: Any, here: str) -> Any:
+        found, row_ids = [], []
+        for entry in field.entries:
+            posted = row_of(entry.name)
+            row_id = posted if posted and ROW_ID.fullmatch(posted) else new_row_id()
+            if row_id in row_ids:
+                row_id = new_row_id()  # a tampered page: two rows must not share an id
+            row = read(node.children, entry.form, f"{here}/{row_id}")
+            if row or row_id in known:
+                found.append(row)
+                row_ids.append(row_id)
+        if not found:
+            return _MISSING
+        ids[here] = row_ids
+        return found
+
+    return read(nodes, form, ""), ids
+
+
+class _Values(dict):
+    """Form data of one field, in the shape WTForms reads (getlist)."""
+
+    def getlist(self, key: str) -> list[str]:
+        return list(self.get(key, []))
+
+
+def read_leaf(node: Node, form_class: type[Form], values: list[str]) -> Any:
+    """The answer a question's form values give (ABSENT for none); form_class has one field "value"."""
+    form = form_class(formdata=_Values(value=[str(v) for v in values]))
+    found = _read(node, form["value"])
+    return ABSENT if found is _MISSING else found
+
+
+def leaf_values(node: Node, form_class: type[Form], value: Any) -> list[str]:
+    """The form values showing an answer: what a page's inputs hold for it (read_leaf's inverse)."""
+    if value is ABSENT or value is None:
+        return []
+    field = form_class(data={"value": value})["value"]
+    if node.widget in ("select", "radio", "yes_no"):
+        shown = [field.data]
+    elif node.widget == "checkboxes":
+        shown = list(field.data or [])
+    elif node.widget == "checkbox":
+        shown = ["y"] if field.data else []
+    elif node.widget == "file":
+        shown = [value] if isinstance(value, str) else []
+    else:
+        shown = [field._value()]
+    return [str(v).replace("\r\n", "\n") for v in shown if v not in (None, "")]

@@ -2,7 +2,7 @@
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -12,10 +12,17 @@ from wtforms import Form
 from forms_schema import data as answers
 from forms_schema import files, validation
 from forms_schema.builder import build
+from forms_schema.changes import template_of
 from forms_schema.check import check_document
 from forms_schema.errors import AnswerError
 from forms_schema.formats import FORMAT_CHECKER
-from forms_schema.forms import build_form_class, form_to_data
+from forms_schema.forms import (
+    build_form_class,
+    form_to_data,
+    form_to_document,
+    leaf_values,
+    read_leaf,
+)
 from forms_schema.messages import message
 from forms_schema.nodes import Node, Page
 from forms_schema.pointers import join, split
@@ -46,6 +53,10 @@ class Questionnaire:
             {n.rule.path[0] for n in self._tree.by_template.values() if n.rule and n.rule.context}
         )
         self._forms: dict[tuple[Any, ...], type[Form]] = {}
+        self._leaf_forms: dict[str, type[Form]] = {}
+        self._repeats = frozenset(
+            template for template, node in self._tree.by_template.items() if node.kind == "repeat"
+        )
         self._nodes: dict[tuple[Any, ...], list[Node]] = {}
 
     # -- structure --------------------------------------------------------------------------
@@ -101,6 +112,47 @@ class Questionnaire:
     def to_data(self, form: Form) -> dict[str, Any]:
         """The answers in a bound form (only its fields; unanswered ones and files left out)."""
         return form_to_data(self._tree.roots, form)
+
+    def to_document(
+        self, form: Form, row_of: Callable[[str], str | None], known: Collection[str] = ()
+    ) -> tuple[dict[str, Any], dict[str, list[str]]]:
+        """The answers in a bound form with the ids of its rows (see forms_schema.changes).
+
+        row_of(entry name) is the id a posted row carries (None: a new row, given a fresh id).
+        A row without answers is kept only when its id is in `known` (a stored row).
+        """
+        return form_to_document(self._tree.roots, form, row_of, frozenset(known))
+
+    def repeats(self) -> frozenset[str]:
+        """The pointer templates of the repeating groups ("/contacts", "/sites/*/rooms")."""
+        return self._repeats
+
+    def read(self, pointer: str, values: list[str]) -> Any:
+        """The answer that form values give the question at pointer (any pointer style);
+        changes.ABSENT when they give none."""
+        node = self._leaf(pointer)
+        return read_leaf(node, self._leaf_form(node), values)
+
+    def form_values(self, pointer: str, value: Any) -> list[str]:
+        """The form values that show an answer, as a page sends them back (read()'s inverse).
+
+        Empty values are left out and line breaks are "\\n", so that equal answers give equal lists.
+        """
+        node = self._leaf(pointer)
+        return leaf_values(node, self._leaf_form(node), value)
+
+    def _leaf(self, pointer: str) -> Node:
+        node = self._tree.by_template.get(template_of(pointer, self._repeats))
+        if node is None or node.kind != "field":
+            raise KeyError(f"no question at {pointer!r}")
+        return node
+
+    def _leaf_form(self, node: Node) -> type[Form]:
+        found = self._leaf_forms.get(node.pointer_template)
+        if found is None:
+            found = build_form_class((replace(node, key="value"),), "de", "LeafForm")
+            self._leaf_forms[node.pointer_template] = found
+        return found
 
     def _context_key(self, context: Mapping[str, Any] | None) -> tuple[str, ...] | None:
         # Only the facts some rule reads make a difference to the form.

@@ -1,6 +1,6 @@
 """Error pages; a failed request rolls its transaction back so nothing is half-written."""
 
-from flask import flash, render_template
+from flask import flash, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from portal.extensions import db
@@ -22,6 +22,9 @@ TITLES = {
 def _page(status: int, message: str | None = None):
     db.session.rollback()
     title = _(TITLES.get(status, "Fehler"))
+    if request.is_json:
+        # A page script's request (the questionnaire's autosave) reads JSON, never a page.
+        return jsonify(saved=False, status=status, message=message or title), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 

@@ -22,6 +22,8 @@ class Response(Base):
     # The questionnaire file version the answers belong to (questionnaires/<kind>/v<N>.json).
     schema_version: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The ids of the rows of repeating groups, beside the rows (forms_schema.changes.RowIds).
+    row_ids: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     # Raised by every save; a save names the version it started from (optimistic concurrency).
     version: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(10), default=DRAFT)
@@ -46,6 +48,7 @@ class ResponseRevision(Base):
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id"))
     version: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    row_ids: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     saved_by: Mapped[str] = mapped_column(String(200))
 

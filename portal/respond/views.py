@@ -5,7 +5,6 @@ import io
 from flask import (
     abort,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -17,6 +16,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+import forms_schema
 from portal import questionnaires
 from portal.extensions import db
 from portal.filters import locale
@@ -114,20 +114,21 @@ def _save_page(order, kind, page_key, questionnaire):
     context = questionnaires.context_of(order)
     nodes = questionnaire.nodes(page_key, context)
     form = questionnaire.form_class(locale(), context, page_key)(request.form)
-    post = pages.parse(questionnaire, nodes, form, request.form, request.files)
+    stored = responses.find(db.session, order, kind)
+    known = {row for ids in (stored.row_ids if stored else {}).values() for row in ids}
+    post = pages.parse(questionnaire, nodes, form, request.form, request.files, known)
     result = responses.save(
         db.session,
         order,
         kind,
         base_version=post.base_version,
         changes=post.changes,
+        rows=post.rows,
         removed=post.removed,
         files=post.files,
         author=_author(),
         locale=locale(),
     )
-    if post.action == "autosave":
-        return jsonify(_autosave_answer(order, kind, questionnaire, result, form))
     if not result.saved or result.conflicts:
         status = 400 if not result.saved else 409
         # A refused save leaves no response in the result: show the stored one, so that the
@@ -155,60 +156,32 @@ def _next_url(kind, questionnaire, page_key, action) -> str:
     return url_for("respond.page", kind=kind, page_key=page_key)
 
 
-def _autosave_answer(order, kind, questionnaire, result, form) -> dict:
-    if not result.saved:
-        names = questionnaires.labels(questionnaire, locale())
-        problems = "; ".join(
-            f"{questionnaires.label_of(e.pointer, names)}: {e.message}" for e in result.errors
-        )
-        return {"saved": False, "message": _("Nicht gespeichert: %(problems)s", problems=problems)}
-    response = result.response
-    context = questionnaires.context_of(order)
-    progress = questionnaire.progress(response.data, context)
-    message = pages.saved_label(response, _)
-    if result.conflicts:
-        message = _(
-            "Jemand anderes hat inzwischen dieselben Fragen beantwortet. Bitte speichern Sie die Seite, um zu entscheiden."
-        )
-    return {
-        "saved": True,
-        "version": response.version,
-        # On a conflict the page keeps its base version, so that saving it shows the choice.
-        "conflict": bool(result.conflicts),
-        "visible": sorted(
-            questionnaire.visible(response.data, context)
-            | _unsaved_rows(form, questionnaire, response.data, context)
-        ),
-        "progress": progress,
-        "progress_label": _("%(percent)d %% beantwortet", percent=round(progress * 100)),
-        "message": message,
-    }
-
-
 def _render_page(order, kind, page_key, response, form=None, result=None):
     questionnaire = responses.questionnaire_of(order, kind, response)
     context = questionnaires.context_of(order)
-    data = response.data if response else {}
+    document = responses.document_of(response, questionnaire)
+    posted = form is not None  # a refused save shows what was typed, not what is stored
     if form is None:
-        form = questionnaire.form_class(locale(), context, page_key)(data=data)
+        form = questionnaire.form_class(locale(), context, page_key)(data=document.data)
         _add_requested_row(form, request.args.get("add", ""))
-    errors = (
-        result.errors
-        if result
-        else _full_check_errors(questionnaire, data, context, kind, page_key)
-    )
+    errors = result.errors if result else _full_check_errors(questionnaire, document, context, kind)
     names = questionnaires.labels(questionnaire, locale())
     keys = [p.key for p in questionnaire.pages]
     index = keys.index(page_key)
-    shown = _posted(data, questionnaire, page_key, context, form) if result else data
     ctx = pages.RenderContext(
         locale=locale(),
-        visible=questionnaire.visible(shown, context)
-        | _unsaved_rows(form, questionnaire, shown, context),
+        visible=set(),
         errors={e.pointer: e.message for e in errors},
-        uploads=pages.uploads_by_pointer(data, response.uploads if response else []),
+        uploads=pages.uploads_by_pointer(document.data, response.uploads if response else []),
         kind=kind,
+        row_ids=pages.row_ids_of(form, document, request.form if posted else None),
+        stored_rows={row for ids in document.ids.values() for row in ids},
     )
+    shown = _posted(document, questionnaire, page_key, context, form, ctx) if posted else document
+    ctx.visible = _visible(questionnaire, shown, context) | _unsaved_rows(
+        form, questionnaire, shown, context, ctx
+    )
+    nodes = questionnaire.nodes(page_key, context)
     return render_template(
         "respond/page.html",
         kind=kind,
@@ -216,39 +189,55 @@ def _render_page(order, kind, page_key, response, form=None, result=None):
         page=questionnaire.pages[index],
         prev_page=keys[index - 1] if index else None,
         next_page=keys[index + 1] if index + 1 < len(keys) else None,
-        nodes=questionnaire.nodes(page_key, context),
+        nodes=nodes,
         form=form,
         ctx=ctx,
-        progress=questionnaire.progress(data, context),
+        progress=questionnaire.progress(document.data, context),
         version=response.version if response else 0,
-        error_list=pages.labelled(errors, names),
-        pointer_ids=lambda p: p.strip("/").replace("/", "-"),
+        error_list=pages.labelled(errors, names, document),
+        pointer_ids=lambda p: ctx.field_id(p),
         conflicts=result.conflicts if result else [],
         labels={
-            c.pointer: questionnaires.label_of(c.pointer, names)
+            c.pointer: pages.label(c.pointer, names, document)
             for c in (result.conflicts if result else [])
         },
+        conflict_values=pages.conflict_values(questionnaire, result.conflicts if result else []),
         saved_label=pages.saved_label(response, _),
         focus_errors=bool(result and result.errors),
+        state=pages.page_state(questionnaire, nodes, document, context),
     )
 
 
-def _posted(data, questionnaire, page_key, context, form) -> dict:
+def _visible(questionnaire, document, context) -> set[str]:
+    return {
+        pointer
+        for p in questionnaire.visible(document.data, context)
+        if (pointer := document.id_pointer(p))
+    }
+
+
+def _posted(document, questionnaire, page_key, context, form, ctx):
     # A refused page shows what was typed, so its conditional parts follow those answers.
-    answers = questionnaire.to_data(form)
-    shown = dict(data)
-    for node in questionnaire.nodes(page_key, context):
-        shown.pop(node.key, None)
-        if answers.get(node.key) is not None:
-            shown[node.key] = answers[node.key]
+    answers, rows = questionnaire.to_document(form, ctx.row_ids.get)
+    keys = {node.key for node in questionnaire.nodes(page_key, context)}
+    shown = document.copy()
+    for key in keys:
+        shown.data.pop(key, None)
+        if answers.get(key) is not None:
+            shown.data[key] = answers[key]
+    shown.ids = {p: ids for p, ids in shown.ids.items() if p.split("/")[1] not in keys} | rows
+    shown.realign()
     return shown
 
 
-def _full_check_errors(questionnaire, data, context, kind, page_key):
+def _full_check_errors(questionnaire, document, context, kind):
     if not session.get(f"{CHECKED_KEY}{kind}"):
         return []
-    errors = questionnaire.validate(data, partial=False, context=context, locale=locale())
-    return [e for e in errors if questionnaires.page_of(e.pointer, questionnaire) == page_key]
+    errors = questionnaire.validate(document.data, partial=False, context=context, locale=locale())
+    return [
+        forms_schema.AnswerError(document.id_pointer(e.pointer) or e.pointer, e.message, e.keyword)
+        for e in errors
+    ]
 
 
 def _add_requested_row(form, pointer: str) -> None:
@@ -258,25 +247,26 @@ def _add_requested_row(form, pointer: str) -> None:
         field.append_entry()
 
 
-def _unsaved_rows(form, questionnaire, data, context) -> set[str]:
-    # Rows typed but not yet stored (or just added) show their fields as the stored rows would,
+def _unsaved_rows(form, questionnaire, document, context, ctx) -> set[str]:
+    # Rows typed but not yet stored (or just added) show their fields as stored rows would,
     # and the <template> row that scripts copy ("/<name>/__INDEX__/...") as a new blank row.
-    counts = {field.name: len(field.entries) for field in form if hasattr(field, "entries")}
+    counts = {field.name: field for field in form if hasattr(field, "entries")}
     if not counts:
         return set()
-    preview = dict(data)
-    for name, count in counts.items():
-        stored = list(data.get(name) or [])
-        preview[name] = [*stored, *[{}] * (count - len(stored)), {}]
+    preview = dict(document.data)
+    for name, field in counts.items():
+        stored = list(document.data.get(name) or [])
+        preview[name] = [*stored, *[{}] * (len(field.entries) - len(stored)), {}]
     shown = set()
     for pointer in questionnaire.visible(preview, context):
         name, _slash, rest = pointer.lstrip("/").partition("/")
         index, _slash, inner = rest.partition("/")
         if name not in counts or not index.isdigit():
             continue
-        shown.add(pointer)
         if int(index) == len(preview[name]) - 1:
             shown.add(f"/{name}/__INDEX__" + (f"/{inner}" if inner else ""))
+        elif int(index) < len(counts[name].entries):
+            shown.add(ctx.key(pointer))
     return shown
 
 
@@ -285,16 +275,13 @@ def resolve(kind: str, page_key: str):
     """Apply the answers a person chose in the conflict panel."""
     order = responses.customer_order(db.session, session.get(SESSION_KEY, []), kind)
     chosen = pages.parse_resolution(request.form)
-    if chosen:
-        responses.choose(
-            db.session,
-            order,
-            kind,
-            base_version=request.form.get("base_version", 0, type=int),
-            chosen=chosen,
-            author=_author() or "?",
-            locale=locale(),
-        )
+    result = responses.choose(
+        db.session, order, kind, chosen=chosen, author=_author() or "?", locale=locale()
+    )
+    if not result.saved or result.conflicts:
+        response = result.response or responses.find(db.session, order, kind)
+        status = 400 if not result.saved else 409
+        return _render_page(order, kind, page_key, response, result=result), status
     flash(_("Ihre Auswahl ist gespeichert."), "success")
     return redirect(url_for("respond.page", kind=kind, page_key=page_key), code=303)
 

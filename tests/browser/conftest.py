@@ -166,3 +166,34 @@ def format_violations(violations: list[dict]) -> str:
                 summary = " / ".join(node["failureSummary"].splitlines()[1:]).strip()
                 lines.append(f"      {summary}")
     return "\n".join(lines)
+
+
+@pytest.fixture
+def open_context(browser, console_errors, request):
+    """More browser contexts (other people, a later visit); their console errors count too,
+    and on failure their screenshots are kept like the `page` fixture's."""
+    contexts = []
+
+    def new(**options):
+        context = browser.new_context(
+            locale="de-DE", viewport={"width": 1280, "height": 900}, **options
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and console_errors.append(f"console: {m.text} ({m.location.get('url')})")
+            ),
+        )
+        page.on("pageerror", lambda error: console_errors.append(f"pageerror: {error}"))
+        return page
+
+    yield new
+    report = getattr(request.node, "report_call", None)
+    for number, context in enumerate(contexts, start=1):
+        if report is not None and report.failed and context.pages:
+            _save_artifacts(context.pages[0], f"{request.node.name}-context{number}")
+        context.close()
