@@ -39,6 +39,10 @@ Public API:
 Rules (x-ui.rule) hold when the value at "scope" validates against the condition "schema"; a
 missing (or hidden) value never does. Scopes are relative to the object holding the property;
 "#/context/<fact>" reads the order facts passed as context (e.g. {"deployment": "cp_cloud"}).
+
+"x-compare" bounds an answer by another answer of the same object or by today, e.g.
+{"lte": "1/named_users"} or {"gt": "today"}; formats "host" and "public-ip-network" join
+date, email and uri (forms_schema/README.md).
 """
 
 from forms_schema.data import delete, flatten, get, merge, set

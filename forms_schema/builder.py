@@ -6,6 +6,7 @@ from typing import Any, NamedTuple
 
 from jsonschema import Draft202012Validator
 
+from forms_schema import compare
 from forms_schema.check import ref_target, resolve
 from forms_schema.dependencies import check_cycles, check_scopes
 from forms_schema.errors import SchemaError
@@ -106,6 +107,10 @@ class _Builder:
             )
             for name, sub in props.items()
         ]
+        # x-compare names questions of this object, so it is checked once they are all built.
+        compare.check_nodes(
+            tuple(nodes), {name: f"{at}/{escape(name)}/{compare.KEYWORD}" for name in props}
+        )
         # Questions with x-ui.order come first, ascending; the others keep their declared order.
         return tuple(sorted(nodes, key=lambda n: n.schema.get("x-ui", {}).get("order", math.inf)))
 

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
+from forms_schema import compare, formats
 from forms_schema.errors import SchemaError
 from forms_schema.pointers import escape, split
 from forms_schema.vocabulary import check_metaschema, check_property_ui, check_root_ui
@@ -55,15 +56,18 @@ def check_document(document: Any) -> None:
     check_metaschema(document)
     if document.get("type", "object") != "object":
         raise SchemaError("/type", 'the root of a questionnaire is "type": "object"')
-    _Walk(document).schema(document, "", on_form=True, ui_allowed=True)
+    _Walk(document).schema(document, "", on_form=True, ui_allowed=True, is_property=False)
 
 
 class _Walk:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
 
-    def schema(self, node: Any, pointer: str, on_form: bool, ui_allowed: bool) -> None:
+    def schema(
+        self, node: Any, pointer: str, on_form: bool, ui_allowed: bool, is_property: bool
+    ) -> None:
         # on_form: reached from the root through properties/items only, i.e. a question or a row.
+        # is_property: the schema of a question as written in "properties" (x-compare's place).
         if not isinstance(node, Mapping):
             return  # true/false schemas
         for key, value in node.items():
@@ -72,16 +76,23 @@ class _Walk:
                 self.ui(value, at, pointer, ui_allowed)
             elif key == "$ref":
                 self.ref(value, at)
+            elif key == compare.KEYWORD:
+                if not is_property:
+                    raise SchemaError(at, "x-compare is only read on questions (in properties)")
+                compare.check_value(value, at)
+            elif key == "format" and isinstance(value, str) and not formats.known(value):
+                raise SchemaError(at, f"format {value!r} is not checked; it would pass anything")
             elif key in _SCHEMA_MAPS and isinstance(value, Mapping):
                 # x-ui is read on questions and on $defs (which questions may $ref).
                 chain = (on_form and key == "properties") or key == "$defs"
+                question = chain and key == "properties"
                 for name, sub in value.items():
-                    self.schema(sub, f"{at}/{escape(name)}", chain, chain)
+                    self.schema(sub, f"{at}/{escape(name)}", chain, chain, question)
             elif key in _SCHEMA_LISTS and isinstance(value, list):
                 for index, sub in enumerate(value):
-                    self.schema(sub, f"{at}/{index}", False, False)
+                    self.schema(sub, f"{at}/{index}", False, False, False)
             elif key in _SCHEMA_VALUES:
-                self.schema(value, at, on_form and key == "items", False)
+                self.schema(value, at, on_form and key == "items", False, False)
 
     def ui(self, value: Any, at: str, owner: str, ui_allowed: bool) -> None:
         if owner == "":

@@ -6,11 +6,10 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from wtforms import Form
 
+from forms_schema import compare, files, validation
 from forms_schema import data as answers
-from forms_schema import files, validation
 from forms_schema.builder import build
 from forms_schema.changes import template_of
 from forms_schema.check import check_document
@@ -46,7 +45,8 @@ class Questionnaire:
         self.schema = schema
         self._tree: Tree = build(schema)
         # Answers are always an object, also when the document leaves the root's type out.
-        self._validator = Draft202012Validator(
+        # Draft 2020-12 plus x-compare (forms_schema.compare).
+        self._validator = compare.Validator(
             {"type": "object", **schema}, format_checker=FORMAT_CHECKER
         )
         self._facts = sorted(
@@ -276,11 +276,22 @@ class Questionnaire:
             if pointer not in best or rank < best[pointer][0]:
                 best[pointer] = (rank, problem, node)
         return [
-            AnswerError(pointer, message(p.keyword, p.params, locale, node), p.keyword)
+            AnswerError(
+                pointer, message(p.keyword, self._named(p, locale), locale, node), p.keyword
+            )
             for pointer, (_rank, p, node) in sorted(
                 best.items(), key=lambda item: self._tree.order_key(item[0])
             )
         ]
+
+    def _named(self, problem: validation.Problem, locale: str) -> dict[str, Any]:
+        """The problem's params, with the label of the other question an x-compare names."""
+        operand = problem.params.get("operand")
+        if problem.keyword != compare.KEYWORD or operand == compare.TODAY:
+            return problem.params
+        holder = split(problem.pointer)[:-1]
+        other = self._tree.node(join([*holder, *operand.split("/")[1:]]))
+        return {**problem.params, "other": other.label(locale) if other else operand}
 
     def _anchor(self, pointer: str) -> tuple[str, Node | None]:
         """The question an error belongs to: errors inside a field (an item of a checkbox list)

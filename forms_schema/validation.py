@@ -7,8 +7,9 @@ from jsonschema import Draft202012Validator
 
 from forms_schema.pointers import join
 
-# Drafts may be incomplete: these keywords only say that something is still missing.
-INCOMPLETE = frozenset({"required", "dependentRequired", "minItems", "minContains"})
+# Drafts may be incomplete: these keywords only say that something is still missing
+# ("contains" fails alone when no row matches yet; too many matches is "maxContains").
+INCOMPLETE = frozenset({"required", "dependentRequired", "minItems", "contains", "minContains"})
 # When one answer breaks several keywords, the first of these is the one worth telling.
 PRIORITY = (
     "required",
@@ -25,9 +26,13 @@ PRIORITY = (
     "exclusiveMinimum",
     "exclusiveMaximum",
     "multipleOf",
+    "x-compare",
     "minItems",
     "maxItems",
     "uniqueItems",
+    "contains",
+    "minContains",
+    "maxContains",
 )
 _LIMITS = frozenset(
     {
@@ -40,6 +45,8 @@ _LIMITS = frozenset(
         "multipleOf",
         "minItems",
         "maxItems",
+        "minContains",
+        "maxContains",
     }
 )
 
@@ -78,7 +85,12 @@ def problems(validator: Draft202012Validator, data: Any, partial: bool) -> Itera
         elif keyword == "type":
             yield Problem(at, keyword, {"expected": error.validator_value})
         elif keyword == "format":
-            yield Problem(at, keyword, {"format": error.validator_value})
+            # A check that knows why (formats.FormatProblem) picks a more precise message.
+            cause = error.cause
+            reason = {"reason": cause.reason, **cause.params} if hasattr(cause, "reason") else {}
+            yield Problem(at, keyword, {"format": error.validator_value, **reason})
+        elif keyword == "x-compare":
+            yield Problem(at, keyword, dict(error.validator_value))
         elif keyword in _LIMITS:
             yield Problem(at, keyword, {"limit": error.validator_value})
         else:

@@ -67,6 +67,10 @@ ERROR_KEYWORDS = frozenset(
         "minItems",
         "maxItems",
         "uniqueItems",
+        "contains",
+        "minContains",
+        "maxContains",
+        "x-compare",
     }
 )
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024

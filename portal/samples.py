@@ -1,4 +1,9 @@
-"""Complete, valid sample answers to the v1 questionnaires: the demo order, tests and benchmarks."""
+"""Complete, valid sample answers to the questionnaires (v1 and v2): demo order, tests, benchmarks."""
+
+import datetime
+
+# Dates the questionnaires want in the future (go-live, next year-end deadline) stay ahead.
+_NEXT_YEAR = datetime.date.today().year + 1
 
 CONTACT = {
     "name": "Anna Muster",
@@ -19,7 +24,8 @@ TECH_COMMON = {
     "remote_access_allowed": True,
     "remote_access_tool": "other",
     "remote_access_tool_other": "BeyondTrust",
-    "remote_access_approval": "per_session",
+    # "per_session" or "attended" would ask for a deputy among the IT contacts (v2).
+    "remote_access_approval": "unattended",
     "firewall_lead_time_days": 5,
     "proxy_host": "proxy.corp.example.com",
     "proxy_port": 8080,
@@ -69,9 +75,10 @@ CP_CLOUD = dict(
     cloud_access_path="remote_desktop",
     cloud_bandwidth_mbit=100,
     cloud_fixed_ips=True,
+    # Public on purpose: documentation ranges (203.0.113.0/24, 2001:db8::/32) are not (v2).
     cloud_ip_allow_list=[
-        {"address": "203.0.113.0/28", "description": "HQ"},
-        {"address": "2001:db8::/48"},
+        {"address": "80.156.12.0/28", "description": "HQ"},
+        {"address": "2003:a:1b2c::/48"},
     ],
     cloud_vpn_required=True,
     cloud_vpn_type="site_to_site",
@@ -128,11 +135,11 @@ BUSINESS = {
             "output_format": "pdf",
         }
     ],
-    "year_end_deadline": "2026-03-31",
+    "year_end_deadline": f"{_NEXT_YEAR}-03-31",
     "report_languages": ["de", "en"],
     "users_by_function": {"group_accounting": 3, "controlling": 4, "entity_accounting": 12},
-    "go_live_date": "2026-09-01",
-    "first_period": "2026-01",
+    "go_live_date": f"{_NEXT_YEAR}-09-01",
+    "first_period": f"{_NEXT_YEAR}-01",
     "history_years": 1,
     "business_contacts": [CONTACT],
 }

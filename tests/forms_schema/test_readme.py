@@ -17,3 +17,9 @@ def test_readme_example_loads_and_behaves():
     assert [e.pointer for e in q.validate(data)] == ["/vpn_gateway"]
     assert "/region" in q.visible(data, {"deployment": "cp_cloud"})
     assert "/region" not in q.visible(data, {"deployment": "on_premises"})
+    bounded = {**data, "vpn": False, "named_users": 40, "concurrent_users": 55}
+    assert [(e.pointer, e.message) for e in q.validate(bounded, partial=True, locale="en")] == [
+        ("/concurrent_users", "Please enter at most as much as for “Users” (40).")
+    ]
+    refused = q.validate({"office_ip": "192.168.1.1"}, partial=True)
+    assert [e.pointer for e in refused] == ["/office_ip"]

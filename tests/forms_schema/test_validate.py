@@ -309,3 +309,46 @@ def test_messages_for_lists():
         ("/modules", "Please choose at least one option."),
         ("/sites", "Two sites."),
     ]
+
+
+def test_exactly_one_matching_row_with_contains():
+    parent = {"properties": {"is_parent": {"const": True}}, "required": ["is_parent"]}
+    q = forms_schema.load(
+        {
+            "properties": {
+                "entities": {
+                    "type": "array",
+                    "contains": parent,
+                    "maxContains": 1,
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "name": {"type": "string"},
+                            "is_parent": {"type": "boolean"},
+                        },
+                    },
+                },
+                "others": {"type": "array", "contains": parent, "minContains": 2, "maxContains": 2}
+                | {"items": {"type": "object", "properties": {"is_parent": {"type": "boolean"}}}},
+            }
+        }
+    )
+    none = {"entities": [{"name": "A"}, {"name": "B", "is_parent": False}]}
+    # No parent yet is merely missing: drafts may save it, submitting may not.
+    assert q.validate(none, partial=True) == []
+    assert q.validate(none, locale="en") == [
+        AnswerError("/entities", "Please add at least one matching entry.", "contains")
+    ]
+    two = {"entities": [{"name": "A", "is_parent": True}, {"name": "B", "is_parent": True}]}
+    expected = [
+        AnswerError("/entities", "Bitte höchstens einen passenden Eintrag angeben.", "maxContains")
+    ]
+    assert q.validate(two, partial=True) == expected
+    assert q.validate(two) == expected
+    assert q.validate({"entities": [{"is_parent": True}, {"name": "B"}]}) == []
+    others = {"others": [{"is_parent": True}, {"is_parent": False}]}
+    assert q.validate(others, partial=True) == []
+    assert q.validate(others)[0].message == "Bitte mindestens 2 passende Einträge angeben."
+    assert q.validate({"others": [{"is_parent": True}] * 3})[0].message == (
+        "Bitte höchstens 2 passende Einträge angeben."
+    )
