@@ -30,6 +30,8 @@ def from_environment(instance_path: str) -> dict:
         "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS", "8")),
         "MAIL_DIR": env.get("MAIL_DIR") or str(instance / "mail"),
         "LICENSE_KEY_FILE": env.get("LICENSE_KEY_FILE") or str(instance / "license_ed25519.pem"),
+        # Ed25519 key that signs the audit log's checkpoints; kept outside the database.
+        "AUDIT_KEY_FILE": env.get("AUDIT_KEY_FILE") or str(instance / "audit_ed25519.pem"),
         "LICENSE_RENT_TERM_MONTHS": int(env.get("LICENSE_RENT_TERM_MONTHS", "12")),
         # Comma-separated base64 keys, the first one current; unset: the key file below.
         "VAULT_KEY": env.get("PORTAL_VAULT_KEY") or None,
@@ -60,6 +62,8 @@ def check_production(config: dict) -> None:
         problems.append("DATABASE_URL must point at PostgreSQL")
     if not os.environ.get("LICENSE_KEY_FILE"):
         problems.append("LICENSE_KEY_FILE must name the license signing key")
+    if not os.environ.get("AUDIT_KEY_FILE"):
+        problems.append("AUDIT_KEY_FILE must name the key that signs audit checkpoints")
     if not config.get("VAULT_KEY"):
         problems.append("PORTAL_VAULT_KEY must hold the vault key(s), base64, comma separated")
     else:
