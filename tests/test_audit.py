@@ -252,3 +252,29 @@ def test_admin_page_shows_the_checkpoint_and_a_cut_chain(client, runner, session
     body = client.get("/admin/audit?verify=1").get_data(as_text=True)
     assert "Kette gebrochen" in body
     assert "Eintrag 5 (Prüfpunkt 1): Eintrag des Prüfpunkts fehlt" in body
+
+
+# -- refusals: audited on their own, whatever happens to the refused transaction -----------
+
+
+def test_a_refusal_is_committed_alone_and_the_refused_change_is_not(session, world):
+    from portal.models import Order
+    from portal.services.errors import Conflict
+
+    order = place(session, world)
+    order.customer_name = "half-written"  # the refused use case had begun to change things
+    refusal = Conflict("Schon erledigt.")
+    with pytest.raises(Conflict) as raised:
+        audit.refuse(session, world.partner, refusal, "order", "order", order.id, attempted="x")
+    assert raised.value is refusal
+    session.rollback()  # what the failed request does next
+    session.expire_all()
+    assert session.get(Order, order.id).customer_name == "ACME GmbH"
+    event = session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    assert (event.action, event.actor_id, event.object_id) == (
+        "order.refused",
+        world.partner.id,
+        str(order.id),
+    )
+    assert event.payload == {"reason": "Schon erledigt.", "attempted": "x"}
+    assert audit.verify(session) == (2, [])

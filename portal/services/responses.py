@@ -321,8 +321,19 @@ def reopen(session: Session, actor: User, order_id: int, kind: str) -> Response:
             QuestionnaireSnapshot.order_id == order.id, QuestionnaireSnapshot.questionnaire == kind
         )
     ):
-        raise Conflict(
+        refusal = Conflict(
             _("Der Fragebogen ist im Setup Call abschließend dokumentiert und bleibt unverändert.")
+        )
+        audit.refuse(
+            session,
+            actor,
+            refusal,
+            "response",
+            "response",
+            response.id,
+            order_id=order.id,
+            questionnaire=kind,
+            attempted="reopen",
         )
     response.status = DRAFT
     session.execute(
