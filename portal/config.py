@@ -48,6 +48,10 @@ def from_environment(instance_path: str) -> dict:
         "DASHBOARD_PAGE_SIZE": int(env.get("DASHBOARD_PAGE_SIZE", "50")),
         # Whole requests beyond this are refused (413) before anything is read into memory.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024))),
+        # Any one form field beyond this (bytes) refuses the request with 413 before a view,
+        # the CSRF check or the password hasher sees it; so do forms with more fields.
+        "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_MEMORY_SIZE", "100000")),
+        "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS", "1000")),
     }
 
 
