@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
-from portal import questionnaires
+from portal import questionnaires, uploads
 from portal.extensions import db
 from portal.filters import locale
 from portal.respond import bp, pages
@@ -365,9 +365,10 @@ def upload(kind: str, upload_id: int):
     """Download a file this customer uploaded (always as an attachment, never rendered)."""
     order = responses.customer_order(db.session, session.get(SESSION_KEY, []), kind)
     stored = responses.upload_of(db.session, order, upload_id)
+    # Werkzeug writes the RFC 6266 header: an ASCII filename, and filename* for any other name.
     return send_file(
         io.BytesIO(stored.content),
         mimetype="application/octet-stream",
         as_attachment=True,
-        download_name=stored.filename,
+        download_name=uploads.display_name(stored.filename),
     )

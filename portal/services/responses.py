@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 import forms_schema
-from portal import questionnaires
+from portal import questionnaires, uploads
 from portal.models import (
     Order,
     QuestionnaireSnapshot,
@@ -216,7 +216,12 @@ def _file_errors(questionnaire, files: dict[str, FileInput], locale: str):
     errors = []
     for pointer, upload in files.items():
         message = questionnaire.check_file(
-            pointer, upload.filename, upload.mimetype, len(upload.content), locale=locale
+            pointer,
+            uploads.display_name(upload.filename),
+            upload.mimetype,
+            len(upload.content),
+            locale=locale,
+            content=upload.content,
         )
         if message:
             errors.append(forms_schema.AnswerError(pointer, message))
@@ -227,7 +232,7 @@ def _store_upload(session, response, pointer, upload: FileInput, author: str) ->
     stored = Upload(
         response_id=response.id,
         pointer=pointer,
-        filename=upload.filename[:255],
+        filename=uploads.display_name(upload.filename),
         mimetype=upload.mimetype[:120],
         size=len(upload.content),
         sha256=hashlib.sha256(upload.content).hexdigest(),
