@@ -4,16 +4,17 @@ from flask import Request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-# The largest id a BIGINT (PostgreSQL) or an INTEGER (SQLite) column holds.
-MAX_ID = 2**63 - 1
+# The largest value of an INTEGER column on PostgreSQL (4 bytes; SQLite's hold 8): a larger
+# parameter is an error there, not an empty result.
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
     """`<int:...>` in every route: an id no database column can hold is no match, so a 404."""
 
-    # Nineteen digits at most: a longer number does not even match the path (a value refused
-    # only by `max` would still count as a match for the method check, and answer 405).
-    regex = r"\d{1,19}"
+    # Ten digits at most: a longer number does not even match the path (a value refused only
+    # by `max` would still count as a match for the method check, and answer 405).
+    regex = r"\d{1,10}"
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
