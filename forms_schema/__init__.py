@@ -31,7 +31,7 @@ Public API:
     Questionnaire.form_class(locale, context, page), .to_data(form)
     Questionnaire.validate(data, partial, context, locale) -> list[AnswerError]
     Questionnaire.visible(data, context), .clean(data, context), .progress(data, context, page)
-    Questionnaire.check_file(pointer, filename, mimetype, size, locale) -> str | None
+    Questionnaire.check_file(pointer, filename, mimetype, size, locale, content) -> str | None
     Node, Page, SchemaError, AnswerError(pointer, message, keyword)
     pointer_to_name("/contacts/0/name") == "contacts-0-name", name_to_pointer(...)
     get, set, delete, flatten, merge: pure helpers on answer dicts (forms_schema.data)

@@ -312,13 +312,19 @@ class Questionnaire:
         return True
 
     def check_file(
-        self, pointer: str, filename: str, mimetype: str, size: int, locale: str = "de"
+        self,
+        pointer: str,
+        filename: str,
+        mimetype: str,
+        size: int,
+        locale: str = "de",
+        content: bytes | None = None,
     ) -> str | None:
-        """A message if the upload does not fit the file question (type, size), else None."""
+        """A message if the upload does not fit the file question (type, size, content), else None."""
         node = self._tree.node(pointer)
         if node is None or node.widget != "file":
             raise KeyError(f"no file question at {pointer!r}")
-        return files.check_file(node, filename, mimetype, size, locale)
+        return files.check_file(node, filename, mimetype, size, locale, content)
 
 
 def _without_hidden_by(nodes: tuple[Node, ...], context: Mapping[str, Any]) -> tuple[Node, ...]:

@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 from portal import config as config_module
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.http import IdConverter, PortalRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("de", "en")
@@ -15,6 +16,8 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# Production runs behind HTTPS only: browsers must never try plain HTTP again for a year.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -24,6 +27,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
     )
+    app.request_class = PortalRequest
+    # Before any blueprint adds its routes: every <int:...> in them uses the bounded converter.
+    app.url_map.converters["int"] = IdConverter
     app.config.from_mapping(config_module.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
@@ -98,6 +104,8 @@ def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if current_app.config.get("ENV_NAME") == "production":
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.endpoint and not request.endpoint.endswith("static"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response

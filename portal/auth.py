@@ -13,13 +13,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 
 from portal.extensions import db, limiter, login_manager
 from portal.services import accounts
+from portal.services.accounts import MAX_PASSWORD_LENGTH
 
 bp = Blueprint("auth", __name__)
 
@@ -27,8 +29,20 @@ _UNSAFE_IN_NEXT = re.compile(r"[\\\x00-\x20\x7f]")
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-Mail", validators=[DataRequired()])
-    password = PasswordField("Passwort", validators=[DataRequired()])
+    email = EmailField(
+        "E-Mail",
+        validators=[DataRequired(), Length(max=254, message=_l("Höchstens %(n)d Zeichen.", n=254))],
+    )
+    password = PasswordField(
+        "Passwort",
+        validators=[
+            DataRequired(),
+            Length(
+                max=MAX_PASSWORD_LENGTH,
+                message=_l("Höchstens %(n)d Zeichen.", n=MAX_PASSWORD_LENGTH),
+            ),
+        ],
+    )
 
 
 @login_manager.user_loader
@@ -58,7 +72,9 @@ def login():
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("E-Mail oder Passwort ist falsch."), "error")
-    return render_template("auth/login.html", form=form)
+    # A form refused by its own checks (empty, far too long) never reached the hasher.
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
 
 
 def _safe_next(target: str | None) -> str:

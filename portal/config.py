@@ -30,6 +30,8 @@ def from_environment(instance_path: str) -> dict:
         "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS", "8")),
         "MAIL_DIR": env.get("MAIL_DIR") or str(instance / "mail"),
         "LICENSE_KEY_FILE": env.get("LICENSE_KEY_FILE") or str(instance / "license_ed25519.pem"),
+        # Ed25519 key that signs the audit log's checkpoints; kept outside the database.
+        "AUDIT_KEY_FILE": env.get("AUDIT_KEY_FILE") or str(instance / "audit_ed25519.pem"),
         "LICENSE_RENT_TERM_MONTHS": int(env.get("LICENSE_RENT_TERM_MONTHS", "12")),
         # Comma-separated base64 keys, the first one current; unset: the key file below.
         "VAULT_KEY": env.get("PORTAL_VAULT_KEY") or None,
@@ -46,6 +48,10 @@ def from_environment(instance_path: str) -> dict:
         "DASHBOARD_PAGE_SIZE": int(env.get("DASHBOARD_PAGE_SIZE", "50")),
         # Whole requests beyond this are refused (413) before anything is read into memory.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024))),
+        # Any one form field beyond this (bytes) refuses the request with 413 before a view,
+        # the CSRF check or the password hasher sees it; so do forms with more fields.
+        "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_MEMORY_SIZE", "100000")),
+        "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS", "1000")),
     }
 
 
@@ -60,6 +66,8 @@ def check_production(config: dict) -> None:
         problems.append("DATABASE_URL must point at PostgreSQL")
     if not os.environ.get("LICENSE_KEY_FILE"):
         problems.append("LICENSE_KEY_FILE must name the license signing key")
+    if not os.environ.get("AUDIT_KEY_FILE"):
+        problems.append("AUDIT_KEY_FILE must name the key that signs audit checkpoints")
     if not config.get("VAULT_KEY"):
         problems.append("PORTAL_VAULT_KEY must hold the vault key(s), base64, comma separated")
     else:

@@ -32,10 +32,15 @@ def key_id(public_key: Ed25519PublicKey) -> str:
 
 def signing_key() -> Ed25519PrivateKey:
     """Load the signing key from LICENSE_KEY_FILE, creating it on first use outside production."""
-    path = Path(current_app.config["LICENSE_KEY_FILE"])
+    production = current_app.config.get("ENV_NAME") == "production"
+    return key_from_file(Path(current_app.config["LICENSE_KEY_FILE"]), production)
+
+
+def key_from_file(path: Path, production: bool) -> Ed25519PrivateKey:
+    """Load an Ed25519 private key (PEM) from `path`; outside production create it when missing."""
     if not path.exists():
-        if current_app.config.get("ENV_NAME") == "production":
-            raise RuntimeError(f"license signing key {path} is missing")
+        if production:
+            raise RuntimeError(f"signing key {path} is missing")
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM,

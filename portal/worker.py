@@ -34,7 +34,14 @@ def _packages(session: Session) -> str:
     return f"{len(waiting)} package(s) built" if waiting else ""
 
 
-JOBS: dict[str, Job] = {"outbox": _outbox, "packages": _packages}
+def _audit(session: Session) -> str:
+    from portal.services import audit
+
+    row = audit.checkpoint(session, audit.checkpoint_key())
+    return f"checkpoint of event {row.event_id}" if row else ""
+
+
+JOBS: dict[str, Job] = {"outbox": _outbox, "packages": _packages, "audit": _audit}
 
 
 def run_once(session: Session, jobs: dict[str, Job] | None = None) -> dict[str, str]:

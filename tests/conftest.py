@@ -34,6 +34,7 @@ def running_app(tmp_path, **overrides):
         "RATELIMIT_ENABLED": False,
         "MAIL_DIR": str(tmp_path / "mail"),
         "LICENSE_KEY_FILE": str(tmp_path / "license.pem"),
+        "AUDIT_KEY_FILE": str(tmp_path / "audit.pem"),
         "VAULT_KEY_FILE": str(tmp_path / "vault.keys"),
         "VAULT_KEY": None,
         "SMTP_HOST": None,

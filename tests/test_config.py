@@ -9,7 +9,13 @@ import pytest
 from portal import create_app
 from portal.config import DEFAULT_SECRET_KEY
 
-PROBLEMS = ("SECRET_KEY", "DATABASE_URL", "LICENSE_KEY_FILE", "PORTAL_VAULT_KEY")
+PROBLEMS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "LICENSE_KEY_FILE",
+    "AUDIT_KEY_FILE",
+    "PORTAL_VAULT_KEY",
+)
 
 
 @pytest.fixture
@@ -21,6 +27,7 @@ def production_env(monkeypatch, tmp_path):
         # Never connected to: create_app() builds the engine lazily.
         "DATABASE_URL": "postgresql+psycopg://portal@127.0.0.1:5432/portal",
         "LICENSE_KEY_FILE": str(tmp_path / "license_ed25519.pem"),
+        "AUDIT_KEY_FILE": str(tmp_path / "audit_ed25519.pem"),
         "PORTAL_VAULT_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
     for name, value in values.items():
@@ -48,6 +55,8 @@ def test_production_starts_when_everything_is_set(production_env):
         ("DATABASE_URL", "sqlite:////srv/portal/portal.sqlite3"),
         ("LICENSE_KEY_FILE", None),
         ("LICENSE_KEY_FILE", ""),
+        ("AUDIT_KEY_FILE", None),
+        ("AUDIT_KEY_FILE", ""),
     ],
 )
 def test_production_refuses_one_problem(production_env, monkeypatch, name, value):
@@ -73,7 +82,7 @@ def test_production_names_every_problem(production_env, monkeypatch):
 
 
 def test_development_starts_with_the_defaults(monkeypatch, tmp_path):
-    for name in ("PORTAL_ENV", "SECRET_KEY", "LICENSE_KEY_FILE"):
+    for name in ("PORTAL_ENV", "SECRET_KEY", "LICENSE_KEY_FILE", "AUDIT_KEY_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'dev.sqlite3'}")
     app = create_app()

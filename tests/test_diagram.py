@@ -465,6 +465,31 @@ def test_an_approved_protocol_freezes_the_diagram(app, session, world, order):
     assert "festgeschrieben" in body and 'id="diagram-editor"' not in body
 
 
+def test_a_refused_diagram_edit_is_audited(app, session, world, order):
+    systems, flows = two_systems()
+    diagrams.save(session, world.architect, order.id, systems, flows)
+    session.add(
+        StepCompletion(order_id=order.id, step="approve_protocol", completed_by_id=world.lead.id)
+    )
+    session.commit()
+    technician = client_of(app, world.technician)
+    url = f"/orders/{order.id}/diagram"
+    assert technician.post(url, data=editor_form(base_version="1")).status_code == 409
+    assert technician.post(url, data=editor_form(action="add-system")).status_code == 409
+    session.expire_all()
+    refused = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "diagram.refused").order_by(AuditEvent.id)
+    ).all()
+    assert [(e.actor_id, e.object_id, e.payload["attempted"]) for e in refused] == [
+        (world.technician.id, str(order.id), "save"),
+        (world.technician.id, str(order.id), "edit"),
+    ]
+    assert refused[0].payload["reason"] == (
+        "Das Protokoll ist freigegeben; das Datenflussdiagramm ist damit festgeschrieben."
+    )
+    assert session.scalar(select(func.count(DataFlowDiagram.id))) == 1
+
+
 def test_the_order_card_needs_one_query(app, session, world, order):
     systems, flows = two_systems()
     for _ in range(3):

@@ -536,6 +536,17 @@ def test_editing_a_sent_offer_is_refused(session, world, order):
         offers.save_draft(session, world.partner, order.id, awkward(session), offer.version)
     with pytest.raises(Conflict, match="keinen Entwurf"):
         offers.send(session, world.partner, order.id, offer.version, [carla_of(session, order).id])
+    offers.withdraw(session, world.partner, order.id, offer.number)
+    with pytest.raises(Conflict, match="zurückgezogen"):
+        offers.withdraw(session, world.partner, order.id, offer.number)
+    refused = events(session, "offer.refused")
+    assert [(e.actor_id, e.object_id, e.payload["attempted"]) for e in refused] == [
+        (world.partner.id, str(offer.id), "save"),
+        (world.partner.id, str(offer.id), "send"),
+        (world.partner.id, str(offer.id), "withdraw"),
+    ]
+    assert refused[2].payload["status"] == "withdrawn"
+    assert "keinen Entwurf" in refused[0].payload["reason"]
 
 
 # ---------------------------------------------------------------- the PDF
@@ -766,6 +777,11 @@ def test_a_decision_needs_a_name_and_a_second_decision_is_refused(app, session, 
             comment="",
             version=offer.version,
         )
+    refused = events(session, "offer.refused")
+    assert [(e.actor_label, e.payload["attempted"], e.payload["status"]) for e in refused] == [
+        ("customer", "decide", "accepted"),
+        ("customer", "decide", "accepted"),
+    ]
 
 
 def _meanwhile(session, action) -> None:

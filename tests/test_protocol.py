@@ -497,8 +497,12 @@ def test_approving_twice_is_refused_and_audited(session, world, order, carla):
     done = approved(session, world, order, carla)
     with pytest.raises(Conflict, match="schon freigegeben"):
         protocol.approve(session, world.lead, order.id, done.version)
-    (event_,) = events(session, "protocol.refused_after_approval")
-    assert event_.payload == {"order_id": order.id, "attempted": "approve"}
+    (event_,) = events(session, "protocol.refused")
+    assert event_.payload == {
+        "order_id": order.id,
+        "attempted": "approve",
+        "reason": "Das Protokoll ist schon freigegeben.",
+    }
     assert len(events(session, "protocol.approve")) == 1
 
 
@@ -519,7 +523,7 @@ def test_after_approval_every_write_is_refused_for_everyone_and_audited(
     for user, attempt in attempts:
         with pytest.raises(Conflict, match="freigegeben"):
             attempt(user)
-    refused = events(session, "protocol.refused_after_approval")
+    refused = events(session, "protocol.refused")
     assert [(e.actor_id, e.payload["attempted"]) for e in refused] == [
         (world.partner.id, "save"),
         (world.lead.id, "save"),

@@ -1,7 +1,7 @@
 """The customer side over HTTP: links, drafts, resume, concurrent saves, uploads, submit."""
 
-import io
 import html
+import io
 import re
 
 import pytest

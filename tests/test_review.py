@@ -415,7 +415,7 @@ def test_after_the_freeze_every_write_is_refused_for_everyone_and_logged(session
             review.finalise(session, user, order.id, TECH)
         attempts += 1
     session.rollback()  # what a failed request does: the logged refusals must survive it
-    refused = events(session, "review.refused_after_freeze")
+    refused = events(session, "review.refused")
     assert len(refused) == attempts
     assert {e.actor_id for e in refused} == {
         world.partner.id,
@@ -423,7 +423,7 @@ def test_after_the_freeze_every_write_is_refused_for_everyone_and_logged(session
         world.lead.id,
         world.backoffice.id,
     }
-    assert {e.payload["attempt"] for e in refused} == {"save", "finalise"}
+    assert {e.payload["attempted"] for e in refused} == {"save", "finalise"}
     assert refused[0].payload["pointer"] == "/server/ram_gb"
     assert review_count(session) == frozen_reviews
     assert (
@@ -555,7 +555,7 @@ def test_a_save_racing_the_finalise_is_refused_and_logged(session, world, order)
     session.expire_all()
     stored = session.scalar(select(AnswerReview).where(AnswerReview.pointer == pointer))
     assert (stored.final, stored.status) == (32, "accepted")
-    [refused] = events(session, "review.refused_after_freeze")
+    [refused] = events(session, "review.refused")
     assert refused.payload["pointer"] == pointer
     late = [e for e in events(session, "review.save") if e.payload["status"] == "changed"]
     assert late == []
@@ -663,8 +663,8 @@ def test_finalise_over_http_then_every_attempt_is_refused_and_logged(client, ses
     login(admin, world.admin)
     assert post_answer(admin, order, 1, "/server/ram_gb", "changed", "128", 1).status_code == 409
     assert admin.post(url(order, "/finalise")).status_code == 303
-    refused = events(session, "review.refused_after_freeze")
-    assert [(e.actor_id, e.payload["attempt"]) for e in refused] == [
+    refused = events(session, "review.refused")
+    assert [(e.actor_id, e.payload["attempted"]) for e in refused] == [
         (world.partner.id, "save"),
         (world.partner.id, "finalise"),
         (world.admin.id, "save"),
@@ -704,3 +704,11 @@ def test_a_finalised_questionnaire_cannot_be_reopened_for_the_customer(session, 
     with pytest.raises(Conflict, match="abschließend dokumentiert"):
         responses.reopen(session, world.partner, order.id, TECH)
     assert responses.find(session, order, TECH).status == "submitted"
+    [refused] = events(session, "response.refused")
+    assert refused.actor_id == world.partner.id
+    assert refused.payload == {
+        "order_id": order.id,
+        "questionnaire": TECH,
+        "attempted": "reopen",
+        "reason": "Der Fragebogen ist im Setup Call abschließend dokumentiert und bleibt unverändert.",
+    }

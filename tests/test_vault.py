@@ -393,6 +393,7 @@ def production_env(monkeypatch, tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": "postgresql+psycopg://portal@127.0.0.1:5432/portal",
         "LICENSE_KEY_FILE": str(tmp_path / "license_ed25519.pem"),
+        "AUDIT_KEY_FILE": str(tmp_path / "audit_ed25519.pem"),
         "PORTAL_VAULT_KEY": f"{b64(os.urandom(32))},{b64(os.urandom(32))}",
     }
     for name, value in values.items():

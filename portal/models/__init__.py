@@ -1,6 +1,6 @@
 """All models, imported here so that Alembic and the app see the whole metadata."""
 
-from portal.models.audit import AuditEvent
+from portal.models.audit import AuditCheckpoint, AuditEvent
 from portal.models.base import Base, utcnow
 from portal.models.call import (
     CallEvent,
@@ -30,6 +30,7 @@ __all__ = [
     "QUESTIONNAIRES",
     "ROLE_ORG_KIND",
     "AnswerReview",
+    "AuditCheckpoint",
     "AuditEvent",
     "CallAttendance",
     "CallEvent",

@@ -44,6 +44,7 @@ class PagePost:
     rows: dict[str, list[str]]
     removed: tuple[str, ...]
     files: dict[str, FileInput]
+    row_names: dict[str, str]  # row name ("contacts-0") -> the id this post gave it
 
 
 def parse(questionnaire, nodes, form, formdata, files, known: set[str]) -> PagePost:
@@ -85,7 +86,7 @@ def parse(questionnaire, nodes, form, formdata, files, known: set[str]) -> PageP
         base_version = int(formdata.get("base_version", "0"))
     except ValueError:
         base_version = 0
-    return PagePost(action, base_version, changes, rows, removed, uploads)
+    return PagePost(action, base_version, changes, rows, removed, uploads, ids)
 
 
 def _row_pointer(pointer: str, ids: dict[str, str]) -> str:
@@ -190,9 +191,17 @@ class LabelledError:
     message: str
 
 
-def labelled(errors, names, document: Document | None = None) -> list[LabelledError]:
-    """Answer errors with the question's readable name, for the error summary."""
-    return [LabelledError(e.pointer, label(e.pointer, names, document), e.message) for e in errors]
+def labelled(errors, names, locate=None) -> list[LabelledError]:
+    """Answer errors with the question's readable name, for the error summary.
+
+    locate turns an error's pointer into the form's ("/contacts/0/name"), for row numbers.
+    """
+    return [
+        LabelledError(
+            e.pointer, label_of((locate and locate(e.pointer)) or e.pointer, names), e.message
+        )
+        for e in errors
+    ]
 
 
 def label(pointer: str, names, document: Document | None) -> str:
@@ -276,19 +285,16 @@ class RenderContext:
         return url_for("respond.upload", kind=self.kind, upload_id=upload.id)
 
 
-def row_ids_of(form, document: Document, posted=None) -> dict[str, str]:
-    """The id of every row of a bound form: as posted, else as stored at that position."""
+def row_ids_of(form, document: Document) -> dict[str, str]:
+    """The id of every row of a form bound to the stored answers: the id stored at its place."""
     found: dict[str, str] = {}
 
     def walk(fields) -> None:
         for bound in fields:
             if hasattr(bound, "entries"):
                 for entry in bound.entries:
-                    given = posted.get(f"{entry.name}-{ROW_FIELD}", "") if posted else ""
                     stored = document.id_pointer(forms_schema.name_to_pointer(entry.name))
-                    if ROW_ID.fullmatch(given):
-                        found[entry.name] = given
-                    elif stored and not posted:
+                    if stored:
                         found[entry.name] = stored.rsplit("/", 1)[1]
                     walk(entry.form)
             elif hasattr(bound, "form"):

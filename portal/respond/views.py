@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 
 import forms_schema
-from portal import questionnaires
+from portal import questionnaires, uploads
 from portal.extensions import db
 from portal.filters import locale
 from portal.respond import bp, pages
@@ -134,7 +134,8 @@ def _save_page(order, kind, page_key, questionnaire):
         # A refused save leaves no response in the result: show the stored one, so that the
         # page keeps its version (a later save must not look like someone else's change).
         response = result.response or responses.find(db.session, order, kind)
-        return _render_page(order, kind, page_key, response, form=form, result=result), status
+        page = _render_page(order, kind, page_key, response, form, result, post.row_names)
+        return page, status
     target = _next_url(kind, questionnaire, page_key, post.action)
     flash(_("Ihre Antworten sind gespeichert."), "success")
     return redirect(target, code=303)
@@ -156,7 +157,7 @@ def _next_url(kind, questionnaire, page_key, action) -> str:
     return url_for("respond.page", kind=kind, page_key=page_key)
 
 
-def _render_page(order, kind, page_key, response, form=None, result=None):
+def _render_page(order, kind, page_key, response, form=None, result=None, row_names=None):
     questionnaire = responses.questionnaire_of(order, kind, response)
     context = questionnaires.context_of(order)
     document = responses.document_of(response, questionnaire)
@@ -174,7 +175,7 @@ def _render_page(order, kind, page_key, response, form=None, result=None):
         errors={e.pointer: e.message for e in errors},
         uploads=pages.uploads_by_pointer(document.data, response.uploads if response else []),
         kind=kind,
-        row_ids=pages.row_ids_of(form, document, request.form if posted else None),
+        row_ids=row_names or pages.row_ids_of(form, document),
         stored_rows={row for ids in document.ids.values() for row in ids},
     )
     shown = _posted(document, questionnaire, page_key, context, form, ctx) if posted else document
@@ -194,7 +195,9 @@ def _render_page(order, kind, page_key, response, form=None, result=None):
         ctx=ctx,
         progress=questionnaire.progress(document.data, context),
         version=response.version if response else 0,
-        error_list=pages.labelled(errors, names, document),
+        error_list=pages.labelled(
+            errors, names, lambda pointer: forms_schema.name_to_pointer(ctx.field_id(pointer))
+        ),
         pointer_ids=lambda p: ctx.field_id(p),
         conflicts=result.conflicts if result else [],
         labels={
@@ -352,9 +355,10 @@ def upload(kind: str, upload_id: int):
     """Download a file this customer uploaded (always as an attachment, never rendered)."""
     order = responses.customer_order(db.session, session.get(SESSION_KEY, []), kind)
     stored = responses.upload_of(db.session, order, upload_id)
+    # Werkzeug writes the RFC 6266 header: an ASCII filename, and filename* for any other name.
     return send_file(
         io.BytesIO(stored.content),
         mimetype="application/octet-stream",
         as_attachment=True,
-        download_name=stored.filename,
+        download_name=uploads.display_name(stored.filename),
     )

@@ -12,6 +12,8 @@ from portal.services import audit
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 MIN_PASSWORD_LENGTH = 12
+# Longer input is refused before it reaches the password hasher.
+MAX_PASSWORD_LENGTH = 256
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Checked when the email is unknown, so that the answer takes as long as for a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -19,6 +21,8 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None; never say which part was wrong."""
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return None  # no account has such a password; hashing it would only cost time
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
@@ -56,6 +60,11 @@ def _check_password(password: str) -> None:
         raise Invalid(
             _("Das Passwort ist zu kurz."),
             password=_("Mindestens %(n)d Zeichen.", n=MIN_PASSWORD_LENGTH),
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise Invalid(
+            _("Das Passwort ist zu lang."),
+            password=_("Höchstens %(n)d Zeichen.", n=MAX_PASSWORD_LENGTH),
         )
 
 

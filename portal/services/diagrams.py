@@ -113,16 +113,17 @@ def _approved(order: Order) -> bool:
     return completion(order, APPROVE) is not None
 
 
-def _editable_order(session: Session, actor: User, order_id: int) -> Order:
+def _editable_order(session: Session, actor: User, order_id: int, attempted: str) -> Order:
     order = access.get_order(session, actor, order_id)
     if not may_edit(actor):
         raise Forbidden(
             _("Nur der IT-Architekt und der Techniker bearbeiten das Datenflussdiagramm.")
         )
     if _approved(order):
-        raise Conflict(
+        refusal = Conflict(
             _("Das Protokoll ist freigegeben; das Datenflussdiagramm ist damit festgeschrieben.")
         )
+        audit.refuse(session, actor, refusal, "diagram", "order", order.id, attempted=attempted)
     return order
 
 
@@ -282,7 +283,7 @@ def page(session: Session, actor: User, order_id: int) -> Page:
 
 def editor(session: Session, actor: User, order_id: int) -> Page:
     """The diagram page for someone about to edit it; refuses everyone else."""
-    _editable_order(session, actor, order_id)
+    _editable_order(session, actor, order_id, "edit")
     return page(session, actor, order_id)
 
 
@@ -397,7 +398,7 @@ def save(
     base_version: int | None = None,
 ) -> DataFlowDiagram:
     """Save the diagram as a new version; `base_version` is the version the editor started from."""
-    order = _editable_order(session, actor, order_id)
+    order = _editable_order(session, actor, order_id, "save")
     draft = validate(systems, flows)
     newest = latest(session, order)
     number = newest.version if newest else 0

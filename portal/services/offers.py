@@ -336,14 +336,26 @@ def _offer(session: Session, order: Order, number: int) -> ServiceOffer:
     return offer
 
 
-def _draft(session: Session, order: Order, version: int | None) -> ServiceOffer:
+def _draft(
+    session: Session, actor: User, order: Order, version: int | None, attempted: str
+) -> ServiceOffer:
     """The order's draft at the version the editor loaded."""
     offer = open_offer(session, order)
     if offer is None or offer.status != DRAFT:
-        raise Conflict(
+        refusal = Conflict(
             _(
                 "Es gibt keinen Entwurf (mehr); das Angebot wurde inzwischen verschickt oder verworfen."
             )
+        )
+        audit.refuse(
+            session,
+            actor,
+            refusal,
+            "offer",
+            "service_offer",
+            offer.id if offer else None,
+            order_id=order.id,
+            attempted=attempted,
         )
     if offer.version != version:
         raise _stale()
@@ -467,7 +479,7 @@ def save_draft(
 ) -> ServiceOffer:
     """Save the draft's lines, note and validity; `version` is the one the editor loaded."""
     order = _partner_order(session, actor, order_id)
-    offer = _draft(session, order, version)
+    offer = _draft(session, actor, order, version, "save")
     draft = _checked(session, fields, locale)
     _apply(session, actor, offer, draft)
     _flush(session, _stale())
@@ -516,7 +528,7 @@ def send(
     language with the PDF attached, and completes offer_services on the first offer sent.
     """
     order = _partner_order(session, actor, order_id)
-    offer = _draft(session, order, version)
+    offer = _draft(session, actor, order, version, "send")
     if fields is not None:
         _apply(session, actor, offer, _checked(session, fields, locale))
     errors = {}
@@ -673,7 +685,20 @@ def withdraw(session: Session, actor: User, order_id: int, number: int) -> Servi
     order = _partner_order(session, actor, order_id)
     offer = _offer(session, order, number)
     if offer.status not in OPEN:
-        raise Conflict(_("Über dieses Angebot ist schon entschieden, oder es ist zurückgezogen."))
+        refusal = Conflict(
+            _("Über dieses Angebot ist schon entschieden, oder es ist zurückgezogen.")
+        )
+        audit.refuse(
+            session,
+            actor,
+            refusal,
+            "offer",
+            "service_offer",
+            offer.id,
+            order_id=order.id,
+            attempted="withdraw",
+            status=offer.status,
+        )
     was = offer.status
     offer.status = WITHDRAWN
     offer.updated_by_id, offer.updated_at = actor.id, utcnow()
@@ -860,7 +885,18 @@ def decide(
     """The customer accepts or declines a sent offer, once; the partner who sent it is told."""
     offer = customer_offer(session, offer_ids, offer_id)
     if offer.status != SENT:
-        raise Conflict(_("Über dieses Angebot wurde schon entschieden."))
+        # The name is not checked yet: the event says "customer", not what was typed.
+        audit.refuse(
+            session,
+            "customer",
+            Conflict(_("Über dieses Angebot wurde schon entschieden.")),
+            "offer",
+            "service_offer",
+            offer.id,
+            order_id=offer.order_id,
+            attempted="decide",
+            status=offer.status,
+        )
     name = " ".join(str(name or "").split())
     comment = str(comment or "").replace("\r\n", "\n").strip()
     errors = {}

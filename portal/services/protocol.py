@@ -604,19 +604,20 @@ def _refuse_after_approval(
     """An approved protocol refuses every write, whoever asks; the attempt is audited."""
     if protocol is None or protocol.status != APPROVED:
         return
-    audit.record(
+    if attempted == "approve":
+        refusal = Conflict(_("Das Protokoll ist schon freigegeben."))
+    else:
+        refusal = Conflict(_("Das Protokoll ist freigegeben und kann nicht mehr geändert werden."))
+    audit.refuse(
         session,
         actor,
-        "protocol.refused_after_approval",
+        refusal,
+        "protocol",
         "protocol",
         protocol.id,
         order_id=order.id,
         attempted=attempted,
     )
-    session.commit()
-    if attempted == "approve":
-        raise Conflict(_("Das Protokoll ist schon freigegeben."))
-    raise Conflict(_("Das Protokoll ist freigegeben und kann nicht mehr geändert werden."))
 
 
 def _check_version(protocol: Protocol | None, version: int | None) -> None:

@@ -35,7 +35,7 @@ from forms_schema.changes import (
     rows_on_path,
     same_or_absent,
 )
-from portal import questionnaires
+from portal import questionnaires, uploads
 from portal.models import (
     Order,
     QuestionnaireSnapshot,
@@ -248,8 +248,18 @@ def _save(session, order, kind, plan: Plan, files, author, locale) -> SaveResult
 def _save_once(session, order, kind, plan: Plan, files, author, locale) -> SaveResult:
     response = find(session, order, kind, lock=True)
     if response is not None and response.status == SUBMITTED:
-        raise Conflict(
-            _("Dieser Fragebogen ist schon abgeschickt und kann nicht mehr geändert werden.")
+        audit.refuse(
+            session,
+            author,
+            Conflict(
+                _("Dieser Fragebogen ist schon abgeschickt und kann nicht mehr geändert werden.")
+            ),
+            "response",
+            "response",
+            response.id,
+            order_id=order.id,
+            questionnaire=kind,
+            attempted="save",
         )
     questionnaire = questionnaire_of(order, kind, response)
     context = questionnaires.context_of(order)
@@ -379,7 +389,12 @@ def _file_errors(questionnaire, files: dict[str, FileInput], locale: str):
     errors = []
     for pointer, upload in files.items():
         message = questionnaire.check_file(
-            pointer, upload.filename, upload.mimetype, len(upload.content), locale=locale
+            pointer,
+            uploads.display_name(upload.filename),
+            upload.mimetype,
+            len(upload.content),
+            locale=locale,
+            content=upload.content,
         )
         if message:
             errors.append(forms_schema.AnswerError(pointer, message))
@@ -390,7 +405,7 @@ def _store_upload(session, response, pointer, upload: FileInput, author: str) ->
     stored = Upload(
         response_id=response.id,
         pointer=pointer,
-        filename=upload.filename[:255],
+        filename=uploads.display_name(upload.filename),
         mimetype=upload.mimetype[:120],
         size=len(upload.content),
         sha256=hashlib.sha256(upload.content).hexdigest(),
@@ -408,7 +423,17 @@ def submit(session: Session, order: Order, kind: str, *, author: str, locale: st
     if response is None:
         response_data: dict = {}
     elif response.status == SUBMITTED:
-        raise Conflict(_("Dieser Fragebogen ist schon abgeschickt."))
+        audit.refuse(
+            session,
+            author,
+            Conflict(_("Dieser Fragebogen ist schon abgeschickt.")),
+            "response",
+            "response",
+            response.id,
+            order_id=order.id,
+            questionnaire=kind,
+            attempted="submit",
+        )
     else:
         response_data = response.data
     questionnaire = questionnaire_of(order, kind, response)
@@ -455,8 +480,19 @@ def reopen(session: Session, actor: User, order_id: int, kind: str) -> Response:
             QuestionnaireSnapshot.order_id == order.id, QuestionnaireSnapshot.questionnaire == kind
         )
     ):
-        raise Conflict(
+        refusal = Conflict(
             _("Der Fragebogen ist im Setup Call abschließend dokumentiert und bleibt unverändert.")
+        )
+        audit.refuse(
+            session,
+            actor,
+            refusal,
+            "response",
+            "response",
+            response.id,
+            order_id=order.id,
+            questionnaire=kind,
+            attempted="reopen",
         )
     response.status = DRAFT
     session.execute(

@@ -318,25 +318,25 @@ def _refuse_if_frozen(
     frozen = _latest(session, order.id, kind)
     if frozen is None:
         return
-    audit.record(
-        session,
-        actor,
-        "review.refused_after_freeze",
-        "questionnaire_snapshot",
-        frozen.id,
-        order_id=order.id,
-        questionnaire=kind,
-        attempt=attempt,
-        role=actor.role,
-        **extra,
-    )
-    session.commit()  # the refusal is the one thing this request writes
-    raise Conflict(
+    refusal = Conflict(
         _(
             "Dieser Fragebogen ist seit %(when)s abgeschlossen und kann nicht mehr geändert "
             "werden. Der Versuch wurde protokolliert.",
             when=format_datetime(frozen.finalised_at, "short"),
         )
+    )
+    audit.refuse(
+        session,
+        actor,
+        refusal,
+        "review",
+        "questionnaire_snapshot",
+        frozen.id,
+        order_id=order.id,
+        questionnaire=kind,
+        attempted=attempt,
+        role=actor.role,
+        **extra,
     )
 
 
