@@ -46,7 +46,18 @@ def from_environment(instance_path: str) -> dict:
         "DASHBOARD_PAGE_SIZE": int(env.get("DASHBOARD_PAGE_SIZE", "50")),
         # Whole requests beyond this are refused (413) before anything is read into memory.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024))),
+        # Internal calendar servers the portal may connect to (names, CIDR networks); public
+        # addresses need no entry.
+        "CALENDAR_ALLOWED_HOSTS": _calendar_hosts(env.get("CALENDAR_ALLOWED_HOSTS", "")),
     }
+
+
+def _calendar_hosts(value: str) -> str:
+    """The allow-list as given, after checking every entry: a typo fails at start, not later."""
+    from portal.calendar.guard import Policy  # late: keeps importing the settings light
+
+    Policy.parse(value)
+    return value
 
 
 def check_production(config: dict) -> None:

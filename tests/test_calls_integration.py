@@ -2,7 +2,8 @@
 
 Leo (project lead) reads and writes Alice's Radicale calendar over CalDAV, Ida (architect) Bob's;
 Anna (partner) publishes an ICS feed, which Radicale serves as well. Their passwords are sealed
-in the vault, as the portal stores them.
+in the vault, as the portal stores them. 127.0.0.1 is an internal address: the fixtures admit it
+through CALENDAR_ALLOWED_HOSTS, as an operator would for an internal calendar server.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from portal import vault
 from portal.calendar import sources
+from portal.calendar.guard import Policy
 from portal.models import OutboxMessage, User, utcnow
 from portal.models.call import CANCELLED
 from portal.models.outbox import PENDING, SENT
@@ -103,7 +105,13 @@ def two_days() -> tuple[date, date]:
 
 
 @pytest.fixture
-def alice(radicale, session, world, order):  # noqa: F811
+def local_calendars(app):
+    """The operator's allow-list admits the calendar servers on 127.0.0.1."""
+    app.config["CALENDAR_ALLOWED_HOSTS"] = "127.0.0.1"
+
+
+@pytest.fixture
+def alice(radicale, session, world, order, local_calendars):  # noqa: F811
     """Leo's calendar: a new collection of Alice's, read and written over CalDAV."""
     url = radicale.make_calendar("alice")
     connect(session, world.lead, "caldav", url, "alice", "alice-secret")
@@ -111,7 +119,7 @@ def alice(radicale, session, world, order):  # noqa: F811
 
 
 @pytest.fixture
-def bob(radicale, session, world, order):  # noqa: F811
+def bob(radicale, session, world, order, local_calendars):  # noqa: F811
     """Ida's calendar: a new collection of Bob's, read and written over CalDAV."""
     url = radicale.make_calendar("bob")
     connect(session, world.architect, "caldav", url, "bob", "bob-secret")
@@ -199,9 +207,14 @@ def test_the_booked_event_is_written_to_the_calendars_and_follows_every_change(
         # Stored as a calendar keeps it: no METHOD, otherwise the invitation that was mailed.
         assert_event(cal, method=None, call=call, people=everyone, status="CONFIRMED")
     # Now busy in Ida's calendar for every other customer's search.
-    assert sources.caldav_busy(bob, "bob", "bob-secret", berlin(first, 0), berlin(second, 0)) == [
-        sources.Busy(berlin(first, 10), berlin(first, 11))
-    ]
+    assert sources.caldav_busy(
+        bob,
+        "bob",
+        "bob-secret",
+        berlin(first, 0),
+        berlin(second, 0),
+        policy=Policy.parse("127.0.0.1"),
+    ) == [sources.Busy(berlin(first, 10), berlin(first, 11))]
     beta = new_order(session, world, code="BETA", lead=lara)
     with pytest.raises(Conflict, match="Ida"):
         book(
@@ -268,6 +281,7 @@ def test_an_unreachable_calendar_gives_a_clear_message_and_loses_nothing(
     world,
     order,  # noqa: F811
     carla,  # noqa: F811
+    local_calendars,
 ):
     connect(
         session, world.lead, "caldav", f"http://127.0.0.1:{free_port()}/leo/", "leo", "leo-pw-7"
@@ -278,8 +292,9 @@ def test_an_unreachable_calendar_gives_a_clear_message_and_loses_nothing(
     found = calls.search(session, world.partner, order.id, team(world, carla), 60)
     assert len(found.warnings) == 2
     leo, ida = found.warnings
-    assert leo.startswith("Der Kalender von Leo ist nicht erreichbar") and "cannot connect" in leo
-    assert "Ida" in ida and "access refused" in ida
+    assert leo.startswith("Der Kalender von Leo konnte nicht gelesen werden")
+    assert "Der Kalender-Server ist nicht erreichbar (ausgeschaltet oder Adresse falsch)." in leo
+    assert "Ida" in ida and "Zugriff verweigert: Benutzername oder Passwort falsch" in ida
     assert "not-bobs-password" not in ida and "leo-pw-7" not in leo  # no secrets in messages
     assert found.slots  # working hours and portal bookings still count
 
@@ -294,8 +309,8 @@ def test_an_unreachable_calendar_gives_a_clear_message_and_loses_nothing(
     response = client.post(f"/orders/{order.id}/call/book", data=form)
     body = client.get(response.location).get_data(as_text=True)
     assert "Der Setup Call ist gebucht" in body
-    assert "Kalender von Leo nicht aktualisiert" in body and "cannot connect" in body
-    assert "Kalender von Ida nicht aktualisiert" in body and "access refused" in body
+    assert "Kalender von Leo nicht aktualisiert: Der Kalender-Server ist nicht erreichbar" in body
+    assert "Kalender von Ida nicht aktualisiert: Zugriff verweigert" in body
     assert body.count("flash-warning") >= 2
     # Nothing lost: the call, every invitation and the completed step are stored.
     call = the_call(session, order)
@@ -309,6 +324,34 @@ def test_an_unreachable_calendar_gives_a_clear_message_and_loses_nothing(
         "Kalender von Ida nicht aktualisiert",
     ]
     assert the_call(session, order).status == CANCELLED
+
+
+def test_moving_the_call_by_30_minutes_is_not_blocked_by_its_own_event(
+    radicale,  # noqa: F811
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+    alice,
+):
+    first, _second = two_days()
+    assert book(session, world, order, berlin(first, 10), team(world, carla)) == []
+    # Anna's ICS feed is Leo's calendar, so the call's event is in both a CalDAV calendar and a feed.
+    connect(session, world.partner, "ics", alice.replace("http://", "http://alice:alice-secret@"))
+    busy(radicale, "alice", alice, "leo-real", berlin(first, 12), berlin(first, 13))
+
+    found = calls.search(
+        session, world.partner, order.id, team(world, carla), 60, now=berlin(first, 0)
+    )
+    assert found.warnings == []
+    starts = [slot.start for slot in found.slots if slot.start.date() == first]
+    assert berlin(first, 10) in starts and berlin(first, 10, 30) in starts
+    assert berlin(first, 12) not in starts  # a real appointment still blocks
+    assert book(session, world, order, berlin(first, 10, 30), team(world, carla)) == []
+    with pytest.raises(Conflict, match=r"Leo \(hat einen Termin\); Anna \(hat einen Termin\)"):
+        book(session, world, order, berlin(first, 12, 30), team(world, carla))
+    call = the_call(session, order)
+    assert event_of(stored(radicale, "alice", alice, call.uid)).start == berlin(first, 10, 30)
 
 
 # ---------------------------------------------------------------- SMTP

@@ -36,7 +36,7 @@ from portal.models import (
 from portal.models.call import BOOKED, CANCELLED
 from portal.models.outbox import FAILED, PENDING
 from portal.process import completion
-from portal.services import access, audit, links
+from portal.services import access, audit, calendars, links
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -168,19 +168,19 @@ def add_contact(
 
 
 def _staff_person(
-    session: Session, person: Attendance, start, end, busy_extra
+    session: Session, person: Attendance, start, end, busy_extra, own_uid: str | None
 ) -> tuple[slots.Person, str | None]:
     settings = session.scalar(select(StaffCalendar).where(StaffCalendar.user_id == person.user.id))
     hours = _hours(settings)
     busy = list(busy_extra)
     warning = None
     try:
-        busy += _calendar_busy(settings, start, end)
+        busy += _calendar_busy(settings, start, end, own_uid)
     except (sources.CalendarUnavailable, vault.VaultError) as error:
         warning = _(
-            "Der Kalender von %(name)s ist nicht erreichbar (%(reason)s); die Suche berücksichtigt nur die Arbeitszeiten und die im Portal gebuchten Termine.",
+            "Der Kalender von %(name)s konnte nicht gelesen werden: %(reason)s Die Suche berücksichtigt für %(name)s nur die Arbeitszeiten und die im Portal gebuchten Termine.",
             name=person.name,
-            reason=str(error),
+            reason=calendars.describe(error),
         )
     return slots.Person(person.name, person.required, hours, tuple(busy)), warning
 
@@ -192,13 +192,25 @@ def _hours(settings: StaffCalendar | None) -> slots.WorkingHours:
     return slots.WorkingHours(days, settings.day_start, settings.day_end, settings.timezone)
 
 
-def _calendar_busy(settings: StaffCalendar | None, start, end) -> list[slots.Busy]:
+def _calendar_busy(
+    settings: StaffCalendar | None, start, end, own_uid: str | None
+) -> list[slots.Busy]:
+    """Busy times from the person's calendar, without the portal's own event of this call."""
     if settings is None or settings.source == "none" or not settings.url:
         return []
+    reach = calendars.policy()
     if settings.source == "ics":
-        return sources.ics_feed_busy(settings.url, start, end)
+        return sources.ics_feed_busy(settings.url, start, end, exclude_uid=own_uid, policy=reach)
     password = vault.reveal(settings.password) if settings.password_id else ""
-    return sources.caldav_busy(settings.url, settings.username or "", password, start, end)
+    return sources.caldav_busy(
+        settings.url,
+        settings.username or "",
+        password,
+        start,
+        end,
+        exclude_uid=own_uid,
+        policy=reach,
+    )
 
 
 def _portal_busy(session: Session, user: User, exclude_order_id: int | None) -> list[slots.Busy]:
@@ -254,11 +266,14 @@ def _window(now: datetime) -> tuple[list[date], datetime, datetime]:
 
 def _search(session, order, attendance, duration, days, start, end, now) -> Search:
     people, warnings = [], []
+    # The call's own event in a staff calendar must not block moving that very call.
+    call = call_of(session, order)
+    own_uid = call.uid if call is not None else None
     for person in attendance:
         if person.user is None:
             continue  # customer contacts have no calendar here; the time is agreed with them
         busy = _portal_busy(session, person.user, order.id)
-        staff, warning = _staff_person(session, person, start, end, busy)
+        staff, warning = _staff_person(session, person, start, end, busy, own_uid)
         people.append(staff)
         if warning:
             warnings.append(warning)
@@ -576,19 +591,20 @@ def _sync_calendars(session, call, people, removed) -> list[str]:
             continue
         try:
             password = vault.reveal(settings.password) if settings.password_id else ""
+            todo = (settings.url, settings.username or "", password, call.uid)
             if gone or call.status == CANCELLED:
-                sources.delete_event(settings.url, settings.username or "", password, call.uid)
+                sources.delete_event(*todo, policy=calendars.policy())
             else:
                 if body is None:
                     order = session.get(Order, call.order_id)
                     body = invite.calendar(invitation(order, call, attendance(call)), None)
-                sources.put_event(settings.url, settings.username or "", password, call.uid, body)
+                sources.put_event(*todo, body, policy=calendars.policy())
         except (sources.CalendarUnavailable, vault.VaultError) as error:
             warnings.append(
                 _(
                     "Kalender von %(name)s nicht aktualisiert: %(reason)s",
                     name=person.name,
-                    reason=str(error),
+                    reason=calendars.describe(error),
                 )
             )
     return warnings
