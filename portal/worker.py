@@ -25,6 +25,13 @@ def _outbox(session: Session) -> str:
     return ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
 
 
+def _calendars(session: Session) -> str:
+    from portal.services import calendar_sync
+
+    outcomes = calendar_sync.write_due(session)
+    return ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+
+
 def _packages(session: Session) -> str:
     from portal.services import packages
 
@@ -34,7 +41,7 @@ def _packages(session: Session) -> str:
     return f"{len(waiting)} package(s) built" if waiting else ""
 
 
-JOBS: dict[str, Job] = {"outbox": _outbox, "packages": _packages}
+JOBS: dict[str, Job] = {"outbox": _outbox, "calendars": _calendars, "packages": _packages}
 
 
 def run_once(session: Session, jobs: dict[str, Job] | None = None) -> dict[str, str]:

@@ -3,9 +3,11 @@
 Leo (project lead) reads and writes Alice's Radicale calendar over CalDAV, Ida (architect) Bob's;
 Anna (partner) publishes an ICS feed, which Radicale serves as well. Their passwords are sealed
 in the vault, as the portal stores them. 127.0.0.1 is an internal address: the fixtures admit it
-through CALENDAR_ALLOWED_HOSTS, as an operator would for an internal calendar server.
+through CALENDAR_ALLOWED_HOSTS, as an operator would for an internal calendar server. The portal
+writes calendars only in the worker's "calendars" job, which the tests run with write_calendars().
 """
 
+import re
 from datetime import date, datetime, time, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -13,19 +15,26 @@ from email.message import EmailMessage
 import pytest
 from caldav.lib.error import NotFoundError
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-from portal import vault
+from portal import vault, worker
 from portal.calendar import sources
 from portal.calendar.guard import Policy
-from portal.models import OutboxMessage, User, utcnow
+from portal.extensions import db
+from portal.models import CalendarWrite, OutboxMessage, User, utcnow
 from portal.models.call import CANCELLED
 from portal.models.outbox import PENDING, SENT
-from portal.services import calls
+from portal.services import calendar_sync, calls
 from portal.services.calls import BERLIN, Invitee
 from portal.services.errors import Conflict
 from tests.conftest import login
-from tests.radicale_server import RadicaleServer, free_port, radicale  # noqa: F401
+from tests.radicale_server import (  # noqa: F401
+    RadicaleServer,
+    free_port,
+    radicale,
+    running_radicale,
+)
 from tests.smtp_server import Recorder as SmtpRecorder
 from tests.test_calendar_sources import vcalendar
 from tests.test_calls import (  # noqa: F401 - fixtures
@@ -92,6 +101,11 @@ def stored(server, user: str, url: str, uid: str) -> Calendar | None:
             return Calendar.from_ical(client.calendar(url=url).event_by_uid(uid).data)
         except NotFoundError:
             return None
+
+
+def write_calendars(session) -> str:
+    """Run the worker's calendar job once, as `flask work` does; its one-line summary."""
+    return worker.run_once(session, {"calendars": worker.JOBS["calendars"]})["calendars"]
 
 
 def berlin(day: date, hour: int, minute: int = 0) -> datetime:
@@ -201,6 +215,8 @@ def test_the_booked_event_is_written_to_the_calendars_and_follows_every_change(
     first, second = two_days()
     assert book(session, world, order, berlin(first, 10), team(world, carla)) == []
     call = the_call(session, order)
+    assert stored(radicale, "alice", alice, call.uid) is None  # the request wrote nothing
+    assert write_calendars(session) == "2 written"
     everyone = required(LEO, ANNA, IDA, CARLA)
     for user, url in (("alice", alice), ("bob", bob)):
         cal = stored(radicale, user, url, call.uid)
@@ -230,6 +246,7 @@ def test_the_booked_event_is_written_to_the_calendars_and_follows_every_change(
         book(session, world, order, berlin(second, 14), team(world, carla, architect=False)) == []
     )
     call = the_call(session, order)
+    assert write_calendars(session) == "2 written"
     cal = stored(radicale, "alice", alice, call.uid)
     assert_event(cal, method=None, call=call, people=required(LEO, ANNA, CARLA), status="CONFIRMED")
     assert event_of(cal)["SEQUENCE"] == 1
@@ -238,7 +255,10 @@ def test_the_booked_event_is_written_to_the_calendars_and_follows_every_change(
     assert stored(radicale, "bob", bob, call.uid) is None
 
     assert calls.cancel(session, world.partner, order.id) == []
+    assert stored(radicale, "alice", alice, call.uid) is not None  # until the worker runs
+    assert write_calendars(session) == "1 written"
     assert stored(radicale, "alice", alice, call.uid) is None
+    assert write_calendars(session) == ""  # nothing due any more
 
 
 def test_the_pick_is_checked_against_the_calendars_at_that_moment(
@@ -268,10 +288,24 @@ def test_the_pick_is_checked_against_the_calendars_at_that_moment(
     assert result.booked and result.warnings == []
     call = the_call(session, order)
     assert call.starts_at == offered[2]
+    assert write_calendars(session) == "1 written"
     cal = stored(radicale, "alice", alice, call.uid)
     assert_event(
         cal, method=None, call=call, people=required(LEO, ANNA, IDA, CARLA), status="CONFIRMED"
     )
+
+
+def calendar_line(page: str, name: str) -> str:
+    """What the planning page says about one person's calendar, as plain text."""
+    found = re.search(rf"<dt>{name}[^<]*</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S)
+    assert found, f"no calendar line for {name}"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+def make_due(session) -> None:
+    """Let the back-off time pass: every calendar write is due now."""
+    session.execute(update(CalendarWrite).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+    session.commit()
 
 
 def test_an_unreachable_calendar_gives_a_clear_message_and_loses_nothing(
@@ -307,23 +341,85 @@ def test_an_unreachable_calendar_gives_a_clear_message_and_loses_nothing(
         "start": start.isoformat(),
     }
     response = client.post(f"/orders/{order.id}/call/book", data=form)
-    body = client.get(response.location).get_data(as_text=True)
-    assert "Der Setup Call ist gebucht" in body
-    assert "Kalender von Leo nicht aktualisiert: Der Kalender-Server ist nicht erreichbar" in body
-    assert "Kalender von Ida nicht aktualisiert: Zugriff verweigert" in body
-    assert body.count("flash-warning") >= 2
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Der Setup Call ist gebucht" in page and "flash-warning" not in page
+    assert calendar_line(page, "Leo") == "ausstehend: wird im Hintergrund eingetragen"
+    assert calendar_line(page, "Ida") == "ausstehend: wird im Hintergrund eingetragen"
+    assert calendar_line(page, "Anna") == (
+        "kein CalDAV-Kalender verbunden; nur die Einladung per E-Mail"
+    )
     # Nothing lost: the call, every invitation and the completed step are stored.
     call = the_call(session, order)
     assert call.starts_at == start and len(call.participants) == 4
     assert set(invitations(mails(session))) == {LEO, ANNA, IDA, CARLA}
     assert completion(session, order) is not None
 
-    warnings = calls.cancel(session, world.partner, order.id)
-    assert [w.split(":")[0] for w in warnings] == [
-        "Kalender von Leo nicht aktualisiert",
-        "Kalender von Ida nicht aktualisiert",
-    ]
+    assert write_calendars(session) == "2 failing"
+    page = client.get(f"/orders/{order.id}/call").get_data(as_text=True)
+    leo, ida = calendar_line(page, "Leo"), calendar_line(page, "Ida")
+    assert leo.startswith("Eintragen fehlgeschlagen Der Kalender-Server ist nicht erreichbar")
+    assert ida.startswith("Eintragen fehlgeschlagen Zugriff verweigert")
+    assert "Nächster Versuch" in leo and "Nächster Versuch" in ida
+    assert "korrigiert jede Person selbst unter „Mein Kalender“" in page
+    assert "leo-pw-7" not in page and "not-bobs-password" not in page
+
+    assert calls.cancel(session, world.partner, order.id) == []
     assert the_call(session, order).status == CANCELLED
+    page = client.get(f"/orders/{order.id}/call").get_data(as_text=True)
+    assert calendar_line(page, "Leo") == "ausstehend: wird im Hintergrund entfernt"
+    assert write_calendars(session) == "2 failing"
+    page = client.get(f"/orders/{order.id}/call").get_data(as_text=True)
+    assert calendar_line(page, "Ida").startswith("Entfernen fehlgeschlagen Zugriff verweigert")
+
+
+def test_a_call_moved_while_the_calendar_server_is_down_reaches_it_when_it_is_back(
+    client,
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+    local_calendars,
+):
+    with running_radicale() as server:  # its own server: this test stops it
+        url = server.make_calendar("alice")
+        connect(session, world.lead, "caldav", url, "alice", "alice-secret")
+        first, second = two_days()
+        book(session, world, order, berlin(first, 10), team(world, carla))
+        assert write_calendars(session) == "1 written"
+        uid = the_call(session, order).uid
+
+        server.stop()
+        login(client, world.partner)
+        form = {
+            "duration": "60",
+            "architect": str(world.architect.id),
+            "contact": str(carla.id),
+            "start": berlin(second, 14).isoformat(),
+        }
+        response = client.post(f"/orders/{order.id}/call/book", data=form)
+        assert response.status_code == 302
+        page = client.get(response.location).get_data(as_text=True)
+        assert "Der Setup Call ist gebucht" in page
+        assert calendar_line(page, "Leo") == "ausstehend: wird im Hintergrund eingetragen"
+        row = session.scalar(select(CalendarWrite))
+        assert (row.state, row.attempts) == ("pending", 0)  # the request did not try to write
+
+        assert write_calendars(session) == "1 failing"
+        page = client.get(f"/orders/{order.id}/call").get_data(as_text=True)
+        line = calendar_line(page, "Leo")
+        assert line.startswith("Eintragen fehlgeschlagen Der Kalender-Server ist nicht erreichbar")
+        assert "Nächster Versuch" in line
+        assert write_calendars(session) == ""  # backing off: not due again yet
+
+        server.start()
+        make_due(session)
+        assert write_calendars(session) == "1 written"
+        event = event_of(stored(server, "alice", url, uid))
+        assert (event.start, event["SEQUENCE"]) == (berlin(second, 14), 1)
+        with server.client("alice") as dav:
+            assert len(dav.calendar(url=url).events()) == 1  # no stale event at the old time
+        page = client.get(f"/orders/{order.id}/call").get_data(as_text=True)
+        assert calendar_line(page, "Leo").startswith("eingetragen am ")
 
 
 def test_moving_the_call_by_30_minutes_is_not_blocked_by_its_own_event(
@@ -335,7 +431,8 @@ def test_moving_the_call_by_30_minutes_is_not_blocked_by_its_own_event(
     alice,
 ):
     first, _second = two_days()
-    assert book(session, world, order, berlin(first, 10), team(world, carla)) == []
+    book(session, world, order, berlin(first, 10), team(world, carla))
+    assert write_calendars(session) == "1 written"
     # Anna's ICS feed is Leo's calendar, so the call's event is in both a CalDAV calendar and a feed.
     connect(session, world.partner, "ics", alice.replace("http://", "http://alice:alice-secret@"))
     busy(radicale, "alice", alice, "leo-real", berlin(first, 12), berlin(first, 13))
@@ -350,8 +447,93 @@ def test_moving_the_call_by_30_minutes_is_not_blocked_by_its_own_event(
     assert book(session, world, order, berlin(first, 10, 30), team(world, carla)) == []
     with pytest.raises(Conflict, match=r"Leo \(hat einen Termin\); Anna \(hat einen Termin\)"):
         book(session, world, order, berlin(first, 12, 30), team(world, carla))
+
+    assert write_calendars(session) == "1 written"
     call = the_call(session, order)
     assert event_of(stored(radicale, "alice", alice, call.uid)).start == berlin(first, 10, 30)
+
+
+def test_a_move_while_the_worker_writes_is_written_in_the_next_pass(
+    radicale,  # noqa: F811
+    client,
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+    alice,
+    monkeypatch,
+):
+    first, second = two_days()
+    book(session, world, order, berlin(first, 10), team(world, carla))
+    real_put = sources.put_event
+
+    def put_while_the_call_is_moved(*args, **kwargs):
+        monkeypatch.setattr(sources, "put_event", real_put)
+        book(session, world, order, berlin(second, 14), team(world, carla))
+        real_put(*args, **kwargs)  # the 10:00 state, read before the move
+
+    monkeypatch.setattr(sources, "put_event", put_while_the_call_is_moved)
+    assert write_calendars(session) == "1 superseded"
+    call = the_call(session, order)
+    assert event_of(stored(radicale, "alice", alice, call.uid)).start == berlin(first, 10)
+    login(client, world.partner)
+    page = client.get(f"/orders/{order.id}/call").get_data(as_text=True)
+    assert calendar_line(page, "Leo") == "ausstehend: wird im Hintergrund eingetragen"
+
+    assert write_calendars(session) == "1 written"
+    assert event_of(stored(radicale, "alice", alice, call.uid)).start == berlin(second, 14)
+
+
+def test_a_second_worker_skips_a_calendar_being_written_until_the_lease_ends(
+    session,
+    world,
+    order,  # noqa: F811
+    local_calendars,
+):
+    connect(session, world.lead, "caldav", f"http://127.0.0.1:{free_port()}/leo/", "leo", "pw")
+    first, _second = two_days()
+    book(session, world, order, berlin(first, 10), team(world))
+    with Session(db.engine) as one, Session(db.engine) as two:
+        claimed = calendar_sync._claim(one, utcnow(), [])
+        assert claimed is not None
+        assert calendar_sync._claim(two, utcnow(), []) is None
+        # The first worker died while writing: after its lease another one takes the row over.
+        later = utcnow() + calendar_sync.LEASE + timedelta(seconds=1)
+        assert calendar_sync._claim(two, later, []) == claimed
+
+
+def test_a_corrected_password_is_written_at_the_next_pass(
+    radicale,  # noqa: F811
+    client,
+    runner,
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+    local_calendars,
+):
+    url = radicale.make_calendar("alice")
+    connect(session, world.lead, "caldav", url, "alice", "typo-secret")
+    first, _second = two_days()
+    book(session, world, order, berlin(first, 10), team(world, carla))
+    result = runner.invoke(args=["work"])
+    assert result.exit_code == 0 and "calendars: 1 failing" in result.output, result.output
+
+    login(client, world.lead)
+    fields = {
+        "weekdays": ["0", "1", "2", "3", "4"],
+        "day_start": "09:00",
+        "day_end": "17:00",
+        "timezone": "Europe/Berlin",
+        "source": "caldav",
+        "url": url,
+        "username": "alice",
+        "password": "alice-secret",
+    }
+    assert client.post("/account/calendar", data=fields).status_code == 302
+    result = runner.invoke(args=["work"])  # due at once, not after the back-off
+    assert "calendars: 1 written" in result.output, result.output
+    assert stored(radicale, "alice", url, the_call(session, order).uid) is not None
 
 
 # ---------------------------------------------------------------- SMTP

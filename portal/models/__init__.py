@@ -3,6 +3,7 @@
 from portal.models.audit import AuditEvent
 from portal.models.base import Base, utcnow
 from portal.models.call import (
+    CalendarWrite,
     CallEvent,
     CallParticipant,
     CustomerContact,
@@ -32,6 +33,7 @@ __all__ = [
     "AnswerReview",
     "AuditEvent",
     "CallAttendance",
+    "CalendarWrite",
     "CallEvent",
     "CallParticipant",
     "CloudProvisioning",

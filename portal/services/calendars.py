@@ -56,6 +56,7 @@ def save(session: Session, actor: User, data: CalendarInput) -> StaffCalendar:
         errors["password"] = _("Bitte das Passwort des Kalenders angeben.")
     if errors:
         raise Invalid(_("Bitte die markierten Angaben prüfen."), **errors)
+    connection = (settings.source, settings.url, settings.username, settings.password_id)
     settings.weekdays = ",".join(str(d) for d in sorted(set(data.weekdays)))
     settings.day_start, settings.day_end = data.day_start, data.day_end
     settings.timezone, settings.source = data.timezone, data.source
@@ -67,6 +68,10 @@ def save(session: Session, actor: User, data: CalendarInput) -> StaffCalendar:
         settings.password = None
     session.add(settings)
     session.flush()
+    if connection != (settings.source, settings.url, settings.username, settings.password_id):
+        from portal.services import calendar_sync  # it imports this module: policy(), reason()
+
+        calendar_sync.follow_settings(session, actor, settings)
     audit.record(
         session,
         actor,
