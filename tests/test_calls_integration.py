@@ -536,6 +536,66 @@ def test_a_corrected_password_is_written_at_the_next_pass(
     assert stored(radicale, "alice", url, the_call(session, order).uid) is not None
 
 
+def test_a_calendar_connected_after_the_booking_gets_the_upcoming_call(
+    radicale,  # noqa: F811
+    client,
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+    local_calendars,
+):
+    first, _second = two_days()
+    book(session, world, order, berlin(first, 10), team(world, carla))
+    assert write_calendars(session) == ""  # nobody has a CalDAV calendar yet
+    login(client, world.partner)
+    page = client.get(f"/orders/{order.id}/call").get_data(as_text=True)
+    assert calendar_line(page, "Leo").startswith("kein CalDAV-Kalender verbunden")
+
+    url = radicale.make_calendar("alice")
+    login(client, world.lead)
+    fields = {
+        "weekdays": ["0", "1", "2", "3", "4"],
+        "day_start": "09:00",
+        "day_end": "17:00",
+        "timezone": "Europe/Berlin",
+        "source": "caldav",
+        "url": url,
+        "username": "alice",
+        "password": "alice-secret",
+    }
+    assert client.post("/account/calendar", data=fields).status_code == 302
+    assert write_calendars(session) == "1 written"
+    call = the_call(session, order)
+    assert event_of(stored(radicale, "alice", url, call.uid)).start == berlin(first, 10)
+
+    # Without a CalDAV calendar there is nothing the portal writes or reports as pending.
+    fields |= {"source": "none", "url": "", "username": "", "password": ""}
+    assert client.post("/account/calendar", data=fields).status_code == 302
+    login(client, world.partner)
+    page = client.get(f"/orders/{order.id}/call").get_data(as_text=True)
+    assert calendar_line(page, "Leo").startswith("kein CalDAV-Kalender verbunden")
+
+
+def test_a_removed_participant_sharing_the_calendar_does_not_delete_the_call(
+    radicale,  # noqa: F811
+    session,
+    world,
+    order,  # noqa: F811
+    carla,  # noqa: F811
+    alice,
+):
+    # Leo and Ida keep the team calendar together.
+    connect(session, world.architect, "caldav", alice, "alice", "alice-secret")
+    first, second = two_days()
+    book(session, world, order, berlin(first, 10), team(world, carla))
+    assert write_calendars(session) == "2 written"
+    book(session, world, order, berlin(second, 14), team(world, carla, architect=False))
+    assert write_calendars(session) == "1 written"  # Leo's update; no delete for Ida
+    call = the_call(session, order)
+    assert event_of(stored(radicale, "alice", alice, call.uid)).start == berlin(second, 14)
+
+
 # ---------------------------------------------------------------- SMTP
 
 
