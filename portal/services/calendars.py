@@ -132,6 +132,9 @@ def check_connection(session: Session, actor: User) -> int:
     )
 
 
+VAULT = "vault"  # a failure kind besides sources': the stored password cannot be decrypted
+
+
 def policy() -> Policy:
     """Where calendar requests may go: public addresses and CALENDAR_ALLOWED_HOSTS."""
     return Policy.parse(current_app.config.get("CALENDAR_ALLOWED_HOSTS", ""))
@@ -173,9 +176,6 @@ def reason(kind: str, status: int | None = None) -> str:
         ),
     }
     return texts.get(kind, _("Unerwarteter Fehler beim Schreiben des Kalenders."))
-
-
-VAULT = "vault"  # the stored password cannot be decrypted
 
 
 def describe(error: Exception) -> str:
