@@ -125,13 +125,17 @@ def check():
     """Try the stored calendar now and say whether it answers."""
     try:
         count = calendars.check_connection(db.session, current_user)
-    except (CalendarUnavailable, VaultError, DomainError) as error:
+    except (CalendarUnavailable, VaultError) as error:
         flash(
             _(
-                "Der Kalender antwortet nicht: %(reason)s",
-                reason=getattr(error, "message", None) or str(error),
+                "Der Kalender konnte nicht gelesen werden: %(reason)s",
+                reason=calendars.describe(error),
             ),
             "error",
+        )
+    except DomainError as error:
+        flash(
+            _("Der Kalender konnte nicht gelesen werden: %(reason)s", reason=error.message), "error"
         )
     else:
         flash(

@@ -52,7 +52,18 @@ def from_environment(instance_path: str) -> dict:
         # the CSRF check or the password hasher sees it; so do forms with more fields.
         "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_MEMORY_SIZE", "100000")),
         "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS", "1000")),
+        # Internal calendar servers the portal may connect to (names, CIDR networks); public
+        # addresses need no entry.
+        "CALENDAR_ALLOWED_HOSTS": _calendar_hosts(env.get("CALENDAR_ALLOWED_HOSTS", "")),
     }
+
+
+def _calendar_hosts(value: str) -> str:
+    """The allow-list as given, after checking every entry: a typo fails at start, not later."""
+    from portal.calendar.guard import Policy  # late: keeps importing the settings light
+
+    Policy.parse(value)
+    return value
 
 
 def check_production(config: dict) -> None:

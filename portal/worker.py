@@ -25,6 +25,13 @@ def _outbox(session: Session) -> str:
     return ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
 
 
+def _calendars(session: Session) -> str:
+    from portal.services import calendar_sync
+
+    outcomes = calendar_sync.write_due(session)
+    return ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+
+
 def _packages(session: Session) -> str:
     from portal.services import packages
 
@@ -41,7 +48,12 @@ def _audit(session: Session) -> str:
     return f"checkpoint of event {row.event_id}" if row else ""
 
 
-JOBS: dict[str, Job] = {"outbox": _outbox, "packages": _packages, "audit": _audit}
+JOBS: dict[str, Job] = {
+    "outbox": _outbox,
+    "calendars": _calendars,
+    "packages": _packages,
+    "audit": _audit,
+}
 
 
 def run_once(session: Session, jobs: dict[str, Job] | None = None) -> dict[str, str]:

@@ -41,6 +41,8 @@ class RadicaleServer:
     url: str
     users: dict[str, str]
     folder: Path
+    port: int = 0
+    process: subprocess.Popen | None = None
 
     def client(self, user: str, timeout: float = 10) -> caldav.DAVClient:
         """A caldav client logged in as one of the users."""
@@ -64,6 +66,35 @@ class RadicaleServer:
         data = ics.decode() if isinstance(ics, bytes) else ics
         with self.client(user) as client:
             client.calendar(url=calendar_url).save_event(data)
+
+    def start(self) -> None:
+        """Start (or start again) on the same port with the same storage; wait until it answers."""
+        config = self.folder / "config"
+        with (self.folder / "radicale.log").open("ab") as log:
+            # --config limits Radicale to our file: no /etc/radicale or ~/.config settings leak in.
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "radicale", "--config", str(config)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            _wait_until_answering(self.url, self.process, time.monotonic() + START_TIMEOUT)
+        except RadicaleNotStarted as exc:
+            self.stop()
+            output = (self.folder / "radicale.log").read_text(errors="replace")[-2000:]
+            raise RadicaleNotStarted(f"{exc}\n{output}") from None
+
+    def stop(self) -> None:
+        """Stop the server; its calendars stay on disk for start()."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
 
 
 def _write_config(folder: Path, port: int, users: dict[str, str]) -> Path:
@@ -103,31 +134,15 @@ def running_radicale(users: dict[str, str] | None = None) -> Iterator[RadicaleSe
     with tempfile.TemporaryDirectory(prefix="radicale-") as tmp:
         folder = Path(tmp)
         port = free_port()
-        config = _write_config(folder, port, users)
-        log = (folder / "radicale.log").open("wb")
-        # --config limits Radicale to our file: no /etc/radicale or ~/.config settings leak in.
-        process = subprocess.Popen(
-            [sys.executable, "-m", "radicale", "--config", str(config)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        _write_config(folder, port, users)
+        server = RadicaleServer(
+            url=f"http://127.0.0.1:{port}/", users=users, folder=folder, port=port
         )
-        url = f"http://127.0.0.1:{port}/"
+        server.start()
         try:
-            try:
-                _wait_until_answering(url, process, time.monotonic() + START_TIMEOUT)
-            except RadicaleNotStarted as exc:
-                log.flush()
-                output = (folder / "radicale.log").read_text(errors="replace")[-2000:]
-                raise RadicaleNotStarted(f"{exc}\n{output}") from None
-            yield RadicaleServer(url=url, users=users, folder=folder)
+            yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
+            server.stop()
 
 
 @pytest.fixture(scope="module")

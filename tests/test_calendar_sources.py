@@ -5,6 +5,7 @@ import threading
 import time as clock
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
@@ -12,15 +13,18 @@ import caldav
 import pytest
 from caldav.lib.error import NotFoundError, ReportError
 
+from portal.calendar import sources
+from portal.calendar.guard import Policy
 from portal.calendar.slots import Busy, Person, free_slots
-from portal.calendar.sources import (
-    CalendarUnavailable,
-    caldav_busy,
-    delete_event,
-    ics_feed_busy,
-    put_event,
-)
+from portal.calendar.sources import CalendarUnavailable
 from tests.radicale_server import RadicaleServer, free_port, radicale  # noqa: F401
+
+# Radicale and the test servers listen on 127.0.0.1, which only an allow-list admits.
+LOCAL = Policy.parse("127.0.0.1")
+caldav_busy = partial(sources.caldav_busy, policy=LOCAL)
+ics_feed_busy = partial(sources.ics_feed_busy, policy=LOCAL)
+put_event = partial(sources.put_event, policy=LOCAL)
+delete_event = partial(sources.delete_event, policy=LOCAL)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WEEK = [date(2025, 3, 10) + timedelta(days=i) for i in range(5)]  # Monday 10 to Friday 14 March
@@ -163,6 +167,22 @@ def test_caldav_busy_times_give_expected_free_slots(radicale, filled, use_freebu
     assert per_day[fri] == half_hours
 
 
+@pytest.mark.parametrize("use_freebusy", [True, False])
+def test_caldav_leaves_out_the_event_it_is_told_to(radicale, filled, use_freebusy):  # noqa: F811
+    got = caldav_busy(
+        filled,
+        "alice",
+        "alice-secret",
+        RANGE_START,
+        RANGE_END,
+        use_freebusy=use_freebusy,
+        exclude_uid="weekly",
+    )
+    # Every occurrence of the recurring event is gone, the other events stay.
+    all_day = Busy(berlin("2025-03-12", "00:00"), berlin("2025-03-13", "00:00"))
+    assert got == [EXPECTED_TIMED[0], all_day]
+
+
 def invitation(uid: str, start: datetime, sequence: int) -> bytes:
     """An emailed-style invitation (with METHOD:REQUEST) for a one-hour call."""
     fmt = "%Y%m%dT%H%M%S"
@@ -292,6 +312,14 @@ def test_ics_feed_recurring_events_are_expanded(web):
     assert got == sorted(expected, key=lambda b: b.start)
     # 31 March is summer time: the same wall clock, one hour earlier in UTC.
     assert got[-1].start == datetime(2025, 3, 31, 7, tzinfo=UTC)
+
+
+def test_ics_feed_leaves_out_the_event_it_is_told_to(web):
+    got = ics_feed_busy(f"{web}/feed.ics", RANGE_START, RANGE_END, exclude_uid="feed-weekly")
+    assert got == [
+        span("2025-03-12", "16:00", "17:00"),
+        Busy(berlin("2025-03-14", "00:00"), berlin("2025-03-15", "00:00")),
+    ]
 
 
 def test_ics_feed_floating_times_follow_the_given_zone(web):

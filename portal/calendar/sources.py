@@ -1,12 +1,15 @@
 """Calendar adapters: busy times from CalDAV or an ICS feed, and writing the call event via CalDAV.
 
-Every function takes plain values and turns any failure of the other side (refused
-connection, timeout, HTTP error, wrong credentials, unparseable data) into
-CalendarUnavailable, so callers handle one exception with a message they can show.
+Every function takes plain values and turns any failure of the other side (refused address,
+refused connection, timeout, HTTP error, wrong credentials, unparseable data) into
+CalendarUnavailable, whose `kind` says what the user can do about it; no message quotes what
+the server sent. Every request goes through portal.calendar.guard: the policy says which
+addresses may be reached, and `timeout` bounds the whole conversation.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -20,20 +23,40 @@ from caldav.elements import cdav, dav
 from caldav.lib import error as dav_error
 from icalendar import Calendar, Component
 
+from portal.calendar import guard
+from portal.calendar.guard import Policy
 from portal.calendar.slots import Busy
 
-DEFAULT_TIMEOUT = 10.0
-MAX_FEED_BYTES = 10 * 1024 * 1024  # a calendar feed this big is a mistake or an attack
+DEFAULT_TIMEOUT = 10.0  # seconds for one whole conversation with a calendar server
+MAX_FEED_BYTES = guard.MAX_BYTES
 USER_AGENT = "cpce-portal calendar reader"
+STRICT = Policy()  # public addresses only
+
+# What went wrong, for the message a user sees (portal.services.calendars.explain).
+REFUSED = "refused"  # an internal address the policy does not allow
+SCHEME = "scheme"
+REDIRECTS = "redirects"
+UNREACHABLE = "unreachable"
+TIMEOUT = "timeout"
+TOO_LARGE = "too_large"
+AUTH = "auth"
+NOT_FOUND = "not_found"
+NOT_CALENDAR = "not_calendar"
+SERVER_ERROR = "server_error"
+BAD_DATA = "bad_data"
 
 
 class CalendarUnavailable(Exception):
     """A calendar could not be read or written; `source` names it without secrets."""
 
-    def __init__(self, source: str, reason: str) -> None:
+    def __init__(
+        self, source: str, reason: str, kind: str = BAD_DATA, status: int | None = None
+    ) -> None:
         super().__init__(f"Calendar at {source} is unavailable: {reason}")
         self.source = source
         self.reason = reason
+        self.kind = kind
+        self.status = status  # the HTTP status of a SERVER_ERROR, when there is one
 
 
 def source_label(url: str) -> str:
@@ -47,66 +70,110 @@ def source_label(url: str) -> str:
 def _check_url(url: str) -> str:
     label = source_label(url)
     if urlsplit(url).scheme not in ("http", "https"):
-        raise CalendarUnavailable(label, "only http:// and https:// calendar URLs are supported")
+        raise CalendarUnavailable(
+            label, "only http:// and https:// calendar URLs are supported", SCHEME
+        )
     return label
 
 
-def _short(exc: BaseException, limit: int = 120) -> str:
-    """The exception text cut to one short line: it may quote whatever the server sent."""
-    text = " ".join(str(exc).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _status_of(exc: dav_error.DAVError) -> int | None:
+    # caldav puts "STATUS REASON\n\nBODY" in reason or url; only the number is kept, the rest
+    # is the server's text.
+    for text in (exc.reason, exc.url):
+        if found := re.match(r"\s*([1-5]\d\d)\b", str(text or "")):
+            return int(found.group(1))
+    return None
 
 
-def _http_reason(exc: BaseException) -> str:
-    """A short, human reason for a network or server failure."""
-    if isinstance(exc, niquests.exceptions.Timeout):
-        return "no answer within the time limit"
-    if isinstance(exc, niquests.exceptions.ConnectionError):
-        return "cannot connect (server down or address wrong)"
+def _unavailable(label: str, exc: BaseException, watch: guard.Guard) -> CalendarUnavailable:
+    """The CalendarUnavailable for a failure, judged first by what the guard saw."""
+    if watch.refused == "scheme":
+        return CalendarUnavailable(label, "a redirect leads to a non-http(s) address", SCHEME)
+    if watch.refused == "redirects":
+        return CalendarUnavailable(label, "too many redirects", REDIRECTS)
+    if watch.refused:
+        return CalendarUnavailable(
+            label,
+            f"the address is internal ({watch.refused}) and not allowed by CALENDAR_ALLOWED_HOSTS",
+            REFUSED,
+        )
+    if watch.too_large:
+        return CalendarUnavailable(label, "the answer is larger than 10 MiB", TOO_LARGE)
+    if watch.expired or isinstance(exc, niquests.exceptions.Timeout | TimeoutError):
+        return CalendarUnavailable(label, "no answer within the time limit", TIMEOUT)
+    if isinstance(exc, niquests.exceptions.ConnectionError | OSError):
+        return CalendarUnavailable(
+            label, "cannot connect (server down or address wrong)", UNREACHABLE
+        )
     if isinstance(exc, dav_error.AuthorizationError):
-        return "access refused (wrong username or password, or no rights to this calendar)"
+        return CalendarUnavailable(
+            label,
+            "access refused (wrong username or password, or no rights to this calendar)",
+            AUTH,
+        )
     if isinstance(exc, dav_error.NotFoundError):
-        return "no calendar at this address"
+        return CalendarUnavailable(label, "no calendar at this address", NOT_FOUND)
     if isinstance(exc, dav_error.DAVError):
-        # caldav puts the HTTP status line first in `url` when it has no reason of its own.
-        detail = exc.reason if exc.reason != "no reason" else str(exc.url or "").split("\n")[0]
-        return f"the server answered with an error ({detail or type(exc).__name__})"
-    if isinstance(exc, ValueError):
-        return f"unreadable calendar data ({_short(exc)})"
-    return f"the server's answer could not be understood ({type(exc).__name__})"
+        status = _status_of(exc)
+        detail = f" (HTTP {status})" if status else ""
+        return CalendarUnavailable(
+            label, f"the server answered with an error{detail}", SERVER_ERROR, status
+        )
+    return CalendarUnavailable(
+        label, f"the server's answer could not be understood ({type(exc).__name__})", BAD_DATA
+    )
 
 
-# What niquests raises when the other side fails; anything else is our bug.
-_HTTP_FAILURES = (niquests.exceptions.RequestException, OSError, ValueError)
+class _Client(caldav.DAVClient):
+    """caldav's client, but every request goes through one guarded session."""
+
+    def __init__(self, http: guard.GuardedSession, **kwargs) -> None:
+        self._guarded = http
+        super().__init__(**kwargs)
+
+    @property
+    def session(self) -> guard.GuardedSession:
+        return self._guarded
+
+    @session.setter
+    def session(self, replacement) -> None:
+        # caldav builds a plain niquests.Session in __init__ and again when it retries a 401;
+        # either would connect without the address check, so it is closed and ours kept.
+        if replacement is not self._guarded:
+            replacement.close()
 
 
 @contextmanager
-def _calendar(url: str, username: str, password: str, timeout: float) -> Iterator[caldav.Calendar]:
+def _calendar(
+    url: str, username: str, password: str, timeout: float, policy: Policy
+) -> Iterator[caldav.Calendar]:
     """A caldav Calendar for the collection URL; failures become CalendarUnavailable."""
     label = _check_url(url)
-    try:
-        # No RFC 6764 discovery: the URL is the calendar itself, and DNS lookups would only
-        # add ways to be slow or be redirected.
-        with caldav.DAVClient(
-            url=url,
-            username=username,
-            password=password,
-            timeout=timeout,
-            enable_rfc6764=False,
-        ) as client:
-            calendar = client.calendar(url=url)
-            # Check first: a REPORT on a wrong URL can come back empty instead of failing,
-            # which would make delete_event "succeed" on a calendar that does not exist.
-            kind = calendar.get_properties([dav.ResourceType()]).get(dav.ResourceType.tag)
-            if cdav.Calendar.tag not in str(kind):
-                raise CalendarUnavailable(label, "this address is not a calendar")
-            yield calendar
-    except CalendarUnavailable:
-        raise
-    except Exception as exc:
-        # Besides DAVError and niquests' errors, caldav meets malformed server answers with
-        # AssertionError, AttributeError or lxml errors; the cause stays chained for the log.
-        raise CalendarUnavailable(label, _http_reason(exc)) from exc
+    with guard.session(policy, timeout) as http:
+        try:
+            # No RFC 6764 discovery: the URL is the calendar itself, and DNS lookups would only
+            # add ways to be slow or be redirected.
+            with _Client(
+                http,
+                url=url,
+                username=username,
+                password=password,
+                timeout=timeout,
+                enable_rfc6764=False,
+            ) as client:
+                calendar = client.calendar(url=url)
+                # Check first: a REPORT on a wrong URL can come back empty instead of failing,
+                # which would make delete_event "succeed" on a calendar that does not exist.
+                kind = calendar.get_properties([dav.ResourceType()]).get(dav.ResourceType.tag)
+                if cdav.Calendar.tag not in str(kind):
+                    raise CalendarUnavailable(label, "this address is not a calendar", NOT_CALENDAR)
+                yield calendar
+        except CalendarUnavailable:
+            raise
+        except Exception as exc:
+            # Besides DAVError and niquests' errors, caldav meets malformed server answers with
+            # AssertionError, AttributeError or lxml errors; the cause stays chained for the log.
+            raise _unavailable(label, exc, http.guard) from exc
 
 
 def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
@@ -118,18 +185,22 @@ def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
     return value.astimezone(UTC)
 
 
-def _is_blocking(event: Component) -> bool:
-    # Transparent events ("free" in most clients) and cancelled ones do not take time.
+def _is_blocking(event: Component, exclude_uid: str | None) -> bool:
+    # Transparent events ("free" in most clients) and cancelled ones do not take time; nor does
+    # the portal's own event of the call being moved (it would block its own new time).
     transp = str(event.get("TRANSP", "OPAQUE")).upper()
     status = str(event.get("STATUS", "CONFIRMED")).upper()
-    return transp != "TRANSPARENT" and status != "CANCELLED"
+    own = exclude_uid is not None and str(event.get("UID", "")) == exclude_uid
+    return transp != "TRANSPARENT" and status != "CANCELLED" and not own
 
 
-def _busy_from_events(events: Iterable[Component], zone: ZoneInfo) -> list[Busy]:
+def _busy_from_events(
+    events: Iterable[Component], zone: ZoneInfo, exclude_uid: str | None = None
+) -> list[Busy]:
     """Busy times of expanded VEVENT occurrences; all-day events block whole local days."""
     busy = []
     for event in events:
-        if event.name != "VEVENT" or not _is_blocking(event):
+        if event.name != "VEVENT" or not _is_blocking(event, exclude_uid):
             continue
         # icalendar's start/end apply RFC 5545's rules: DTEND, else DURATION, else one day
         # for a date and zero for a date-time.
@@ -167,11 +238,14 @@ def caldav_busy(
     *,
     zone: str = "Europe/Berlin",
     use_freebusy: bool = True,
+    exclude_uid: str | None = None,
+    policy: Policy = STRICT,
 ) -> list[Busy]:
     """Busy times in [start, end) from the CalDAV calendar at url (free-busy, else search)."""
     tz = ZoneInfo(zone)
-    with _calendar(url, username, password, timeout) as calendar:
-        if use_freebusy:
+    with _calendar(url, username, password, timeout, policy) as calendar:
+        # A free-busy answer has no UIDs: to leave out one event, the events are searched.
+        if use_freebusy and exclude_uid is None:
             try:
                 return _busy_from_freebusy(calendar.freebusy_request(start, end).data)
             except dav_error.AuthorizationError:
@@ -181,30 +255,33 @@ def caldav_busy(
                 # everywhere and reports the real problem if the calendar itself is broken.
                 pass
         events = calendar.search(start=start, end=end, event=True, expand=True)
-        return _busy_from_events((e.icalendar_component for e in events), tz)
+        return _busy_from_events((e.icalendar_component for e in events), tz, exclude_uid)
 
 
-def _fetch(url: str, timeout: float) -> bytes:
+# What niquests and the guard raise when the other side fails; anything else is our bug.
+_HTTP_FAILURES = (niquests.exceptions.RequestException, OSError, ValueError)
+
+
+def _fetch(url: str, timeout: float, policy: Policy) -> bytes:
     """The body of an http(s) GET, at most MAX_FEED_BYTES; failures become CalendarUnavailable."""
     label = _check_url(url)
-    try:
-        with niquests.Session() as session:
-            # Redirects stay on http(s): niquests has no adapter for file:// or other schemes.
-            response = session.get(
-                url, timeout=timeout, stream=True, headers={"User-Agent": USER_AGENT}
-            )
-            if response.status_code >= 400:
-                raise CalendarUnavailable(label, f"the server answered HTTP {response.status_code}")
-            body = bytearray()
-            for chunk in response.iter_content(64 * 1024):
-                body += chunk
-                if len(body) > MAX_FEED_BYTES:
-                    raise CalendarUnavailable(label, "the feed is larger than 10 MiB")
-            return bytes(body)
-    except CalendarUnavailable:
-        raise
-    except _HTTP_FAILURES as exc:
-        raise CalendarUnavailable(label, _http_reason(exc)) from exc
+    with guard.session(policy, timeout) as http:
+        try:
+            response = http.get(url, timeout=timeout, headers={"User-Agent": USER_AGENT})
+        except _HTTP_FAILURES as exc:
+            raise _unavailable(label, exc, http.guard) from exc
+    status = response.status_code
+    if status in (401, 403):
+        raise CalendarUnavailable(
+            label, f"access refused (HTTP {status}: wrong or missing credentials)", AUTH, status
+        )
+    if status == 404:
+        raise CalendarUnavailable(label, "no calendar at this address (HTTP 404)", NOT_FOUND, 404)
+    if status >= 300:
+        raise CalendarUnavailable(
+            label, f"the server answered with an error (HTTP {status})", SERVER_ERROR, status
+        )
+    return response.content or b""
 
 
 def ics_feed_busy(
@@ -214,21 +291,22 @@ def ics_feed_busy(
     timeout: float = DEFAULT_TIMEOUT,
     *,
     zone: str = "Europe/Berlin",
+    exclude_uid: str | None = None,
+    policy: Policy = STRICT,
 ) -> list[Busy]:
     """Busy times in [start, end) from an iCalendar feed at an http(s) URL, recurrences expanded."""
     label = source_label(url)
-    body = _fetch(url, timeout)
+    body = _fetch(url, timeout, policy)
     try:
         calendar = Calendar.from_ical(body)
         if calendar.name != "VCALENDAR":
             raise ValueError(f"expected VCALENDAR, got {calendar.name}")
         # of() also applies X-WR-TIMEZONE, which Google and Outlook feeds rely on.
         events = recurring_ical_events.of(calendar).between(start, end)
-        return _busy_from_events(events, ZoneInfo(zone))
+        return _busy_from_events(events, ZoneInfo(zone), exclude_uid)
     except Exception as exc:  # icalendar and the expander raise many types on bad data
-        raise CalendarUnavailable(
-            label, f"the feed is not valid iCalendar data ({_short(exc)})"
-        ) from exc
+        # Not the parser's message: it quotes the data, which may be anything the server sent.
+        raise CalendarUnavailable(label, "the feed is not valid iCalendar data", BAD_DATA) from exc
 
 
 def _event_for_storage(uid: str, ics: bytes) -> str:
@@ -257,10 +335,12 @@ def put_event(
     uid: str,
     ics: bytes,
     timeout: float = DEFAULT_TIMEOUT,
+    *,
+    policy: Policy = STRICT,
 ) -> None:
     """Create the event with this UID in the CalDAV calendar, or replace the stored one."""
     data = _event_for_storage(uid, ics)
-    with _calendar(url, username, password, timeout) as calendar:
+    with _calendar(url, username, password, timeout, policy) as calendar:
         existing = _find(calendar, uid)
         # Overwrite in place when it exists: a new resource would duplicate the event.
         target = (
@@ -274,14 +354,20 @@ def put_event(
             str(target), data, {"Content-Type": 'text/calendar; charset="utf-8"'}
         )
         if response.status not in (200, 201, 204):
-            raise dav_error.PutError(f"{response.status} {response.reason}")
+            raise dav_error.PutError(f"{response.status}")
 
 
 def delete_event(
-    url: str, username: str, password: str, uid: str, timeout: float = DEFAULT_TIMEOUT
+    url: str,
+    username: str,
+    password: str,
+    uid: str,
+    timeout: float = DEFAULT_TIMEOUT,
+    *,
+    policy: Policy = STRICT,
 ) -> None:
     """Remove the event with this UID from the CalDAV calendar; a missing one is fine."""
-    with _calendar(url, username, password, timeout) as calendar:
+    with _calendar(url, username, password, timeout, policy) as calendar:
         existing = _find(calendar, uid)
         if existing is not None:
             existing.delete()

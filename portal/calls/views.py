@@ -10,7 +10,7 @@ from portal.calls.forms import contacts_of, read_choice, staff
 from portal.errors import flash_refusal
 from portal.extensions import db
 from portal.models import Role
-from portal.services import access, calls, links
+from portal.services import access, calendar_sync, calls, links
 from portal.services.errors import DomainError
 
 
@@ -32,6 +32,7 @@ def plan(order_id: int):
             )
         except DomainError as problem:
             error = problem.message
+    call = calls.call_of(db.session, order)
     return render_template(
         "calls/plan.html",
         order=order,
@@ -41,7 +42,8 @@ def plan(order_id: int):
         architects=staff(db.session, Role.IT_ARCHITECT),
         technicians=staff(db.session, Role.TECHNICIAN),
         contacts=contacts_of(db.session, order),
-        call=calls.call_of(db.session, order),
+        call=call,
+        calendar_states=calendar_sync.states(db.session, call) if call else [],
         offer=calls.open_offer(db.session, order),
         durations=calls.DURATIONS,
     )

@@ -3,6 +3,7 @@
 from portal.models.audit import AuditCheckpoint, AuditEvent
 from portal.models.base import Base, utcnow
 from portal.models.call import (
+    CalendarWrite,
     CallEvent,
     CallParticipant,
     CustomerContact,
@@ -33,6 +34,7 @@ __all__ = [
     "AuditCheckpoint",
     "AuditEvent",
     "CallAttendance",
+    "CalendarWrite",
     "CallEvent",
     "CallParticipant",
     "CloudProvisioning",

@@ -3,13 +3,30 @@
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, utcnow
 
 BOOKED = "booked"
 CANCELLED = "cancelled"
+
+# CalendarWrite.action and .state
+PUT = "put"
+DELETE = "delete"
+PENDING = "pending"
+WRITTEN = "written"
+FAILING = "failing"
 
 
 class CustomerContact(Base):
@@ -105,6 +122,38 @@ class CallEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     call: Mapped[SetupCall] = relationship(back_populates="history")
+
+
+class CalendarWrite(Base):
+    """What one staff member's CalDAV calendar must show of a call, and how writing it went.
+
+    Requests set `action` and make the row pending (raising `revision`); the worker writes it,
+    and its outcome counts only if no request changed the row meanwhile.
+    """
+
+    __tablename__ = "calendar_write"
+    __table_args__ = (
+        UniqueConstraint("call_id", "user_id"),
+        Index("ix_calendar_write_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("setup_call.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(10))  # put (the call's current state), delete
+    state: Mapped[str] = mapped_column(String(10), default=PENDING)  # pending, written, failing
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A worker writing the row holds it until then; another worker takes it over afterwards.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(40))  # a sources kind, e.g. "auth"
+    last_status: Mapped[int | None] = mapped_column(Integer)  # HTTP status of a server error
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    call: Mapped[SetupCall] = relationship()
+    user: Mapped["User"] = relationship()  # noqa: F821
 
 
 class SlotOffer(Base):

@@ -1,8 +1,9 @@
 """Use cases of step 3: find a time in everyone's calendar, book, offer, reschedule, cancel.
 
 Invitations follow RFC 5545/5546/6047 (portal.calendar.invite) and go out through the outbox
-in the same transaction as the change. Staff CalDAV calendars are written after the commit: a
-calendar that cannot be reached is reported, and the booking (and its emails) still stands.
+in the same transaction as the change. Staff CalDAV calendars are written by the worker: the
+change records what each must show (portal.services.calendar_sync), so no request waits on a
+calendar server, and one that cannot be reached is retried until it matches the call.
 """
 
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from portal.models import (
 from portal.models.call import BOOKED, CANCELLED
 from portal.models.outbox import FAILED, PENDING
 from portal.process import completion
-from portal.services import access, audit, links
+from portal.services import access, audit, calendar_sync, calendars, links
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -168,19 +169,19 @@ def add_contact(
 
 
 def _staff_person(
-    session: Session, person: Attendance, start, end, busy_extra
+    session: Session, person: Attendance, start, end, busy_extra, own_uid: str | None
 ) -> tuple[slots.Person, str | None]:
     settings = session.scalar(select(StaffCalendar).where(StaffCalendar.user_id == person.user.id))
     hours = _hours(settings)
     busy = list(busy_extra)
     warning = None
     try:
-        busy += _calendar_busy(settings, start, end)
+        busy += _calendar_busy(settings, start, end, own_uid)
     except (sources.CalendarUnavailable, vault.VaultError) as error:
         warning = _(
-            "Der Kalender von %(name)s ist nicht erreichbar (%(reason)s); die Suche berücksichtigt nur die Arbeitszeiten und die im Portal gebuchten Termine.",
+            "Der Kalender von %(name)s konnte nicht gelesen werden: %(reason)s Die Suche berücksichtigt für %(name)s nur die Arbeitszeiten und die im Portal gebuchten Termine.",
             name=person.name,
-            reason=str(error),
+            reason=calendars.describe(error),
         )
     return slots.Person(person.name, person.required, hours, tuple(busy)), warning
 
@@ -192,13 +193,25 @@ def _hours(settings: StaffCalendar | None) -> slots.WorkingHours:
     return slots.WorkingHours(days, settings.day_start, settings.day_end, settings.timezone)
 
 
-def _calendar_busy(settings: StaffCalendar | None, start, end) -> list[slots.Busy]:
+def _calendar_busy(
+    settings: StaffCalendar | None, start, end, own_uid: str | None
+) -> list[slots.Busy]:
+    """Busy times from the person's calendar, without the portal's own event of this call."""
     if settings is None or settings.source == "none" or not settings.url:
         return []
+    reach = calendars.policy()
     if settings.source == "ics":
-        return sources.ics_feed_busy(settings.url, start, end)
+        return sources.ics_feed_busy(settings.url, start, end, exclude_uid=own_uid, policy=reach)
     password = vault.reveal(settings.password) if settings.password_id else ""
-    return sources.caldav_busy(settings.url, settings.username or "", password, start, end)
+    return sources.caldav_busy(
+        settings.url,
+        settings.username or "",
+        password,
+        start,
+        end,
+        exclude_uid=own_uid,
+        policy=reach,
+    )
 
 
 def _portal_busy(session: Session, user: User, exclude_order_id: int | None) -> list[slots.Busy]:
@@ -254,11 +267,14 @@ def _window(now: datetime) -> tuple[list[date], datetime, datetime]:
 
 def _search(session, order, attendance, duration, days, start, end, now) -> Search:
     people, warnings = [], []
+    # The call's own event in a staff calendar must not block moving that very call.
+    call = call_of(session, order)
+    own_uid = call.uid if call is not None else None
     for person in attendance:
         if person.user is None:
             continue  # customer contacts have no calendar here; the time is agreed with them
         busy = _portal_busy(session, person.user, order.id)
-        staff, warning = _staff_person(session, person, start, end, busy)
+        staff, warning = _staff_person(session, person, start, end, busy, own_uid)
         people.append(staff)
         if warning:
             warnings.append(warning)
@@ -401,6 +417,12 @@ def _book(
     if first:
         queued += _send_links(session, order, [p for p in attendance if p.contact])
     _complete_step(session, order, call, booker)
+    calendar_sync.plan(
+        session,
+        call,
+        [p.user for p in attendance if p.user],
+        [p.user for p in removed_people if p.user],
+    )
     for offer in session.scalars(
         select(SlotOffer).where(SlotOffer.order_id == order.id, SlotOffer.status == "open")
     ):
@@ -417,8 +439,7 @@ def _book(
         participants=[p.email for p in attendance],
     )
     session.commit()
-    warnings = _sync_calendars(session, call, attendance, removed_people)
-    return warnings + _undelivered(session, queued)
+    return _undelivered(session, queued)
 
 
 def _attendance_of(participant: CallParticipant) -> Attendance:
@@ -562,38 +583,6 @@ def _complete_step(session, order, call, actor: User) -> None:
         scheduled.details = details
 
 
-def _sync_calendars(session, call, people, removed) -> list[str]:
-    """Write the event into staff CalDAV calendars after commit; report who could not be reached."""
-    warnings = []
-    body = None
-    for person, gone in [(p, False) for p in people] + [(p, True) for p in removed]:
-        if person.user is None:
-            continue
-        settings = session.scalar(
-            select(StaffCalendar).where(StaffCalendar.user_id == person.user.id)
-        )
-        if settings is None or settings.source != "caldav" or not settings.url:
-            continue
-        try:
-            password = vault.reveal(settings.password) if settings.password_id else ""
-            if gone or call.status == CANCELLED:
-                sources.delete_event(settings.url, settings.username or "", password, call.uid)
-            else:
-                if body is None:
-                    order = session.get(Order, call.order_id)
-                    body = invite.calendar(invitation(order, call, attendance(call)), None)
-                sources.put_event(settings.url, settings.username or "", password, call.uid, body)
-        except (sources.CalendarUnavailable, vault.VaultError) as error:
-            warnings.append(
-                _(
-                    "Kalender von %(name)s nicht aktualisiert: %(reason)s",
-                    name=person.name,
-                    reason=str(error),
-                )
-            )
-    return warnings
-
-
 def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> list[str]:
     """Cancel the call: METHOD:CANCEL to every attendee; the step is open again."""
     _require_partner(actor)
@@ -616,6 +605,7 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> li
         )
     )
     queued = _send(session, order, call, people, "CANCEL", "call_cancelled")
+    calendar_sync.plan(session, call, [p.user for p in people if p.user], [])
     session.execute(
         delete(StepCompletion).where(
             StepCompletion.order_id == order.id, StepCompletion.step == "schedule_call"
@@ -631,7 +621,7 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> li
         sequence=call.sequence,
     )
     session.commit()
-    return _sync_calendars(session, call, people, []) + _undelivered(session, queued)
+    return _undelivered(session, queued)
 
 
 def ics(session: Session, actor: User, order_id: int) -> bytes:
