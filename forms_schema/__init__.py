@@ -28,13 +28,16 @@ library, wtforms and jsonschema. The vocabulary is described in forms_schema/REA
 Public API:
     load(schema) -> Questionnaire                raises SchemaError(pointer, message)
     Questionnaire.schema, .pages, .title(locale), .nodes(page, context), .node(pointer)
-    Questionnaire.form_class(locale, context, page), .to_data(form)
+    Questionnaire.form_class(locale, context, page), .to_data(form), .to_document(form, row_of)
+    Questionnaire.repeats(), .read(pointer, values), .form_values(pointer, answer)
     Questionnaire.validate(data, partial, context, locale) -> list[AnswerError]
     Questionnaire.visible(data, context), .clean(data, context), .progress(data, context, page)
     Questionnaire.check_file(pointer, filename, mimetype, size, locale, content) -> str | None
     Node, Page, SchemaError, AnswerError(pointer, message, keyword)
     pointer_to_name("/contacts/0/name") == "contacts-0-name", name_to_pointer(...)
-    get, set, delete, flatten, merge: pure helpers on answer dicts (forms_schema.data)
+    get, set, delete, flatten: pure helpers on answer dicts (forms_schema.data)
+    forms_schema.changes: rows with ids (Document, RowIds) and saves as change sets
+        (SetAnswer, AddRow, RemoveRow; Document.apply -> Clash list; diff(base, mine))
 
 Rules (x-ui.rule) hold when the value at "scope" validates against the condition "schema"; a
 missing (or hidden) value never does. Scopes are relative to the object holding the property;
@@ -45,7 +48,7 @@ missing (or hidden) value never does. Scopes are relative to the object holding 
 date, email and uri (forms_schema/README.md).
 """
 
-from forms_schema.data import delete, flatten, get, merge, set
+from forms_schema.data import delete, flatten, get, set
 from forms_schema.errors import AnswerError, SchemaError
 from forms_schema.nodes import Node, Page
 from forms_schema.pointers import name_to_pointer, pointer_to_name
@@ -61,7 +64,6 @@ __all__ = [
     "flatten",
     "get",
     "load",
-    "merge",
     "name_to_pointer",
     "pointer_to_name",
     "set",

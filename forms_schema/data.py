@@ -1,6 +1,5 @@
-"""Pure helpers on answer documents: read, write and delete by pointer, flatten, three-way merge."""
+"""Pure helpers on answer documents: read, write and delete by pointer, flatten, compare."""
 
-import copy
 from typing import Any
 
 from forms_schema.pointers import join, split
@@ -113,52 +112,3 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
         return a == b
     return type(a) is type(b) and a == b
-
-
-def _prune(data: dict, pointer: str) -> None:
-    # Deleting the last answer of a group leaves {}; drop it like to_data() drops empty groups.
-    tokens = split(pointer)[:-1]
-    while tokens:
-        parent_pointer = join(tokens)
-        if get(data, parent_pointer, _MISSING) != {}:
-            return
-        delete(data, parent_pointer)
-        tokens = tokens[:-1]
-
-
-def merge(base: dict, mine: dict, theirs: dict) -> tuple[dict, list[str]]:
-    """Three-way merge of a save: theirs (stored now) plus every leaf mine changed since base.
-
-    A leaf both changed to different values is a conflict: theirs is kept and its pointer
-    returned. Identical changes are no conflict. Lists are compared as one value.
-    """
-    flat_base, flat_mine, flat_theirs = flatten(base), flatten(mine), flatten(theirs)
-    merged = copy.deepcopy(theirs)
-    conflicts: list[str] = []
-    for pointer in list(flat_base) + [p for p in flat_mine if p not in flat_base]:
-        old = flat_base.get(pointer, _MISSING)
-        new = flat_mine.get(pointer, _MISSING)
-        current = flat_theirs.get(pointer, _MISSING)
-        if _same_or_missing(old, new):
-            continue
-        if _same_or_missing(new, current):
-            continue
-        if not _same_or_missing(old, current):
-            conflicts.append(pointer)
-            continue
-        if new is _MISSING:
-            delete(merged, pointer)
-            _prune(merged, pointer)
-            continue
-        try:
-            set(merged, pointer, new)
-        except (TypeError, IndexError):
-            # Theirs reshaped the document above this leaf (e.g. a list where mine has an object).
-            conflicts.append(pointer)
-    return merged, conflicts
-
-
-def _same_or_missing(a: Any, b: Any) -> bool:
-    if a is _MISSING or b is _MISSING:
-        return a is b
-    return same(a, b)

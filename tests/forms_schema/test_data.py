@@ -2,7 +2,8 @@
 
 import pytest
 
-from forms_schema import delete, flatten, get, merge, set
+from forms_schema import delete, flatten, get, set
+from forms_schema.data import same
 
 
 def test_get():
@@ -60,45 +61,8 @@ def test_flatten_treats_lists_as_one_value():
     }
 
 
-def test_merge_keeps_non_conflicting_changes_of_both():
-    base = {"a": 1, "b": 1, "g": {"x": 1, "y": 1}}
-    mine = {"a": 2, "b": 1, "g": {"x": 1, "y": 2}, "new": "m"}
-    theirs = {"a": 1, "b": 3, "g": {"x": 3, "y": 1}, "other": "t"}
-    merged, conflicts = merge(base, mine, theirs)
-    assert merged == {"a": 2, "b": 3, "g": {"x": 3, "y": 2}, "new": "m", "other": "t"}
-    assert conflicts == []
-    assert theirs == {"a": 1, "b": 3, "g": {"x": 3, "y": 1}, "other": "t"}  # untouched
-
-
-def test_merge_reports_conflicts_and_keeps_theirs():
-    base = {"a": 1, "b": 1, "c": 1}
-    mine = {"a": 2, "b": 5}  # c removed
-    theirs = {"a": 3, "b": 5, "c": 4}
-    merged, conflicts = merge(base, mine, theirs)
-    assert merged == {"a": 3, "b": 5, "c": 4}
-    assert conflicts == ["/a", "/c"]  # b: the same change on both sides is no conflict
-
-
-def test_merge_removals():
-    base = {"a": 1, "g": {"x": 1}, "b": 1}
-    mine = {"b": 1}
-    theirs = {"a": 1, "g": {"x": 1}, "b": 2}
-    merged, conflicts = merge(base, mine, theirs)
-    assert (merged, conflicts) == ({"b": 2}, [])
-
-
-def test_merge_lists_are_one_value():
-    base = {"contacts": [{"n": "A"}, {"n": "B"}]}
-    mine = {"contacts": [{"n": "A"}, {"n": "B2"}]}
-    theirs_same = {"contacts": [{"n": "A"}, {"n": "B"}], "x": 1}
-    assert merge(base, mine, theirs_same) == ({"contacts": mine["contacts"], "x": 1}, [])
-    theirs_other_row = {"contacts": [{"n": "A2"}, {"n": "B"}]}
-    assert merge(base, mine, theirs_other_row) == (theirs_other_row, ["/contacts"])
-
-
-def test_merge_compares_json_values():
-    # In Python True == 1; in answers they are different values.
-    merged, conflicts = merge({"a": 0}, {"a": True}, {"a": 1})
-    assert (merged, conflicts) == ({"a": 1}, ["/a"])
-    merged, conflicts = merge({"a": 0}, {"a": 1.0}, {"a": 1})
-    assert conflicts == []
+def test_answers_compare_as_json_values():
+    # Python's == says True == 1 == 1.0; answers do not: a yes is no count, 1 is no "1".
+    assert not same(True, 1) and not same(1, "1") and not same([1], [True])
+    assert same(1, 1.0) and same({"a": [1, "x"]}, {"a": [1.0, "x"]})
+    assert not same({"a": 1}, {"a": 1, "b": None})
