@@ -433,7 +433,8 @@
       message.appendChild(document.createTextNode(" " + errors[pointer]));
       var first = inputs(field)[0];
       message.id = (field.id || (first ? first.id : "field")) + "-error";
-      var anchor = field.querySelector("label, legend");
+      // Where the server puts it: after the help text, else after the label.
+      var anchor = field.querySelector(":scope > .hint:not(.file-limits)") || field.querySelector("label, legend");
       field.insertBefore(message, anchor ? anchor.nextSibling : field.firstChild);
       field.classList.add("has-error");
       field.setAttribute("data-js-invalid", "");
