@@ -139,8 +139,10 @@ def test_text_stays_inside_its_box_in_the_real_font(page, live_server, session, 
     order_id = build(session, world, saved=True)
     login(page, live_server, world.partner)
     page.goto(f"{live_server}/orders/{order_id}/diagram")
+    # Measured once the page's fonts are in: before that Chromium lays out with a fallback.
     outside = page.evaluate(
-        """() => {
+        """async () => {
+          await document.fonts.ready;
           const problems = [];
           const within = (inner, outer) => inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5
             && inner.x + inner.width <= outer.x + outer.width + 0.5
