@@ -2,11 +2,20 @@
 
 Without Playwright or /usr/bin/chromium the browser tests skip; under REQUIRE_BROWSER=1 (CI)
 they fail instead. A failing test leaves a screenshot and the page's HTML in test-artifacts/.
+
+Waiting, so that the tests pass on a busy machine too: state the page reaches after an action
+is checked with Playwright's retrying `expect(locator)` assertions (to_have_text, to_have_count,
+to_be_focused, to_have_value, ...), never with a plain assert on inner_text(), count() and the
+like right after a click or key press. page.wait_for_function is never used: it polls a string
+predicate with eval, which the pages' CSP refuses. State outside the page (the database, the
+SMTP server) is waited for with `eventually()`; fixed sleeps synchronise nothing.
 """
 
 import os
 import re
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,7 +36,9 @@ CHROMIUM_ARGS = [
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-TIMEOUT_MS = 10_000
+# How long an action or an expect() waits. Generous, because the machine running the tests
+# may be busy with others (2 cores); waiting longer only costs time when a test fails anyway.
+TIMEOUT_MS = int(os.environ.get("BROWSER_TIMEOUT_MS", "20000"))
 
 
 def _unavailable(reason: str):
@@ -82,6 +93,10 @@ def browser():
         _unavailable("Playwright for Python is not installed")
     if not os.access(CHROMIUM, os.X_OK):
         _unavailable(f"{CHROMIUM} is missing")
+    from playwright.sync_api import expect
+
+    # expect() waits 5 s by default; the same time as every action instead.
+    expect.set_options(timeout=TIMEOUT_MS)
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(
@@ -134,9 +149,30 @@ def login(page, base_url: str, user, password: str = PASSWORD) -> None:
     page.goto(f"{base_url}/login")
     page.locator("#email").fill(user.email)
     page.locator("#password").fill(password)
+    from playwright.sync_api import expect
+
     with page.expect_navigation():
         page.locator("main button.primary").click()
-    assert page.url == f"{base_url}/", f"login as {user.email} failed, at {page.url}"
+    expect(page, f"login as {user.email} failed").to_have_url(f"{base_url}/")
+
+
+def eventually(condition: Callable[[], object], what: str, page=None, timeout_ms=None) -> None:
+    """Wait until `condition()` is true, e.g. a background save reached the database.
+
+    For state outside the page only; the page's own state is checked with expect(). The
+    condition must read afresh each time (session.expire_all() before a query). With a
+    `page`, Playwright keeps handling its events while waiting. Fails after TIMEOUT_MS.
+    """
+    deadline = time.monotonic() + (timeout_ms or TIMEOUT_MS) / 1000
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"timed out after {timeout_ms or TIMEOUT_MS} ms waiting for {what}"
+            )
+        if page is not None:
+            page.wait_for_timeout(50)
+        else:
+            time.sleep(0.05)
 
 
 def axe_violations(page) -> list[dict]:

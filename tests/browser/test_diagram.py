@@ -1,6 +1,7 @@
 """The data flow diagram page in headless Chromium: the editor by keyboard, axe-core, real fonts."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.models import DataFlowDiagram, Response
@@ -30,12 +31,17 @@ def switch_language(page, lang: str) -> None:
     if page.locator("html").get_attribute("lang") != lang:
         with page.expect_navigation():
             page.locator(f"header button[name=lang][value={lang}]").click()
-    assert page.locator("html").get_attribute("lang") == lang
+    expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
 def focused(page) -> str:
     """The focused element's id."""
     return page.evaluate("document.activeElement.id")
+
+
+def at(page, element_id: str):
+    """The element with this id (for expect(...).to_be_focused() and the like)."""
+    return page.locator(f"#{element_id}")
 
 
 def test_architect_edits_the_diagram_with_the_keyboard(
@@ -46,48 +52,56 @@ def test_architect_edits_the_diagram_with_the_keyboard(
     page.goto(f"{live_server}/orders/{order_id}/diagram")
     systems = page.locator('tbody[data-rows="system"] > tr')
     flows = page.locator('tbody[data-rows="flow"] > tr')
-    assert systems.count() == 5 and flows.count() == 4  # prefilled from the answers
+    expect(systems).to_have_count(5)  # prefilled from the answers
+    expect(flows).to_have_count(4)
     keys = page.keyboard
 
     page.locator("#add-system").focus()
     keys.press("Enter")
-    assert systems.count() == 6 and focused(page) == "system-5-name"
-    assert systems.nth(5).locator("th").inner_text() == "6"
+    expect(systems).to_have_count(6)
+    expect(at(page, "system-5-name")).to_be_focused()
+    expect(systems.nth(5).locator("th")).to_have_text("6")
     keys.type("Power BI Service")
     keys.press("Tab")
-    assert focused(page) == "system-5-kind"
+    expect(at(page, "system-5-kind")).to_be_focused()
     keys.type("Externer")  # type-ahead in the closed select
-    assert page.locator("#system-5-kind").input_value() == "external"
+    expect(at(page, "system-5-kind")).to_have_value("external")
 
     page.locator("#add-flow").focus()
     keys.press("Enter")
-    assert flows.count() == 5 and focused(page) == "flow-4-from"
+    expect(flows).to_have_count(5)
+    expect(at(page, "flow-4-from")).to_be_focused()
     keys.type("CPCE")
     keys.press("Tab")
+    expect(at(page, "flow-4-to")).to_be_focused()
     keys.type("Power")  # the new system is a choice already, without a round trip
-    assert page.locator("#flow-4-to option:checked").inner_text() == "Power BI Service"
-    for text in ("Berichtsdaten", "REST", "täglich"):
+    expect(page.locator("#flow-4-to option:checked")).to_have_text("Power BI Service")
+    for field, text in (("content", "Berichtsdaten"), ("method", "REST"), ("frequency", "täglich")):
         keys.press("Tab")
+        expect(at(page, f"flow-4-{field}")).to_be_focused()
         keys.type(text)
+    expect(at(page, "flow-4-frequency")).to_have_value("täglich")
 
     # Remove the DATEV flow (row 2); the focus moves to the row that takes its place.
     remove = flows.nth(1).locator("button[data-remove]")
-    assert "Datenfluss 2" in remove.inner_text()
+    expect(remove).to_contain_text("Datenfluss 2")
     remove.focus()
     keys.press("Enter")
-    assert flows.count() == 4 and focused(page) == "flow-2-from"
-    assert flows.nth(3).locator("th").inner_text() == "4"
-    page.wait_for_function(
-        "document.querySelector('[data-status]').textContent === 'Zeile entfernt.'"
-    )
+    expect(flows).to_have_count(4)
+    expect(at(page, "flow-2-from")).to_be_focused()
+    expect(flows.nth(3).locator("th")).to_have_text("4")
+    # Announced a moment later (a fresh text node): expect() waits for it.
+    expect(page.locator("[data-status]")).to_have_text("Zeile entfernt.")
 
     page.locator("button.primary[value=save]").focus()
     with page.expect_navigation():
         keys.press("Enter")
-    assert "Version 1" in page.locator(".flash-success").inner_text()
+    expect(page.locator(".flash-success")).to_contain_text("Version 1")
     svg = page.locator(".diagram-canvas svg")
-    assert "Power BI Service" in svg.locator("g.systems").text_content()
-    assert "Berichtsdaten" in svg.locator("g.flow-labels").text_content()
+    expect(svg.locator("g.systems")).to_contain_text("Power BI Service")
+    expect(svg.locator("g.flow-labels")).to_contain_text("Berichtsdaten")
+    # The page confirmed the save: the server had committed it before redirecting.
+    session.expire_all()
     saved = session.scalar(select(DataFlowDiagram).where(DataFlowDiagram.order_id == order_id))
     assert [s["name"] for s in saved.systems][-1] == "Power BI Service"
     assert len(saved.flows) == 4 and saved.flows[-1]["content"] == "Berichtsdaten"
@@ -105,17 +119,18 @@ def test_the_editor_works_without_javascript(browser, live_server, session, worl
         page.locator("#system-0-name").fill("SAP S/4HANA Cloud")
         with page.expect_navigation():
             page.locator("#add-system").click()
-        assert page.locator("#system-0-name").input_value() == "SAP S/4HANA Cloud"
-        assert focused(page) == "system-5-name"  # autofocus on the new row
+        expect(at(page, "system-0-name")).to_have_value("SAP S/4HANA Cloud")
+        # autofocus on the new row: Chromium applies it with a rendering update, after load
+        expect(at(page, "system-5-name")).to_be_focused()
         page.keyboard.type("Data Warehouse")
         with page.expect_navigation():
             page.locator('button[value="remove-flow:1"]').click()
-        assert page.locator('tbody[data-rows="flow"] > tr').count() == 3
-        assert focused(page) == "add-flow"
+        expect(page.locator('tbody[data-rows="flow"] > tr')).to_have_count(3)
+        expect(at(page, "add-flow")).to_be_focused()
         with page.expect_navigation():
             page.locator("#system-5-name").press("Enter")  # Enter saves
-        assert "Version 1" in page.locator(".flash-success").inner_text()
-        assert "Data Warehouse" in page.locator(".diagram-canvas svg").text_content()
+        expect(page.locator(".flash-success")).to_contain_text("Version 1")
+        expect(page.locator(".diagram-canvas svg")).to_contain_text("Data Warehouse")
     finally:
         context.close()
 
@@ -124,8 +139,10 @@ def test_text_stays_inside_its_box_in_the_real_font(page, live_server, session, 
     order_id = build(session, world, saved=True)
     login(page, live_server, world.partner)
     page.goto(f"{live_server}/orders/{order_id}/diagram")
+    # Measured once the page's fonts are in: before that Chromium lays out with a fallback.
     outside = page.evaluate(
-        """() => {
+        """async () => {
+          await document.fonts.ready;
           const problems = [];
           const within = (inner, outer) => inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5
             && inner.x + inner.width <= outer.x + outer.width + 0.5
@@ -158,9 +175,10 @@ def test_axe_finds_no_violations_on_the_diagram_page(
     login(page, live_server, world.users[who])
     page.goto(f"{live_server}/orders/{order_id}/diagram")
     switch_language(page, lang)
-    assert page.locator(".diagram-canvas svg").count() == 1
-    assert page.locator("#diagram-editor").count() == (1 if who == "architect" else 0)
+    expect(page.locator(".diagram-canvas svg")).to_have_count(1)
+    expect(page.locator("#diagram-editor")).to_have_count(1 if who == "architect" else 0)
     page.locator("details summary").click()  # the flows as a table, opened
+    expect(page.locator("details")).to_have_attribute("open", "")
     violations = axe_violations(page)
     assert not violations, f"{who} ({lang})\n{format_violations(violations)}"
     assert console_errors == []
@@ -168,7 +186,7 @@ def test_axe_finds_no_violations_on_the_diagram_page(
         page.locator("#system-0-name").fill("")
         with page.expect_navigation():
             page.locator("button.primary[value=save]").click()
-        assert page.locator(".error-summary").count() == 1
+        expect(page.locator(".error-summary")).to_have_count(1)
         violations = axe_violations(page)
         assert not violations, f"{who} ({lang}), errors\n{format_violations(violations)}"
     page.goto(f"{live_server}/orders/{order_id}")

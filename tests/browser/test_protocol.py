@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.models import CallAttendance, CustomerContact
 from portal.services import protocol
 from tests.browser.conftest import ARTIFACTS, axe_violations, format_violations, login
-from tests.browser.test_staff_pages import focused, switch_language, text
+from tests.browser.test_staff_pages import focused, switch_language
 from tests.helpers import catalogue
 from tests.test_protocol import confirm, finalise, new_order, save_diagram
 
@@ -58,29 +58,32 @@ def test_lead_confirms_the_contacts_with_the_keyboard(
     assert_accessible(page, "contacts")
     keys = page.keyboard
     keys.press("Tab")
-    assert focused(page) == "a.skip-link"
+    expect(page.locator("a.skip-link")).to_be_focused()
     keys.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
     for _ in range(10):  # breadcrumb links, then the first field
         keys.press("Tab")
         if focused(page) == f"input#{key}-role":
             break
-    assert focused(page) == f"input#{key}-role"
+    expect(page.locator(f"input#{key}-role")).to_be_focused()
     keys.type("IT-Leitung")
     keys.press("Tab")
-    assert focused(page) == f"input#{key}-email"
+    expect(page.locator(f"input#{key}-email")).to_be_focused()
     keys.press("Tab")
-    assert focused(page) == f"input#{key}-phone"
+    expect(page.locator(f"input#{key}-phone")).to_be_focused()
     keys.type("+49 30 1234")
     keys.press("Tab")
-    assert focused(page) == f"input#{key}-attended"
+    expect(page.locator(f"input#{key}-attended")).to_be_focused()
     keys.press("Space")
+    expect(page.locator(f"input#{key}-attended")).to_be_checked()
     keys.press("Tab")
-    assert focused(page) == "button#confirm-contacts.button.primary"
+    expect(page.locator("button#confirm-contacts.button.primary")).to_be_focused()
     with page.expect_navigation():
         keys.press("Enter")
-    assert re.fullmatch(rf"{live_server}/orders/{order.id}#outcome-heading", page.url), page.url
+    expect(page).to_have_url(f"{live_server}/orders/{order.id}#outcome-heading")
     expect(page.locator(".flash-success")).to_have_text("Die Ansprechpartner sind bestätigt.")
     expect(page.locator("#call-missing")).not_to_contain_text("Ansprechpartner")
+    # The page confirmed it: the server had committed before redirecting.
     session.expire_all()
     assert (carla.role, carla.phone) == ("IT-Leitung", "+49 30 1234")
     assert session.scalar(
@@ -125,6 +128,7 @@ def test_partner_drafts_and_submits_and_the_lead_approves(
         "Das Protokoll ist zur Freigabe eingereicht."
     )
     expect(page.locator("#protocol-status")).to_contain_text("zur Freigabe eingereicht")
+    session.expire_all()
     stored = protocol.protocol_of(session, order)
     assert stored.open_points == [
         {"text": "VPN-Zugang einrichten", "owner": "Carla Kunde", "due": "2027-03-15"}
@@ -155,7 +159,7 @@ def test_partner_drafts_and_submits_and_the_lead_approves(
     session.expire_all()
     digest = protocol.protocol_of(session, order).content_hash
     expect(page.locator("#approval")).to_contain_text("Freigegeben von Leo am")
-    assert text(page.locator("#content-hash")) == digest
+    expect(page.locator("#content-hash")).to_have_text(digest)
     expect(page.locator("#protocol-form")).to_have_count(0)
     assert_accessible(page, "approved")
     page.goto(f"{live_server}/orders/{order.id}")
@@ -180,17 +184,18 @@ def test_without_javascript_the_server_adds_and_removes_rows(
         expect(page.locator("#open-points [data-row] > legend")).to_have_text(
             ["Offener Punkt 1", "Offener Punkt 2"]
         )
-        assert page.locator("#topics").input_value() == "Schnittstellen"
+        expect(page.locator("#topics")).to_have_value("Schnittstellen")
         page.locator("#point-0-text").fill("Erster")
         page.locator("#point-1-text").fill("Zweiter")
         page.locator("#point-1-owner").fill("Carla")
         page.locator("#point-1-due").fill("2027-04-01")
         with page.expect_navigation():
             page.get_by_role("button", name=re.compile(r"^Entfernen\W+Offener Punkt 1$")).click()
-        assert page.locator("#point-0-text").input_value() == "Zweiter"
+        expect(page.locator("#point-0-text")).to_have_value("Zweiter")
         with page.expect_navigation():  # Enter in a field saves; it never removes a row
             page.locator("#point-0-owner").press("Enter")
         expect(page.locator(".flash-success")).to_have_text("Der Entwurf ist gespeichert.")
+        session.expire_all()
         stored = protocol.protocol_of(session, order)
         assert stored.open_points == [{"text": "Zweiter", "owner": "Carla", "due": "2027-04-01"}]
     finally:

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.models import Order
@@ -46,7 +47,7 @@ def visit(page, base_url, world, data, name):
         return page.goto(f"{base_url}/login")
     if name == "customer_landing":
         response = page.goto(f"{base_url}/r/{data['tokens']['technical']}")
-        assert page.url == f"{base_url}/customer"
+        expect(page).to_have_url(f"{base_url}/customer")
         return response
     user, path = {
         "dashboard": (world.backoffice, "/"),
@@ -71,11 +72,12 @@ def switch_language(page, lang: str) -> None:
     if page.locator("html").get_attribute("lang") != lang:
         with page.expect_navigation():
             page.locator(f"header button[name=lang][value={lang}]").click()
-    assert page.locator("html").get_attribute("lang") == lang
+    expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
 def focused(page) -> str:
-    """The focused element as tag#id.class, for readable assertions."""
+    """The focused element as tag#id.class, for readable messages (to check focus, use
+    expect(locator).to_be_focused(): it waits for the page)."""
     return page.evaluate(
         """() => { const e = document.activeElement;
         return e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
@@ -108,8 +110,8 @@ def test_csp_blocks_nothing_the_pages_need(page, live_server, session, world, co
             switch_language(page, lang)
             background = page.evaluate("getComputedStyle(document.body).backgroundColor")
             assert background == "rgb(245, 247, 250)", f"{name}: portal.css not applied"
-            if name == "order_form":
-                assert text(page.locator("#order-total")), "order-form.js did not run"
+            if name == "order_form":  # order-form.js ran
+                expect(page.locator("#order-total")).not_to_be_empty()
     assert console_errors == []
 
 
@@ -117,15 +119,15 @@ def test_skip_link_is_first_and_moves_focus_to_main(page, live_server, session, 
     for name in ("login", "dashboard"):
         visit(page, live_server, world, {}, name)
         page.keyboard.press("Tab")
-        assert focused(page) == "a.skip-link"
-        box = page.locator("a.skip-link").bounding_box()
-        assert box and box["x"] >= 0 and box["y"] >= 0, "the focused skip link is off screen"
+        expect(page.locator("a.skip-link")).to_be_focused()
+        # The focused skip link is on screen, all of it.
+        expect(page.locator("a.skip-link")).to_be_in_viewport(ratio=1)
         page.keyboard.press("Enter")
-        assert focused(page) == "main#main.wrap"
-        assert page.url.endswith("#main")
+        expect(page.locator("main#main.wrap")).to_be_focused()
+        expect(page).to_have_url(re.compile(r"#main$"))
         page.keyboard.press("Tab")
         first_in_main = "input#email" if name == "login" else "input#q.short"
-        assert focused(page) == first_in_main
+        expect(page.locator(first_in_main)).to_be_focused()
 
 
 def test_partner_places_an_order_with_the_keyboard_only(
@@ -138,12 +140,13 @@ def test_partner_places_an_order_with_the_keyboard_only(
     keys = page.keyboard
 
     def tab(expected: str, shift: bool = False) -> None:
+        """Press (Shift+)Tab; `expected`, a CSS selector, gets the focus."""
         keys.press("Shift+Tab" if shift else "Tab")
-        assert focused(page) == expected
+        expect(page.locator(expected)).to_be_focused()
 
     tab("a.skip-link")
     keys.press("Enter")
-    assert focused(page) == "main#main.wrap"
+    expect(page.locator("main#main.wrap")).to_be_focused()
     tab("input#customer_name")
     keys.type("Tastatur GmbH")
     tab("input#short_code.short")
@@ -152,7 +155,8 @@ def test_partner_places_an_order_with_the_keyboard_only(
     keys.press("Space")
     tab("input#deployment-0")
     keys.press("ArrowDown")  # moves to "In der CP Cloud" and selects it
-    assert focused(page) == "input#deployment-1"
+    expect(page.locator("input#deployment-1")).to_be_focused()
+    expect(page.locator("input#deployment-1")).to_be_checked()
     keys.press("Space")
     tab("select#language.short")
     tab(f"input#{training}.short.qty")
@@ -163,20 +167,24 @@ def test_partner_places_an_order_with_the_keyboard_only(
     keys.press("ControlOrMeta+A")
     keys.type("3")
     tab(f"input#{reports}.short.qty")
-    tab("button.button.primary")
-    # 4800 + 3 × 1200 + 1.5 × 165.50
-    assert text(page.locator("#order-total")) == "8.648,25 €"
+    tab("#order-form button.button.primary")
+    # 4800 + 3 × 1200 + 1.5 × 165.50 (expect() reads the no-break space as a space)
+    expect(page.locator("#order-total")).to_have_text("8.648,25 €")
     with page.expect_navigation():
         keys.press("Enter")
 
-    assert re.fullmatch(rf"{live_server}/orders/\d+(#main)?", page.url), page.url
-    assert "Bestellung für Tastatur GmbH aufgegeben." in text(page.locator(".flash-success"))
-    assert text(page.locator("h1")) == "Tastatur GmbH (TASTE)"
-    facts = text(page.locator("dl.facts"))
-    assert "Miete" in facts and "CP Cloud" in facts
-    assert text(page.locator("#lines-heading ~ .table-wrap tfoot td.num")) == "8.648,25 €"
+    expect(page).to_have_url(re.compile(rf"^{live_server}/orders/\d+(#main)?$"))
+    expect(page.locator(".flash-success")).to_contain_text(
+        "Bestellung für Tastatur GmbH aufgegeben."
+    )
+    expect(page.locator("h1")).to_have_text("Tastatur GmbH (TASTE)")
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("Miete")
+    expect(facts).to_contain_text("CP Cloud")
+    expect(page.locator("#lines-heading ~ .table-wrap tfoot td.num")).to_have_text("8.648,25 €")
     assert console_errors == []
-    # The server's commit is visible to the test's own session.
+    # The page confirmed the order: the server committed it before redirecting.
+    session.expire_all()
     order = session.scalar(select(Order).where(Order.short_code == "TASTE"))
     assert order.total == Decimal("8648.25") and order.deployment == "cp_cloud"
 
@@ -196,20 +204,23 @@ def test_live_total_follows_the_typed_quantities(page, live_server, session, wor
     total = page.locator("#order-total")
     training = page.locator(f"#qty_{items['TRAINING'].id}")
     reports = page.locator(f"#qty_{items['REPORTS'].id}")
-    assert text(total) == totals[0]
+    # expect() reads the no-break spaces of Intl as spaces.
+    expect(total).to_have_text(totals[0])
     training.press_sequentially("2")
-    assert text(total) == totals[1]
+    expect(total).to_have_text(totals[1])
     reports.press_sequentially("1")
-    assert text(total) == totals[2]
+    expect(total).to_have_text(totals[2])
     reports.press_sequentially("," if lang == "de" else ".")
-    assert text(total) == totals[2]
+    expect(reports).to_have_value("1," if lang == "de" else "1.")
+    expect(total).to_have_text(totals[2])
     reports.press_sequentially("5")
-    assert text(total) == totals[3]
+    expect(total).to_have_text(totals[3])
     training.press("End")
     training.press("Backspace")
-    assert text(total) == totals[4]
+    expect(training).to_have_value("")
+    expect(total).to_have_text(totals[4])
     line = page.locator(f"tr:has(#qty_{items['TRAINING'].id}) .line-total")
-    assert text(line) == ""
+    expect(line).to_be_empty()
 
 
 def test_the_checks_see_what_they_look_for(page, live_server, console_errors):
@@ -217,9 +228,11 @@ def test_the_checks_see_what_they_look_for(page, live_server, console_errors):
     page.goto(f"{live_server}/login")
     page.evaluate("document.querySelector('label[for=email]').remove()")
     assert "label" in {violation["id"] for violation in axe_violations(page)}
-    page.evaluate(
-        """() => { const s = document.createElement("script");
-        s.textContent = "window.inlineRan = true"; document.body.append(s); }"""
-    )
+    # Chromium reports the refusal as a console message of its own, after the script ran.
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate(
+            """() => { const s = document.createElement("script");
+            s.textContent = "window.inlineRan = true"; document.body.append(s); }"""
+        )
     assert page.evaluate("window.inlineRan") is None
     assert any("Content Security Policy" in error for error in console_errors), console_errors
