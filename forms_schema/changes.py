@@ -135,6 +135,23 @@ class Document:
 
     def locate(self, pointer: str) -> str | None:
         """The positional pointer of an id pointer; None when a row on the way is gone."""
+        return self._rewrite(
+            pointer, lambda ids, row: (str(ids.index(row)), row) if row in ids else None
+        )
+
+    def id_pointer(self, pointer: str) -> str | None:
+        """The id pointer of a positional pointer; None when a row position does not exist."""
+
+        def step(ids: list[str], position: str) -> tuple[str, str] | None:
+            if not position.isdigit() or int(position) >= len(ids):
+                return None
+            return ids[int(position)], ids[int(position)]
+
+        return self._rewrite(pointer, step)
+
+    def _rewrite(self, pointer: str, step) -> str | None:
+        # Token by token; at a row token, step(ids of that list, token) gives (token to write,
+        # the row's id), or None when the row is not there.
         out: list[str] = []
         template = at = ""
         tokens = iter(split(pointer))
@@ -145,31 +162,11 @@ class Document:
                 row = next(tokens, None)
                 if row is None:
                     break
-                ids = self.ids.get(at, [])
-                if row not in ids:
+                found = step(self.ids.get(at, []), row)
+                if found is None:
                     return None
-                out.append(str(ids.index(row)))
-                at, template = f"{at}/{row}", template + "/*"
-        return join(out)
-
-    def id_pointer(self, pointer: str) -> str | None:
-        """The id pointer of a positional pointer; None when a row position does not exist."""
-        out: list[str] = []
-        template = at = ""
-        tokens = iter(split(pointer))
-        for token in tokens:
-            out.append(token)
-            at, template = at + join([token]), template + join([token])
-            if template in self.repeats:
-                position = next(tokens, None)
-                if position is None:
-                    break
-                ids = self.ids.get(at, [])
-                if not position.isdigit() or int(position) >= len(ids):
-                    return None
-                row = ids[int(position)]
-                out.append(row)
-                at, template = f"{at}/{row}", template + "/*"
+                out.append(found[0])
+                at, template = f"{at}/{found[1]}", template + "/*"
         return join(out)
 
     def get(self, pointer: str) -> Any:
