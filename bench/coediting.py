@@ -35,7 +35,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from portal.extensions import db  # noqa: E402
 from portal.models import Response  # noqa: E402
-from portal.services import responses  # noqa: E402
+from portal.services import drafts, responses  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.conftest import make_world, running_app  # noqa: E402
 from tests.helpers import accept, place  # noqa: E402
@@ -243,7 +243,7 @@ def main() -> int:
             # 4. Everyone on their own row of one repeating group.
             rows = [{"name": f"Gesellschaft {i}", "country": "DE", "local_currency": "EUR"}
                     for i in range(args.rows)]  # fmt: skip
-            responses.save(
+            drafts.save(
                 db.session, order_.order, "business", base_version=0,
                 changes={"legal_entities": rows}, author="Vorbereitung",
             )  # fmt: skip

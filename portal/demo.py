@@ -27,7 +27,7 @@ from portal.models import (
     StepCompletion,
     User,
 )
-from portal.services import accounts, calls, diagrams, orders, protocol, responses, review
+from portal.services import accounts, calls, diagrams, drafts, orders, protocol, responses, review
 
 DEMO_PASSWORD = "onboarding-demo"  # noqa: S105 (demo only; refused in production)
 
@@ -186,7 +186,7 @@ def _documented_order(session, users) -> None:
     )
     _held_call(session, users, order, contact)
     for kind, answers in (("technical", samples.ON_PREMISES), ("business", samples.BUSINESS)):
-        responses.save(session, order, kind, base_version=0, changes=answers, author=contact.name)
+        drafts.save(session, order, kind, base_version=0, changes=answers, author=contact.name)
         responses.submit(session, order, kind, author=contact.name)
         _review(session, partner, order, kind)
     technical = responses.find(session, order, "technical")

@@ -261,13 +261,13 @@ def test_changes_outside_the_page_or_malformed_are_refused_in_json(app, session,
 
 
 def test_a_submitted_questionnaire_refuses_changes_in_json(app, session, tokens):
-    from portal.services import responses
+    from portal.services import drafts, responses
     from tests import samples
 
     anna = enter(app.test_client(), tokens["technical"], "Anna")
     changes(anna, "workstations", set_("/named_users", None, "25"))
     response_row = session.scalar(select(Response))
-    responses.save(
+    drafts.save(
         session, response_row.order, "technical", base_version=0, changes=samples.CP_CLOUD,
         author="Setup",
     )  # fmt: skip

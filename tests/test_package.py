@@ -29,7 +29,7 @@ from portal.models import (
     SetupCall,
     StepCompletion,
 )
-from portal.services import calls, diagrams, orders, packages, protocol, responses, review
+from portal.services import calls, diagrams, drafts, orders, packages, protocol, responses, review
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.responses import FileInput
 from tests import samples
@@ -131,7 +131,7 @@ def book_call(session, world, order) -> list[CustomerContact]:
 
 
 def submit(session, order, kind: str, answers: dict, files=None) -> None:
-    result = responses.save(
+    result = drafts.save(
         session, order, kind, base_version=0, changes=answers, files=files, author="Kunde"
     )
     assert result.saved and not result.conflicts, result.errors

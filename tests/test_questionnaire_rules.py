@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal import questionnaires
 from portal.models import Order, Response, ResponseRevision
-from portal.services import responses
+from portal.services import drafts, responses
 from tests import samples
 from tests.helpers import accept, place
 
@@ -145,7 +145,7 @@ def test_a_merge_of_two_savers_is_checked_as_a_whole(app, session, tokens):
 def store_directly(session, data):
     """Answers stored before this check existed (or that a check at save time let pass)."""
     order = session.scalar(select(Order))
-    result = responses.save(
+    result = drafts.save(
         session, order, "technical", base_version=0, changes={}, author="Setup", locale="de"
     )
     response = result.response or responses.find(session, order, "technical")

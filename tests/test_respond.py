@@ -204,9 +204,9 @@ def test_submit_runs_full_validation_with_an_error_summary(client, session, toke
 
 
 def fill_completely(session, order, kind, data):
-    from portal.services import responses
+    from portal.services import drafts
 
-    result = responses.save(
+    result = drafts.save(
         session, order, kind, base_version=0, changes=data, author="Setup", locale="de"
     )
     assert result.saved and not result.conflicts, result.errors

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal import questionnaires
 from portal.extensions import db
 from portal.models import AnswerReview, AuditEvent, QuestionnaireSnapshot, Role, User, utcnow
-from portal.services import responses, review
+from portal.services import drafts, responses, review
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests import samples
 from tests.conftest import add_user, login
@@ -25,7 +25,7 @@ TECH = "technical"
 
 def fill_and_submit(session, order, kind=TECH, data=samples.ON_PREMISES):
     """The customer fills the questionnaire completely and submits it."""
-    result = responses.save(
+    result = drafts.save(
         session, order, kind, base_version=0, changes=data, author="Kunde", locale="de"
     )
     assert result.saved and not result.conflicts, result.errors
@@ -135,9 +135,7 @@ def test_nothing_to_review_before_the_customer_submits(session, world):
     placed = accept(session, world, place(session, world, code="NEW")).order
     with pytest.raises(Conflict, match="noch nicht abgeschickt"):
         review.workspace(session, world.partner, placed.id, TECH)
-    responses.save(
-        session, placed, TECH, base_version=0, changes={"named_users": 3}, author="Kunde"
-    )
+    drafts.save(session, placed, TECH, base_version=0, changes={"named_users": 3}, author="Kunde")
     with pytest.raises(Conflict, match="noch nicht abgeschickt"):
         review.save_review(
             session, world.partner, placed.id, TECH, "/named_users",

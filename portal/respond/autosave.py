@@ -8,7 +8,7 @@ from portal.extensions import db
 from portal.filters import locale
 from portal.respond import bp, pages
 from portal.respond.views import AUTHOR_KEY, SESSION_KEY
-from portal.services import responses
+from portal.services import drafts, responses
 
 
 @bp.post("/customer/<kind>/pages/<page_key>/changes")
@@ -30,7 +30,7 @@ def changes(kind: str, page_key: str):
     except pages.BadChanges:
         message = _("Diese Änderung kann nicht gespeichert werden. Bitte laden Sie die Seite neu.")
         return jsonify(saved=False, message=message), 400
-    result = responses.save_changes(
+    result = drafts.save_changes(
         db.session, order, kind, changed=changed, author=author, locale=locale()
     )
     answer = _answer(kind, page_key, questionnaire, nodes, context, result)

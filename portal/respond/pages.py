@@ -28,7 +28,7 @@ from forms_schema.changes import (
     template_of,
 )
 from portal.questionnaires import label_of
-from portal.services.responses import Choice, FileInput
+from portal.services.drafts import Choice, FileInput
 
 ADD, REMOVE = "add:", "remove:"
 ROW_FIELD = "_row"

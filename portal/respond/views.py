@@ -21,7 +21,7 @@ from portal import questionnaires, uploads
 from portal.extensions import db
 from portal.filters import locale
 from portal.respond import bp, pages
-from portal.services import calls, links, responses
+from portal.services import calls, drafts, links, responses
 
 SESSION_KEY = "customer_links"
 AUTHOR_KEY = "customer_author"
@@ -117,7 +117,7 @@ def _save_page(order, kind, page_key, questionnaire):
     stored = responses.find(db.session, order, kind)
     known = {row for ids in (stored.row_ids if stored else {}).values() for row in ids}
     post = pages.parse(questionnaire, nodes, form, request.form, request.files, known)
-    result = responses.save(
+    result = drafts.save(
         db.session,
         order,
         kind,
@@ -278,7 +278,7 @@ def resolve(kind: str, page_key: str):
     """Apply the answers a person chose in the conflict panel."""
     order = responses.customer_order(db.session, session.get(SESSION_KEY, []), kind)
     chosen = pages.parse_resolution(request.form)
-    result = responses.choose(
+    result = drafts.choose(
         db.session, order, kind, chosen=chosen, author=_author() or "?", locale=locale()
     )
     if not result.saved or result.conflicts:

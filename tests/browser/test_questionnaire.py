@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal import questionnaires
 from portal.models import Response
-from portal.services import responses
+from portal.services import drafts
 from tests import samples
 from tests.browser.conftest import (
     axe_violations,
@@ -61,7 +61,7 @@ def stored(session, order, kind="technical") -> Response | None:
 def seed(session, order, kind, data) -> None:
     """Store answers through the service, on top of whatever the browser saved."""
     current = stored(session, order, kind)
-    result = responses.save(
+    result = drafts.save(
         session,
         order,
         kind,

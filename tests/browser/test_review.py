@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal.services import responses, review
+from portal.services import drafts, responses, review
 from tests import samples
 from tests.browser.conftest import axe_violations, format_violations, login
 from tests.browser.test_questionnaire import unexpected
@@ -25,7 +25,7 @@ TECH = "technical"
 def submitted_order(session, world):
     """An accepted on-premises order with the technical questionnaire submitted."""
     order = accept(session, world, place(session, world, deployment="on_premises")).order
-    result = responses.save(
+    result = drafts.save(
         session, order, TECH, base_version=0, changes=samples.ON_PREMISES, author="Kunde"
     )
     assert result.saved, result.errors
