@@ -172,7 +172,7 @@ def test_a_repeating_group_shown_again_shows_its_row_inputs_at_once(
     allow_list = page.locator("[data-pointer='/cloud_ip_allow_list']")
     fixed.get_by_label("Ja").check()
     expect(allow_list).to_be_visible()
-    allow_list.get_by_label("IP-Adresse oder Bereich").fill("203.0.113.10")
+    allow_list.get_by_label("IP-Adresse oder Bereich").fill("193.99.144.80")
     save(page)
     fixed.get_by_label("Nein").check()
     expect(allow_list).to_be_hidden()
@@ -184,8 +184,8 @@ def test_a_repeating_group_shown_again_shows_its_row_inputs_at_once(
     address = allow_list.get_by_label("IP-Adresse oder Bereich")
     expect(address).to_have_count(1)
     expect(address).to_be_visible()
-    address.fill("198.51.100.0/28")
+    address.fill("193.99.144.64/28")
     save(page)
-    assert stored(session, order).data["cloud_ip_allow_list"] == [{"address": "198.51.100.0/28"}]
+    assert stored(session, order).data["cloud_ip_allow_list"] == [{"address": "193.99.144.64/28"}]
     assert page.evaluate("window.notReloaded") is True
     assert console_errors == []
