@@ -189,3 +189,34 @@ def test_a_repeating_group_shown_again_shows_its_row_inputs_at_once(
     assert stored(session, order).data["cloud_ip_allow_list"] == [{"address": "193.99.144.64/28"}]
     assert page.evaluate("window.notReloaded") is True
     assert console_errors == []
+
+
+def test_a_second_conflict_joins_the_first_still_to_decide(
+    live_server, session, world, open_context, console_errors
+):
+    order, tokens = order_with_links(session, world)
+    anna, bert = people(
+        open_context, live_server, tokens["technical"], ["Anna", "Bert"], "workstations"
+    )
+    anna.locator("#named_users").fill("25")
+    anna.locator("#concurrent_users").fill("5")
+    save(anna)
+    bert.locator("#named_users").fill("40")
+    bert.locator("#named_users").press("Tab")
+    panel = bert.locator("section.conflicts")
+    expect(panel.locator("fieldset")).to_have_count(1)
+    panel.get_by_role("radio", name=re.compile("Ihre Antwort")).check()  # chosen, not yet applied
+    bert.locator("#concurrent_users").fill("8")
+    bert.locator("#concurrent_users").press("Tab")
+    expect(panel.locator("fieldset")).to_have_count(2)
+    expect(
+        panel.locator("fieldset").first.get_by_role("radio", name=re.compile("40"))
+    ).to_be_checked()
+    panel.locator("fieldset").nth(1).get_by_role("radio", name=re.compile("Anna")).check()
+    panel.get_by_role("button").click()
+    expect(panel).to_have_count(0)
+    wait_until(bert, lambda: stored(session, order).data["named_users"] == 40, "Bert's 40")
+    data = stored(session, order).data
+    assert (data["named_users"], data["concurrent_users"]) == (40, 5)
+    expect(bert.locator("#concurrent_users")).to_have_value("5")
+    assert console_errors == []

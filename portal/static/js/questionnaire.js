@@ -385,12 +385,38 @@
     if (label && result.progress_label) label.textContent = result.progress_label;
     say(result.message || "");
     if (result.conflict_panel) {
-      conflictsBox.innerHTML = result.conflict_panel;
-      var panel = conflictsBox.querySelector("[data-conflicts]");
-      if (panel) panel.focus();
+      showConflicts(result.conflict_panel);
       return false;
     }
     return true;
+  }
+
+  // A new conflict joins the ones still to decide (a later one on the same answer replaces it).
+  function showConflicts(html) {
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    var incoming = holder.querySelector("[data-conflicts]");
+    var panel = conflictsBox.querySelector("[data-conflicts]");
+    if (!panel) {
+      conflictsBox.appendChild(incoming);
+      incoming.dataset.next = String(incoming.querySelectorAll("fieldset[data-pointer]").length);
+      incoming.focus();
+      return;
+    }
+    var button = panel.querySelector("form > button");
+    each(incoming.querySelectorAll("fieldset[data-pointer]"), function (choice) {
+      each(panel.querySelectorAll("fieldset[data-pointer]"), function (old) {
+        if (old.getAttribute("data-pointer") === choice.getAttribute("data-pointer")) old.remove();
+      });
+      // Renamed before it joins the form, so no radio group mixes with one already decided.
+      var number = parseInt(panel.dataset.next || "0", 10);
+      panel.dataset.next = String(number + 1);
+      each(choice.querySelectorAll("input[name]"), function (input) {
+        input.name = input.name.replace(/-\d+$/, "-" + number);
+      });
+      button.parentNode.insertBefore(choice, button);
+    });
+    panel.focus();
   }
 
   // Once everything is saved: leave for the page a button asked for, or post the files.
