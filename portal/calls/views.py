@@ -78,7 +78,7 @@ def book(order_id: int):
     except DomainError as error:
         flash_refusal(error)
         return _back(order_id, choice)
-    _report(warnings, _("Der Setup Call ist gebucht; die Einladungen sind verschickt."))
+    _report(warnings, _("Der Setup Call ist gebucht; die Einladungen sind zum Versand eingereiht."))
     return redirect(url_for("calls.plan", order_id=order_id))
 
 
@@ -103,7 +103,7 @@ def offer(order_id: int):
     except DomainError as error:
         flash_refusal(error)
         return _back(order_id, choice)
-    flash(_("Die Terminauswahl ist an den Kunden verschickt."), "success")
+    flash(_("Die Terminauswahl ist zum Versand an den Kunden eingereiht."), "success")
     return redirect(url_for("calls.plan", order_id=order_id))
 
 
@@ -167,7 +167,7 @@ def send_links(order_id: int):
     except DomainError as error:
         flash_refusal(error)
     else:
-        flash(_("Links an %(n)d Ansprechpartner verschickt.", n=count), "success")
+        flash(_("Links für %(n)d Ansprechpartner zum Versand eingereiht.", n=count), "success")
     return redirect(url_for("orders.show", order_id=order_id) + "#links-heading")
 
 

@@ -28,7 +28,7 @@ SESSION_KEY = "customer_offers"
 DOWNLOAD = {"Cache-Control": "private, no-store"}
 STATUS = {
     DRAFT: (_l("Entwurf"), "blocked"),
-    SENT: (_l("verschickt, Entscheidung offen"), "open"),
+    SENT: (_l("Entscheidung offen"), "open"),
     ACCEPTED: (_l("angenommen"), "done"),
     DECLINED: (_l("abgelehnt"), "overdue"),
     WITHDRAWN: (_l("zurückgezogen"), "not_applicable"),
@@ -144,9 +144,10 @@ def send(order_id: int):
         errors = error.fields or {"form": error.message}
         return _render(order_id, fields, errors, None, _version(), chosen, error.status)
     recipients = len(result.offer.recipients)
-    flash(_("Das Angebot ist an %(n)d Ansprechpartner verschickt.", n=recipients), "success")
-    for warning in result.warnings:
-        flash(warning, "warning")
+    flash(
+        _("Das Angebot ist für %(n)d Ansprechpartner zum Versand eingereiht.", n=recipients),
+        "success",
+    )
     return redirect(url_for("orders.show", order_id=order_id) + "#offer-heading")
 
 

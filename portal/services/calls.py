@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal import mail, vault
 from portal.calendar import invite, slots, sources
 from portal.models import (
-    QUESTIONNAIRES,
     CallEvent,
     CallParticipant,
     CustomerContact,
@@ -34,7 +33,6 @@ from portal.models import (
     utcnow,
 )
 from portal.models.call import BOOKED, CANCELLED
-from portal.models.outbox import FAILED, PENDING
 from portal.process import completion
 from portal.services import access, audit, links
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -394,12 +392,12 @@ def _book(
             details={"removed": [p.email for p in removed_people]},
         )
     )
-    queued = _send(session, order, call, attendance, "REQUEST", "call_invitation")
+    _send(session, order, call, attendance, "REQUEST", "call_invitation")
     if removed_people:
         # RFC 5546 3.2.5: a CANCEL that uninvites lists the attendees being removed.
-        queued += _send(session, order, call, removed_people, "CANCEL", "call_cancelled")
+        _send(session, order, call, removed_people, "CANCEL", "call_cancelled")
     if first:
-        queued += _send_links(session, order, [p for p in attendance if p.contact])
+        _send_links(session, order, [p for p in attendance if p.contact])
     _complete_step(session, order, call, booker)
     for offer in session.scalars(
         select(SlotOffer).where(SlotOffer.order_id == order.id, SlotOffer.status == "open")
@@ -417,8 +415,7 @@ def _book(
         participants=[p.email for p in attendance],
     )
     session.commit()
-    warnings = _sync_calendars(session, call, attendance, removed_people)
-    return warnings + _undelivered(session, queued)
+    return _sync_calendars(session, call, attendance, removed_people)
 
 
 def _attendance_of(participant: CallParticipant) -> Attendance:
@@ -509,39 +506,18 @@ def _send_links(session, order, contacts: list[Attendance]) -> list[OutboxMessag
     """The seed: CP sends the customer the links to the questionnaires (fresh tokens each time)."""
     if not contacts:
         return []
-    now = utcnow()
-    urls = {q: links.url_for_token(links.issue(session, order, q, now)) for q in QUESTIONNAIRES}
+    issued = links.issue_all(session, order, utcnow())
     return [
-        mail.queue_template(
+        issued.mail(
             session,
-            to=person.email,
+            name=person.name,
+            email=person.email,
             language=person.language,
             template="questionnaire_links",
             order=order,
             person=person,
-            urls=urls,
         )
         for person in contacts
-    ]
-
-
-def _undelivered(session, rows: list[OutboxMessage]) -> list[str]:
-    """After commit: say so if the mail server refused or could not be reached (mails stay queued)."""
-    if not rows:
-        return []
-    ids = [row.id for row in rows]
-    waiting = session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_((PENDING, FAILED)))
-    )
-    if not waiting:
-        return []
-    return [
-        _(
-            "%(n)d E-Mail(s) konnten noch nicht zugestellt werden (Mailserver nicht erreichbar); sie bleiben im Postausgang und werden automatisch erneut versucht.",
-            n=waiting,
-        )
     ]
 
 
@@ -615,7 +591,7 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> li
             details={"reason": reason[:500]},
         )
     )
-    queued = _send(session, order, call, people, "CANCEL", "call_cancelled")
+    _send(session, order, call, people, "CANCEL", "call_cancelled")
     session.execute(
         delete(StepCompletion).where(
             StepCompletion.order_id == order.id, StepCompletion.step == "schedule_call"
@@ -631,7 +607,7 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> li
         sequence=call.sequence,
     )
     session.commit()
-    return _sync_calendars(session, call, people, []) + _undelivered(session, queued)
+    return _sync_calendars(session, call, people, [])
 
 
 def ics(session: Session, actor: User, order_id: int) -> bytes:
@@ -690,19 +666,16 @@ def offer(
     session.flush()
     now = utcnow()
     for person in (p for p in people if p.contact):
-        tokens = {
-            q: links.url_for_token(links.issue(session, order, q, now)) for q in QUESTIONNAIRES
-        }
-        mail.queue_template(
+        links.issue_all(session, order, now).mail(
             session,
-            to=person.email,
+            name=person.name,
+            email=person.email,
             language=person.language,
             template="call_offer",
             order=order,
             person=person,
             offer=offer_,
             moments=moments,
-            urls=tokens,
         )
     audit.record(
         session,
