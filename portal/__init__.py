@@ -6,6 +6,7 @@ from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from portal import config as config_module
+from portal import logmask
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(offer_bp)
     errors.register(app)
     filters.register(app)
+    logmask.install(app)
     cli.register(app)
     app.after_request(security_headers)
     return app
