@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.authz import roles_required
 from portal.errors import flash_refusal
-from portal.extensions import db
+from portal.extensions import db, link_limit
 from portal.filters import locale
 from portal.models import Role
 from portal.models.offer import ACCEPTED, DECLINED, DRAFT, SENT, WITHDRAWN
@@ -193,6 +193,7 @@ def _gone(error: LinkGone):
 
 
 @bp.get("/o/<token>")
+@link_limit
 def enter(token: str):
     """Exchange the decision link's token for a session cookie; redirect to a URL without it."""
     try:

@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from portal import questionnaires
-from portal.extensions import db
+from portal.extensions import db, link_limit
 from portal.filters import locale
 from portal.respond import bp, pages
 from portal.services import calls, links, responses
@@ -33,6 +33,7 @@ class NameForm(FlaskForm):
 
 
 @bp.get("/r/<token>")
+@link_limit
 def enter(token: str):
     """Exchange the link's token for a session cookie and redirect to a URL without it."""
     link = links.redeem(db.session, token)
