@@ -4,9 +4,52 @@ Revision ID: 84c7d76fd10a
 Revises: d820a287dc3f
 Create Date: 2026-12-04 15:22:45.495121
 
+From here on the outbox stores a placeholder where a customer token goes. The messages stored
+before carry live /r/ and /o/ links in clear: the upgrade masks them in every message that is
+no longer waiting (sent, kept as .eml or failed). A waiting message keeps its link, or it would
+reach the customer with a dead one; the worker delivers it as before.
 """
+import re
+from email import message_from_string, policy
+from email.message import MIMEPart
+
 from alembic import op
 import sqlalchemy as sa
+
+# Self-contained on purpose: a migration must not depend on application code that changes.
+_TOKEN = re.compile(r"/([ro])/[A-Za-z0-9_-]{20,}")
+_MASK = "•••••"
+
+
+def _masked(raw):
+    """The message with the token of every secret link masked in its text parts, or None."""
+    mail = message_from_string(raw, policy=policy.default)
+    changed = False
+    for part in mail.walk():
+        if part.get_content_maintype() != "text" or part.is_attachment():
+            continue
+        content = part.get_content()
+        masked = _TOKEN.sub(rf"/\1/{_MASK}", content)
+        if masked != content:
+            MIMEPart.set_content(part, masked, subtype=part.get_content_subtype())
+            changed = True
+    return mail.as_string() if changed else None
+
+
+def _mask_stored_links():
+    outbox = sa.table(
+        "outbox_message", sa.column("id"), sa.column("raw"), sa.column("status")
+    )
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(outbox.c.id, outbox.c.raw).where(outbox.c.status != "pending")
+    ).all()
+    for message_id, raw in rows:
+        masked = _masked(raw)
+        if masked is not None:
+            connection.execute(
+                outbox.update().where(outbox.c.id == message_id).values(raw=masked)
+            )
 
 
 # revision identifiers, used by Alembic.
@@ -27,6 +70,7 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_outbox_message_secret_id_secret'), 'secret', ['secret_id'], ['id'])
 
     # ### end Alembic commands ###
+    _mask_stored_links()
 
 
 def downgrade():
