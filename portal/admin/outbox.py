@@ -70,7 +70,8 @@ def outbox_retry(message_id: int):
     else:
         flash(
             _(
-                "Die Nachricht ist wieder eingereiht; der Hintergrunddienst (flask work) versucht sie beim nächsten Durchlauf."
+                "Die Nachricht ist wieder eingereiht; der Hintergrunddienst (flask work) "
+                "versucht sie beim nächsten Durchlauf."
             ),
             "success",
         )

@@ -508,7 +508,7 @@ def _send_links(session, order, contacts: list[Attendance]) -> list[OutboxMessag
         return []
     issued = links.issue_all(session, order, utcnow())
     return [
-        issued.mail(
+        issued.mail_to(
             session,
             name=person.name,
             email=person.email,
@@ -666,7 +666,7 @@ def offer(
     session.flush()
     now = utcnow()
     for person in (p for p in people if p.contact):
-        links.issue_all(session, order, now).mail(
+        links.issue_all(session, order, now).mail_to(
             session,
             name=person.name,
             email=person.email,

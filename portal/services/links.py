@@ -72,7 +72,7 @@ class Issued:
     urls: dict[str, str] = field(default_factory=dict)
     secrets: mail.Secrets = field(default_factory=mail.Secrets)
 
-    def mail(
+    def mail_to(
         self, session: Session, *, name: str, email: str, language: str, template: str, **context
     ) -> OutboxMessage:
         """Queue one mail with the links to one person and record it on each link."""
@@ -93,7 +93,7 @@ class Issued:
 
 
 def issue_all(session: Session, order: Order, now) -> Issued:
-    """Create a link to each questionnaire of an order, to be mailed with Issued.mail()."""
+    """Create a link to each questionnaire of an order, to be mailed with Issued.mail_to()."""
     issued = Issued()
     for questionnaire in QUESTIONNAIRES:
         link, token = _new_link(session, order, questionnaire, now)
@@ -151,7 +151,7 @@ def send_to_contacts(session: Session, actor, order_id: int, contact_ids: list[i
         raise Invalid(_("Bitte mindestens einen Ansprechpartner wählen."))
     issued = issue_all(session, order, utcnow())
     for contact in contacts:
-        issued.mail(
+        issued.mail_to(
             session,
             name=contact.name,
             email=contact.email,

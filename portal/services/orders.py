@@ -261,7 +261,7 @@ def _send_confirmation(session: Session, order: Order, issued: links.Issued) -> 
         )
     )
     for user in recipients:
-        issued.mail(
+        issued.mail_to(
             session,
             name=user.name,
             email=user.email,
