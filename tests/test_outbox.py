@@ -458,7 +458,7 @@ def test_a_finally_failed_message_drops_its_links_and_cannot_be_retried(
     assert "die Nachricht kann nicht mehr versendet werden" in page
     assert f"/admin/outbox/{message_id}/retry" not in page
     response = client.post(f"/admin/outbox/{message_id}/retry", follow_redirects=True)
-    assert "bitte beim Auftrag neue Links verschicken" in response.get_data(as_text=True)
+    assert "bitte beim Auftrag neue Links oder ein neues Angebot" in response.get_data(as_text=True)
     assert runner.invoke(args=["outbox", "retry", str(message_id)]).exit_code == 1
     assert deliver(session) == ""
     assert smtp.envelopes == []  # never a mail with a dead placeholder instead of the link

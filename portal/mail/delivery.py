@@ -226,7 +226,7 @@ def retry(session: Session, actor: User | None, message_id: int) -> OutboxMessag
         raise Conflict(
             _(
                 "Die geheimen Links dieser Nachricht wurden nach dem endgültigen Fehlschlag "
-                "gelöscht; bitte beim Auftrag neue Links verschicken."
+                "gelöscht; bitte beim Auftrag neue Links oder ein neues Angebot verschicken."
             )
         )
     audit.record(
