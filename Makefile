@@ -1,5 +1,6 @@
 # Developer entry points (see README.md). Needs only make and Python >= 3.11.
 #   make run    virtualenv, install, translations, migrate, demo data, serve on 127.0.0.1:5000
+#               with the worker (`flask work --loop`: mail, package builds) beside it
 #   make test   virtualenv with test extras, translations, ruff, pytest ($(PYTEST_ARGS) appended)
 
 PYTHON ?= python3
@@ -33,11 +34,17 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/pyvenv.cfg
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# The worker runs beside the development server, so mail is delivered without a second command;
+# Ctrl-C ends both, and so does the server ending for any other reason. The trap is needed: a
+# background job of a non-interactive shell ignores SIGINT.
 run: $(VENV)/.installed
 	@$(COMPILE_TRANSLATIONS)
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@$(FLASK) work --loop & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "worker (flask work --loop) started beside the server; Ctrl-C stops both"; \
+	  $(FLASK) run --host 127.0.0.1 --port 5000
 
 # make stops at the first failing step; a failing pytest (also exit 5, "no tests ran") fails
 # the target, and make reports pytest's code as "Error N".

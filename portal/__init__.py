@@ -6,6 +6,7 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 from portal import config as config_module
+from portal import logmask
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.http import IdConverter, PortalRequest
 
@@ -81,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(offer_bp)
     errors.register(app)
     filters.register(app)
+    logmask.install(app)
     cli.register(app)
     app.after_request(security_headers)
     return app

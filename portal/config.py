@@ -44,6 +44,7 @@ def from_environment(instance_path: str) -> dict:
         "PACKAGE_LEASE_SECONDS": int(env.get("PACKAGE_LEASE_SECONDS", "300")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_LIMIT": env.get("LOGIN_LIMIT", "10 per minute"),
+        "LINK_LIMIT": env.get("LINK_LIMIT", "20 per minute"),
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE")),
         "DASHBOARD_PAGE_SIZE": int(env.get("DASHBOARD_PAGE_SIZE", "50")),
         # Whole requests beyond this are refused (413) before anything is read into memory.

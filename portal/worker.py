@@ -70,7 +70,7 @@ def run_once(session: Session, jobs: dict[str, Job] | None = None) -> dict[str, 
 
 @click.command("work")
 @click.option("--loop/--once", default=False, help="Keep polling instead of a single pass.")
-@click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between passes.")
 @with_appcontext
 def work_command(loop: bool, interval: float):
     """Deliver mail, write calendars and build packages that are due; --loop keeps polling."""

@@ -1,11 +1,20 @@
-"""Builders shared by the tests: a catalogue and orders at a given step."""
+"""Builders shared by the tests: a catalogue and orders at a given step; mail delivery."""
 
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal import worker
 from portal.models import ServiceItem
 from portal.services import orders
+
+
+def deliver(session) -> str:
+    """Deliver the outbox as the worker (`flask work`) does: every due mail, once; its summary.
+
+    Requests only queue mail; tests that read what arrived (aiosmtpd, .eml files) call this.
+    """
+    return worker.JOBS["outbox"](session)
 
 
 def catalogue(session) -> dict[str, ServiceItem]:

@@ -57,3 +57,18 @@ def start_smtp(smtp_port, recorder_class):
 def smtp(start_smtp):
     """A running SMTP server that the app is configured to use."""
     return start_smtp()
+
+
+@pytest.fixture
+def silent_smtp(smtp_port):
+    """A mail server on smtp_port that accepts connections and never answers (it hangs).
+
+    The kernel completes each connection; no greeting ever comes, so a client waits for its
+    whole SMTP_TIMEOUT. Returns stop(), which frees the port for start_smtp().
+    """
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", smtp_port))
+    listener.listen(64)
+    yield listener.close
+    listener.close()

@@ -9,8 +9,10 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_string, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
+from flask import current_app
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -35,7 +37,7 @@ from portal.services.calls import BERLIN, Invitee
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.links import hash_token
 from tests.conftest import add_user, login
-from tests.helpers import place
+from tests.helpers import deliver, place
 
 ORGANIZER = "mailto:onboarding@saxess.example"
 AGENDA = (
@@ -70,9 +72,10 @@ def give_hours(session, *users: User, **fields) -> None:
 
 
 def new_order(session, world, code="ACME", deployment="cp_cloud", lead=None, partner=None):
-    """An accepted order; lead is its project lead (the world's by default)."""
+    """An accepted order, its confirmation mail delivered; lead is its project lead."""
     order = place(session, world, code=code, deployment=deployment, partner=partner)
     orders.accept_order(session, world.backoffice, order.id, (lead or world.lead).id)
+    deliver(session)
     return order
 
 
@@ -129,10 +132,10 @@ def team(world, *contacts, architect=True, optional=()) -> list[Invitee]:
     return people + [Invitee(contact_id=c.id, required=c.email not in optional) for c in contacts]
 
 
-def book(session, world, order, start, people, **fields) -> list[str]:
-    """Book as the partner with location, video link and agenda; returns the warnings."""
+def book(session, world, order, start, people, **fields) -> None:
+    """Book as the partner with location, video link and agenda."""
     fields = {"duration": 60, "location": LOCATION, "video_url": VIDEO, "agenda": AGENDA} | fields
-    return calls.book(session, world.partner, order.id, invitees=people, start=start, **fields)
+    calls.book(session, world.partner, order.id, invitees=people, start=start, **fields)
 
 
 def last_mail_id(session) -> int:
@@ -140,12 +143,18 @@ def last_mail_id(session) -> int:
 
 
 def mails(session, since: int = 0) -> list[EmailMessage]:
-    """The outbox messages queued after id `since`, parsed as the receiving side would."""
+    """The messages queued after id `since` as the worker delivers them (.eml files without
+    SMTP, secret links put in), parsed as the receiving side would."""
+    deliver(session)
     session.expire_all()
-    rows = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id > since).order_by(OutboxMessage.id)
+    ids = session.scalars(
+        select(OutboxMessage.id).where(OutboxMessage.id > since).order_by(OutboxMessage.id)
     )
-    return [message_from_string(row.raw, policy=policy.default) for row in rows]
+    folder = Path(current_app.config["MAIL_DIR"])
+    return [
+        message_from_string(next(folder.glob(f"{i}-*.eml")).read_text(), policy=policy.default)
+        for i in ids
+    ]
 
 
 def calendar_part(message: EmailMessage) -> EmailMessage | None:
@@ -383,7 +392,7 @@ def test_booking_sends_every_participant_an_rfc_invitation_through_the_outbox(
 ):
     start = at(2, 10, 30)
     people = team(world, carla, optional=("architect",))
-    assert book(session, world, order, start, people) == []
+    book(session, world, order, start, people)
 
     call = the_call(session, order)
     assert (call.status, call.sequence) == (BOOKED, 0)
@@ -674,7 +683,7 @@ def test_cancel_sends_every_attendee_a_cancel_and_reopens_the_step(session, worl
     uid = the_call(session, order).uid
     before = last_mail_id(session)
 
-    assert calls.cancel(session, world.partner, order.id, "Kunde verhindert") == []
+    calls.cancel(session, world.partner, order.id, "Kunde verhindert")
     call = the_call(session, order)
     assert (call.status, call.uid, call.sequence, call.starts_at) == (CANCELLED, uid, 1, start)
     messages = mails(session, before)
@@ -1108,12 +1117,19 @@ def test_links_are_resent_and_revoked_from_the_order_page(client, session, world
     response = client.post(f"/orders/{order.id}/links/send", data={"contact": [str(carla.id)]})
     assert response.location.endswith(f"/orders/{order.id}#links-heading")
     body = client.get(f"/orders/{order.id}").get_data(as_text=True)
-    assert "Links an 1 Ansprechpartner verschickt" in body
+    assert "Links für 1 Ansprechpartner zum Versand eingereiht" in body
+    # The links table says to whom each new link went, and that the mail still waits.
+    fresh_rows = links_table(body).split("<tr>")[-2:]
+    assert all("Carla Kunde" in row and "wartet auf Versand" in row for row in fresh_rows)
     (message,) = mails(session, before)
     assert message["To"] == CARLA and message["Subject"] == "CPCE: Ihre Fragebögen zur Einrichtung"
     tokens = tokens_in(message)
     assert {link_of(session, t).questionnaire for t in tokens} == {"technical", "business"}
     assert session.scalar(select(func.count()).select_from(CustomerLink)) == links_before + 2
+    body = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    fresh_rows = links_table(body).split("<tr>")[-2:]
+    assert all("als Datei abgelegt (kein Mailserver)" in row for row in fresh_rows)
+    assert not any(token in body for token in tokens)
 
     # A contact of another customer gets nothing.
     before = last_mail_id(session)
@@ -1138,6 +1154,11 @@ def test_links_are_resent_and_revoked_from_the_order_page(client, session, world
     assert client.post(f"/orders/{order.id}/links/{other_link.id}/revoke").status_code == 404
     session.expire_all()
     assert other_link.revoked_at is None
+
+
+def links_table(body: str) -> str:
+    """The order page's table of customer links."""
+    return body[body.index('<table id="links">') : body.index("</table>", body.index('id="links"'))]
 
 
 # ---------------------------------------------------------------- HTTP: the customer's side
@@ -1171,7 +1192,7 @@ def test_the_customer_picks_an_offered_time_through_the_link(client, session, wo
     before = last_mail_id(session)
     response = offer_over_http(client, world, order, carla, offered)
     body = client.get(response.location).get_data(as_text=True)
-    assert "Die Terminauswahl ist an den Kunden verschickt" in body
+    assert "Die Terminauswahl ist zum Versand an den Kunden eingereiht" in body
     assert "Offene Terminauswahl beim Kunden" in body
     (mail_,) = mails(session, before)
     assert mail_["To"] == CARLA and "wählen Sie einen Termin" in mail_["Subject"]

@@ -53,7 +53,7 @@ from portal.services.cloud import (
 )
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.conftest import add_user, login
-from tests.helpers import accept, catalogue, place
+from tests.helpers import accept, catalogue, deliver, place
 
 SERVER = r"sql01.cp.example\CPCE"
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
@@ -64,9 +64,10 @@ NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 
 @pytest.fixture
 def order(session, world):
-    """An accepted CP Cloud order ACME; Leo (world.lead) is its project lead."""
+    """An accepted CP Cloud order ACME, its confirmation delivered; Leo (world.lead) leads it."""
     placed = place(session, world, code="ACME", deployment="cp_cloud")
     accept(session, world, placed)
+    deliver(session)  # the mail's sealed links leave the vault with it
     return placed
 
 
@@ -427,6 +428,7 @@ def test_contacts_must_be_confirmed(session, world, order, carla):
     assert "Ansprechpartner" in refused.value.fields["contacts"]
     other = place(session, world, code="OTHER", deployment="cp_cloud")
     accept(session, world, other)
+    deliver(session)
     stranger = calls.add_contact(
         session, world.partner, other.id, name="Sam Fremd", email="sam@other.example"
     )
@@ -991,6 +993,7 @@ def test_a_planted_secret_appears_only_in_the_reveal_and_the_script(
         data = app.session_interface.get_signing_serializer(app).loads(cookie.value)
         assert planted not in str(data)
 
+    deliver(session)
     session.expire_all()
     mails = session.scalars(select(OutboxMessage)).all()
     assert len(mails) >= 5

@@ -19,7 +19,8 @@ from portal.calendar.invite import (
     invitation_email,
     new_uid,
 )
-from portal.models.outbox import KEPT
+from portal.models.outbox import KEPT, PENDING
+from tests.helpers import deliver
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SENDER = "CPCE Onboarding <onboarding@saxess.example>"
@@ -359,15 +360,16 @@ def test_cancel_email_says_cancel_and_mismatches_are_refused():
         email_for(calendar(INVITATION, None), "REQUEST")
 
 
-def test_queue_prebuilt_stores_and_sends_after_commit(app, session):
+def test_queue_prebuilt_stores_and_the_worker_delivers(app, session):
     ics = calendar(INVITATION, "REQUEST")
     row = mail.queue_prebuilt(session, email_for(ics))
 
-    assert row in session.info["outbox_new"]
     assert row.recipients == ", ".join(a.email for a in INVITATION.attendees)
     assert row.subject == "Einladung: Setup-Call für Müller & Söhne"
     session.commit()
+    assert row.status == PENDING
 
+    assert deliver(session) == "1 kept"
     assert row.status == KEPT
     (path,) = Path(app.config["MAIL_DIR"]).glob(f"{row.id}-*.eml")
     kept = message_from_string(path.read_text(encoding="utf-8"), policy=policy.default)

@@ -1,11 +1,14 @@
 """Secret customer links: exchanged for a cookie, redirected away, expiring and revocable."""
 
+import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.extensions import db
 from portal.models import CustomerLink, utcnow
 from portal.services.links import hash_token
+from tests.conftest import make_world, running_app
 from tests.helpers import accept, place
 
 
@@ -74,3 +77,26 @@ def test_customer_sees_nothing_internal(client, session, world):
     body = client.get(f"/r/{token}", follow_redirects=True).get_data(as_text=True)
     for internal in ("Lizenz", world.lead.email, "Abmelden", "Übersicht", "Auftragsannahme"):
         assert internal not in body
+
+
+def test_a_burst_of_guessed_tokens_gets_429_per_client_address(tmp_path):
+    """/r/ and /o/ share one budget per address (LINK_LIMIT, 20 per minute by default)."""
+    with running_app(tmp_path, RATELIMIT_ENABLED=True) as app:
+        world = make_world(db.session)
+        real = tokens(db.session, world)["technical"]
+        guesser = app.test_client()
+        codes = [
+            guesser.get(f"/{kind}/{secrets.token_urlsafe(32)}").status_code
+            for _ in range(25)
+            for kind in ("r", "o")
+        ]
+        assert codes == [404] * 20 + [429] * 30
+        refused = guesser.get(f"/r/{real}")
+        assert refused.status_code == 429  # guessing stops even at a valid token
+        assert "Zu viele Versuche" in refused.get_data(as_text=True)
+        assert link_for(db.session, real).last_used_at is None
+        # Another address still opens its link.
+        customer = app.test_client()
+        assert (
+            customer.get(f"/r/{real}", environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 303
+        )

@@ -1,6 +1,9 @@
 """The migrations build exactly the models' schema, and downgrade to an empty database."""
 
 import os
+from datetime import UTC, datetime
+from email import message_from_string, policy
+from email.message import EmailMessage
 from pprint import pformat
 
 import flask_migrate
@@ -74,3 +77,38 @@ def test_upgrade_builds_the_models_schema_and_downgrades(bare_app):
     # A second upgrade catches leftovers that downgrade forgot (PostgreSQL enum types, ...).
     flask_migrate.upgrade(directory=str(MIGRATIONS))
     assert _tables() == set(db.metadata.tables)
+
+
+def test_the_upgrade_that_seals_links_masks_them_in_mails_already_out(bare_app):
+    """Mails stored before the outbox sealed links carry them in clear: masked once delivered,
+    kept in a waiting mail (it must still reach the customer with a working link)."""
+    sealing = "84c7d76fd10a"
+    before = ScriptDirectory(str(MIGRATIONS)).get_revision(sealing).down_revision
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision=before)
+    token = "Zx9-stored_in_clear_0123456789abcdefghijkl"
+    mail = EmailMessage()
+    mail["To"], mail["Subject"] = "carla@acme.example", "Ihre Fragebögen"
+    mail.set_content(f"Bitte hier: http://127.0.0.1:5000/r/{token}\nÜbrigens: /o/{token}\n")
+    mail.add_alternative(f'<a href="http://127.0.0.1:5000/r/{token}">Öffnen</a>', subtype="html")
+    with db.engine.begin() as conn:
+        for status in ("sent", "kept", "failed", "pending"):
+            conn.execute(
+                text(
+                    "INSERT INTO outbox_message (created_at, recipients, subject, raw, status,"
+                    " attempts, next_attempt_at) VALUES (:now, 'carla@acme.example', :status,"
+                    " :raw, :status, 1, :now)"
+                ),
+                {"now": datetime.now(UTC), "status": status, "raw": mail.as_string()},
+            )
+
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision=sealing)
+    with db.engine.connect() as conn:
+        stored = dict(conn.execute(text("SELECT status, raw FROM outbox_message")).all())
+    for status in ("sent", "kept", "failed"):
+        assert token not in stored[status]
+        masked = message_from_string(stored[status], policy=policy.default)
+        assert "http://127.0.0.1:5000/r/•••••\nÜbrigens: /o/•••••" in (
+            masked.get_body(("plain",)).get_content()
+        )
+        assert 'href="http://127.0.0.1:5000/r/•••••"' in masked.get_body(("html",)).get_content()
+    assert stored["pending"] == mail.as_string()

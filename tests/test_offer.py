@@ -8,7 +8,7 @@ import hashlib
 import re
 from datetime import timedelta
 from decimal import Decimal
-from email import message_from_bytes, policy
+from email import message_from_bytes, message_from_string, policy
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from portal import pdf
 from portal.extensions import db
+from portal.mail import delivery
 from portal.models import (
     AuditEvent,
     CustomerContact,
@@ -30,7 +31,7 @@ from portal.services import calls, offers
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.links import LinkGone
 from tests.conftest import login
-from tests.helpers import catalogue
+from tests.helpers import catalogue, deliver
 from tests.pdfs import canary_server, fonts_drawing_text, page_texts, reader, text
 from tests.test_protocol import confirm, draft, hold, new_order
 
@@ -134,8 +135,10 @@ def events(session, action: str) -> list[AuditEvent]:
     )
 
 
-def mails(smtp) -> dict[str, object]:
-    """Recipient -> the parsed message, for every envelope received (one recipient each)."""
+def mails(session, smtp) -> dict[str, object]:
+    """Deliver the outbox; recipient -> the parsed message, for every envelope received (one
+    recipient each)."""
+    deliver(session)
     got = {}
     for envelope in smtp.envelopes:
         (to,) = envelope.rcpt_tos
@@ -276,9 +279,10 @@ def test_withdrawing_a_sent_offer_tells_its_recipients_and_a_draft_tells_no_one(
     carla = carla_of(session, order)
     john = session.scalar(select(CustomerContact).where(CustomerContact.name == "John Client"))
     offer = sent(session, world, order, to=[carla.id, john.id])
+    deliver(session)
     smtp.envelopes.clear()
     offers.withdraw(session, world.partner, order.id, offer.number)
-    got = mails(smtp)
+    got = mails(session, smtp)
     assert set(got) == {carla.email, john.email}
     assert got[carla.email]["Subject"] == "CPCE: Angebot ACME-A1 zurückgezogen"
     assert got[john.email]["Subject"] == english(
@@ -289,7 +293,7 @@ def test_withdrawing_a_sent_offer_tells_its_recipients_and_a_draft_tells_no_one(
     smtp.envelopes.clear()
     draft_offer = started(session, world, order)
     offers.withdraw(session, world.partner, order.id, draft_offer.number)
-    assert smtp.envelopes == []
+    assert mails(session, smtp) == {}
 
 
 def test_saving_copies_the_catalogue_and_reads_numbers_in_the_language(session, world, order):
@@ -427,6 +431,7 @@ def test_sending_mails_each_contact_the_pdf_and_a_link_that_opens_the_offer(
 ):
     carla = carla_of(session, order)
     john = session.scalar(select(CustomerContact).where(CustomerContact.name == "John Client"))
+    deliver(session)
     smtp.envelopes.clear()
     offer = sent(session, world, order, to=[carla.id, john.id])
     session.expire_all()
@@ -435,7 +440,7 @@ def test_sending_mails_each_contact_the_pdf_and_a_link_that_opens_the_offer(
     assert offer.sha256 == hashlib.sha256(offer.pdf).hexdigest()
     assert offer.expires_at == offers.expiry(offer.valid_until)
 
-    got = mails(smtp)
+    got = mails(session, smtp)
     assert set(got) == {carla.email, john.email}
     assert got[carla.email]["Subject"] == "CPCE: Angebot ACME-A1 über Zusatzleistungen"
     assert got[john.email]["Subject"] == english(
@@ -669,17 +674,21 @@ def test_hostile_text_is_printed_literally_and_nothing_is_fetched(session, world
 
 
 def opened(app, session, world, order):
-    """A sent offer and a customer client that opened its link (from the outbox)."""
+    """A sent offer and a customer client that opened its link; the outbox delivered.
+
+    Returns the offer, the client, the customer's page and the link's path."""
     offer = sent(session, world, order)
-    raw = session.scalars(select(OutboxMessage.raw).order_by(OutboxMessage.id.desc())).first()
-    message = message_from_bytes(raw.encode(), policy=policy.default)
-    customer, response = customer_opens(app, link_in(message, app))
+    row = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    path = link_in(message_from_string(delivery.outgoing(row), policy=policy.default), app)
+    deliver(session)
+    customer, response = customer_opens(app, path)
     assert response.status_code == 303
-    return offer, customer, response.headers["Location"]
+    return offer, customer, response.headers["Location"], path
 
 
 def test_the_customer_accepts_and_the_sender_is_told(app, client, session, world, order, smtp):
-    offer, customer, page = opened(app, session, world, order)
+    offer, customer, page, path = opened(app, session, world, order)
+    deliver(session)
     smtp.envelopes.clear()
     response = customer.post(
         page, data={"decision": "accept", "name": " Carla  Kunde ", "version": offer.version}
@@ -694,7 +703,7 @@ def test_the_customer_accepts_and_the_sender_is_told(app, client, session, world
 
     (event_,) = events(session, "offer.accepted")
     assert event_.actor_id is None and event_.payload["name"] == "Carla Kunde"
-    (notice,) = mails(smtp).values()
+    (notice,) = mails(session, smtp).values()
     assert notice["To"] == world.partner.email
     assert notice["Subject"] == "Angebot ACME-A1 angenommen: ACME GmbH"
     assert "Carla Kunde hat das Angebot ACME-A1" in notice.get_body(("plain",)).get_content()
@@ -709,9 +718,10 @@ def test_the_customer_declines_with_a_comment_in_english(app, session, world, sm
     order = held_order(session, world, code="ENGL", language="en")
     world.partner.language = "en"
     session.commit()
-    offer, customer, page = opened(app, session, world, order)
+    offer, customer, page, path = opened(app, session, world, order)
     shown = customer.get(page).get_data(as_text=True)
     assert 'lang="en"' in shown and "User training" in shown and "€1,336.66" in shown
+    deliver(session)
     smtp.envelopes.clear()
     customer.post(
         page,
@@ -727,7 +737,7 @@ def test_the_customer_declines_with_a_comment_in_english(app, session, world, sm
     assert offer.decision_comment == "Too early <b>for us</b>.\nMaybe next year."
     shown = customer.get(page).get_data(as_text=True)
     assert "Too early &lt;b&gt;for us&lt;/b&gt;." in shown
-    (notice,) = mails(smtp).values()
+    (notice,) = mails(session, smtp).values()
     assert notice["Subject"] == english(
         "Angebot %(code)s abgelehnt: %(customer)s", code="ENGL-A1", customer="ENGL GmbH"
     )
@@ -737,7 +747,7 @@ def test_the_customer_declines_with_a_comment_in_english(app, session, world, sm
 
 
 def test_a_decision_needs_a_name_and_a_second_decision_is_refused(app, session, world, order):
-    offer, customer, page = opened(app, session, world, order)
+    offer, customer, page, path = opened(app, session, world, order)
     for name in ("", "A", "x" * 101):
         refused = customer.post(
             page, data={"decision": "accept", "name": name, "version": offer.version}
@@ -813,10 +823,7 @@ def test_two_racing_decisions_cannot_both_win(session, world, order):
 
 
 def test_expired_withdrawn_and_unknown_links(app, session, world, order):
-    offer, customer, page = opened(app, session, world, order)
-    token_path = None
-    raw = session.scalars(select(OutboxMessage.raw).order_by(OutboxMessage.id.desc())).first()
-    token_path = link_in(message_from_bytes(raw.encode(), policy=policy.default), app)
+    offer, customer, page, token_path = opened(app, session, world, order)
 
     offer.expires_at = utcnow() - timedelta(seconds=1)
     session.commit()
@@ -856,9 +863,7 @@ def test_expired_withdrawn_and_unknown_links(app, session, world, order):
 
 
 def test_a_decided_link_shows_the_decision_read_only(app, session, world, order):
-    offer, customer, page = opened(app, session, world, order)
-    raw = session.scalars(select(OutboxMessage.raw).order_by(OutboxMessage.id.desc())).first()
-    path = link_in(message_from_bytes(raw.encode(), policy=policy.default), app)
+    offer, customer, page, path = opened(app, session, world, order)
     customer.post(
         page,
         data={
@@ -982,7 +987,12 @@ def test_sending_from_the_editor_and_the_pdf_download(client, session, world, or
     session.expire_all()
     assert offer.status == "sent" and offer.lines[0].quantity == 2
     page = client.get(f"/orders/{order.id}").get_data(as_text=True)
-    assert "Das Angebot ist an 1 Ansprechpartner verschickt." in page
+    assert "Das Angebot ist für 1 Ansprechpartner zum Versand eingereiht." in page
+    # The order page shows the mail's state next to its recipient; it changes on delivery.
+    assert "Carla Kunde <span" in page and "wartet auf Versand" in page
+    deliver(session)
+    page = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert "als Datei abgelegt (kein Mailserver)" in page and "wartet auf Versand" not in page
     assert "ACME-A1" in page and "2.856,00 €" in page
     download = client.get(f"/orders/{order.id}/offer/1.pdf")
     assert download.data == offer.pdf

@@ -3,6 +3,7 @@
 import json
 from email import message_from_string
 from email.policy import default as default_policy
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ from portal.models import (
     StepCompletion,
 )
 from tests.conftest import login
-from tests.helpers import accept, catalogue, place
+from tests.helpers import accept, catalogue, deliver, place
 
 
 def order_form(items, **overrides):
@@ -125,6 +126,8 @@ def test_back_office_accepts_an_order(client, session, world, app):
     login(client, world.backoffice)
     response = client.post(f"/orders/{order.id}/accept", data={"project_lead": world.lead.id})
     assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Bestellung angenommen; die E-Mail an den Partner ist zum Versand eingereiht." in page
     session.expire_all()
     customer = session.scalar(select(Customer))
     assert (customer.name, customer.short_code) == ("MUELLER GmbH", "MUELLER")
@@ -139,12 +142,23 @@ def test_back_office_accepts_an_order(client, session, world, app):
 
     mail = session.scalar(select(OutboxMessage))
     assert mail.recipients == world.partner.email
-    message = message_from_string(mail.raw, policy=default_policy)
+    # Each link records the mail it went out with.
+    assert [link.sent_to for link in links] == [
+        [{"name": world.partner.name, "email": world.partner.email, "message_id": mail.id}]
+    ] * 2
+    assert deliver(session) == "1 kept"  # without SMTP_HOST the .eml file is the delivery
+    (delivered,) = Path(app.config["MAIL_DIR"]).glob(f"{mail.id}-*.eml")
+    message = message_from_string(delivered.read_text(encoding="utf-8"), policy=default_policy)
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert world.lead.name in text and world.lead.name in html
     urls = [line.strip() for line in text.splitlines() if "/r/" in line]
     assert len(urls) == 2 and all(u.startswith(app.config["BASE_URL"] + "/r/") for u in urls)
+    assert all(url in html for url in urls)
+    # The outbox keeps no token: the stored message has placeholders where the links go.
+    session.expire_all()
+    stored = session.scalar(select(OutboxMessage)).raw
+    assert not any(url.rsplit("/", 1)[1] in stored for url in urls)
     # The mailed links are the ones whose hashes are stored, and they open the customer page.
     customer_client = app.test_client()
     for url in urls:

@@ -15,7 +15,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from babel.numbers import format_decimal
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from portal import questionnaires
 from portal.models import (
@@ -24,17 +24,19 @@ from portal.models import (
     CustomerContact,
     DataFlowDiagram,
     DocumentPackage,
+    OutboxMessage,
     PackageSend,
     QuestionnaireSnapshot,
     SetupCall,
     StepCompletion,
+    utcnow,
 )
 from portal.services import calls, diagrams, drafts, orders, packages, protocol, responses, review
+from portal.services.drafts import FileInput
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
-from portal.services.responses import FileInput
 from tests import samples
 from tests.conftest import login
-from tests.helpers import accept, catalogue
+from tests.helpers import accept, catalogue, deliver
 from tests.pdfs import canary_server, fonts_drawing_text, page_texts, reader, text
 
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -173,7 +175,8 @@ def documented_order(
     technical: dict | None = None,
     business: dict | None = None,
 ):
-    """An order through step 7: answered, reviewed, diagram drawn, call held, protocol approved.
+    """An order through step 7: answered, reviewed, diagram drawn, call held, protocol approved;
+    the mails of all that delivered.
 
     `texts` are free-text answers (e.g. hostile()) put into notes, remarks, a review comment,
     a diagram box and the protocol.
@@ -218,6 +221,7 @@ def documented_order(
     saved = protocol.save_draft(session, world.partner, order.id, fields, None)
     saved = protocol.submit(session, world.partner, order.id, saved.version)
     protocol.approve(session, world.lead, order.id, saved.version)
+    deliver(session)
     return order
 
 
@@ -736,8 +740,9 @@ def test_a_pending_build_shows_progress_and_refreshes_without_script(client, ses
 # ---------------------------------------------------------------- sending
 
 
-def mails(recorder) -> dict[str, object]:
-    """Recipient -> the parsed message; each recipient exactly once."""
+def mails(session, recorder) -> dict[str, object]:
+    """Deliver the outbox; recipient -> the parsed message; each recipient exactly once."""
+    deliver(session)
     found = {}
     for envelope in recorder.envelopes:
         message = message_from_bytes(envelope.content, policy=policy.default)
@@ -757,7 +762,7 @@ def test_send_mails_every_participant_the_pdf_and_records_each_send(session, wor
     package = generated(session, world, order)
     note = "Vielen Dank für den Call!\n<b>Bitte</b> die offenen Punkte prüfen."
     sent = packages.send(session, world.partner, order.id, 1, note)
-    got = mails(smtp)
+    got = mails(session, smtp)
     participants = {
         world.lead.email, world.partner.email, world.architect.email, world.technician.email,
         "carla@acme.example", "ben@acme.example",
@@ -781,7 +786,7 @@ def test_send_mails_every_participant_the_pdf_and_records_each_send(session, wor
     assert done.details == {"package_id": package.id, "version": 1, "sha256": package.sha256}
     # A re-send is recorded too, and the step stays completed once.
     packages.send(session, world.partner, order.id, 1, "")
-    assert set(mails(smtp)) == participants
+    assert set(mails(session, smtp)) == participants
     assert session.scalar(select(func.count()).select_from(PackageSend)) == 2
     assert (
         session.scalar(
@@ -806,7 +811,7 @@ def test_bad_sends_are_refused_and_send_nothing(session, world, order, smtp):
     session.commit()
     with pytest.raises(Conflict, match="keinen Teilnehmer mit E-Mail-Adresse"):
         packages.send(session, world.partner, order.id, 1, "")
-    assert smtp.envelopes == []
+    assert mails(session, smtp) == {}
     assert session.scalar(select(func.count()).select_from(PackageSend)) == 0
     assert not session.scalar(select(StepCompletion).where(StepCompletion.step == "send_package"))
 
@@ -825,5 +830,44 @@ def test_the_send_form_keeps_a_too_long_note(client, session, world, order):
     )
     assert response.status_code == 303
     page = client.get(f"/orders/{order.id}/package").get_data(as_text=True)
-    assert "Das Dokumentationspaket ist an alle Teilnehmer verschickt." in page
+    assert "Das Dokumentationspaket ist für alle Teilnehmer zum Versand eingereiht" in page
     assert "Hallo" in page and "Erneut an alle Teilnehmer senden" in page
+
+
+def sends_table(client, order) -> str:
+    page = client.get(f"/orders/{order.id}/package").get_data(as_text=True)
+    return page[page.index('<table id="sends">') : page.index("</table>", page.index('id="sends"'))]
+
+
+def test_a_hanging_mail_server_never_holds_up_sending_the_package(
+    app, client, session, world, order, silent_smtp, start_smtp
+):
+    """A server that accepts connections and never answers: sending to the six participants
+    returns at once, the page says queued and shows each mail's state, the worker delivers
+    once the server behaves."""
+    generated(session, world, order)
+    app.config["SMTP_TIMEOUT"] = 10  # inside the request, 6 mails could wait 6 × 10 s
+    login(client, world.partner)
+    started = time.monotonic()
+    response = client.post(f"/orders/{order.id}/package/send", data={"version": "1", "note": ""})
+    elapsed = time.monotonic() - started
+    # Generous for a busy machine, and still less than a single SMTP timeout.
+    assert elapsed < app.config["SMTP_TIMEOUT"], f"sending took {elapsed:.1f} s"
+    assert response.status_code == 303
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Das Dokumentationspaket ist für alle Teilnehmer zum Versand eingereiht" in page
+    assert "verschickt" not in page
+    assert sends_table(client, order).count("wartet auf Versand") == 6
+
+    app.config["SMTP_TIMEOUT"] = 0.5  # the worker waits on the server instead
+    assert deliver(session) == "6 retry"
+    assert sends_table(client, order).count("Versand wird wiederholt") == 6
+
+    silent_smtp()
+    smtp = start_smtp()
+    session.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))
+    session.commit()
+    assert deliver(session) == "6 sent"
+    assert len(smtp.envelopes) == 6
+    table = sends_table(client, order)
+    assert table.count(">versendet</span>") == 6 and "wartet" not in table

@@ -8,7 +8,7 @@ from flask_login import current_user
 from portal.admin import bp
 from portal.authz import roles_required
 from portal.extensions import db
-from portal.mail import delivery
+from portal.mail import REDACTED, delivery
 from portal.models import OutboxMessage
 from portal.models.outbox import FAILED, KEPT, PENDING, SENT
 from portal.services.errors import Conflict
@@ -21,6 +21,14 @@ STATUS_LABELS = {
     KEPT: _l("abgelegt"),
 }
 BADGES = {PENDING: "badge-open", SENT: "badge-sent", FAILED: "badge-failed", KEPT: "badge-blocked"}
+# A message's state where a page lists who got a mail: (label, badge kind).
+DELIVERY = {
+    delivery.QUEUED: (_l("wartet auf Versand"), "open"),
+    delivery.RETRYING: (_l("Versand wird wiederholt"), "open"),
+    SENT: (_l("versendet"), "done"),
+    KEPT: (_l("als Datei abgelegt (kein Mailserver)"), "blocked"),
+    FAILED: (_l("Versand fehlgeschlagen"), "failed"),
+}
 
 
 def _labels() -> dict:
@@ -28,6 +36,7 @@ def _labels() -> dict:
         "status_labels": STATUS_LABELS,
         "badges": BADGES,
         "retryable": delivery.RETRYABLE,
+        "redacted": REDACTED,
     }
 
 
@@ -53,14 +62,24 @@ def outbox_message(message_id: int):
 @bp.post("/outbox/<int:message_id>/retry")
 @roles_required("admin")
 def outbox_retry(message_id: int):
-    """Put a failed or pending message back in the queue and try it at once."""
+    """Put a failed or pending message back in the queue, due now; the worker delivers it."""
     try:
-        message = delivery.retry(db.session, current_user, message_id)
+        delivery.retry(db.session, current_user, message_id)
     except Conflict as error:
         flash(error.message, "error")
     else:
-        if message.status in (SENT, KEPT):
-            flash(_("Die Nachricht wurde zugestellt."), "success")
-        else:
-            flash(_("Wieder eingereiht; der Versand ist noch nicht gelungen."), "warning")
+        flash(
+            _(
+                "Die Nachricht ist wieder eingereiht; der Hintergrunddienst (flask work) "
+                "versucht sie beim nächsten Durchlauf."
+            ),
+            "success",
+        )
     return redirect(url_for("admin.outbox_message", message_id=message_id))
+
+
+@bp.app_template_global("mail_states")
+def mail_states(message_ids) -> dict[int, tuple[str, str]]:
+    """Outbox message id -> (state label, badge kind), for pages that list who got a mail."""
+    found = delivery.states(db.session, [i for i in message_ids if isinstance(i, int)])
+    return {i: (str(DELIVERY[state][0]), DELIVERY[state][1]) for i, state in found.items()}

@@ -53,12 +53,6 @@ def _back(order_id: int, choice=None):
     return redirect(url_for("calls.plan", order_id=order_id, **(choice.query() if choice else {})))
 
 
-def _report(warnings: list[str], success: str) -> None:
-    flash(success, "success")
-    for warning in warnings:
-        flash(warning, "warning")
-
-
 @bp.post("/<int:order_id>/call/book")
 @roles_required(Role.PARTNER_STAFF)
 def book(order_id: int):
@@ -66,7 +60,7 @@ def book(order_id: int):
     order = access.get_order(db.session, current_user, order_id)
     choice = read_choice(request.form, db.session, order)
     try:
-        warnings = calls.book(
+        calls.book(
             db.session,
             current_user,
             order_id,
@@ -80,7 +74,7 @@ def book(order_id: int):
     except DomainError as error:
         flash_refusal(error)
         return _back(order_id, choice)
-    _report(warnings, _("Der Setup Call ist gebucht; die Einladungen sind verschickt."))
+    flash(_("Der Setup Call ist gebucht; die Einladungen sind zum Versand eingereiht."), "success")
     return redirect(url_for("calls.plan", order_id=order_id))
 
 
@@ -105,7 +99,7 @@ def offer(order_id: int):
     except DomainError as error:
         flash_refusal(error)
         return _back(order_id, choice)
-    flash(_("Die Terminauswahl ist an den Kunden verschickt."), "success")
+    flash(_("Die Terminauswahl ist zum Versand an den Kunden eingereiht."), "success")
     return redirect(url_for("calls.plan", order_id=order_id))
 
 
@@ -114,11 +108,11 @@ def offer(order_id: int):
 def cancel(order_id: int):
     """Cancel the booked call; every attendee receives a cancellation."""
     try:
-        warnings = calls.cancel(db.session, current_user, order_id, request.form.get("reason", ""))
+        calls.cancel(db.session, current_user, order_id, request.form.get("reason", ""))
     except DomainError as error:
         flash_refusal(error)
         return _back(order_id)
-    _report(warnings, _("Der Setup Call ist abgesagt."))
+    flash(_("Der Setup Call ist abgesagt."), "success")
     return _back(order_id)
 
 
@@ -169,7 +163,7 @@ def send_links(order_id: int):
     except DomainError as error:
         flash_refusal(error)
     else:
-        flash(_("Links an %(n)d Ansprechpartner verschickt.", n=count), "success")
+        flash(_("Links für %(n)d Ansprechpartner zum Versand eingereiht.", n=count), "success")
     return redirect(url_for("orders.show", order_id=order_id) + "#links-heading")
 
 

@@ -1,4 +1,8 @@
-"""`flask outbox ...`: deliver and inspect queued email."""
+"""`flask outbox ...`: deliver and inspect queued email.
+
+`flask work` (portal.worker) delivers the outbox beside its other jobs; `flask outbox work`
+stays for installations that run a worker for the outbox alone.
+"""
 
 import time
 
@@ -7,6 +11,7 @@ from flask.cli import with_appcontext
 
 from portal.extensions import db
 from portal.mail import delivery
+from portal.models import OutboxMessage
 from portal.models.outbox import FAILED, KEPT, PENDING, SENT
 from portal.services.errors import DomainError
 
@@ -65,4 +70,6 @@ def retry_command(message_id: int):
         message = delivery.retry(db.session, None, message_id)
     except DomainError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"message {message_id}: {message.status}")
+    # This command is a worker of its own: it may wait on the mail server, a request never does.
+    delivery.deliver_due(db.session, [message.id])
+    click.echo(f"message {message_id}: {db.session.get(OutboxMessage, message_id).status}")

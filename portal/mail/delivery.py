@@ -1,11 +1,13 @@
 """Deliver the outbox: SMTP when SMTP_HOST is set, else .eml files under MAIL_DIR.
 
-Right after a commit of db.session, the messages that transaction queued are tried once;
-`flask outbox work` delivers whatever is still due. Failures back off exponentially and end
-as "failed" after OUTBOX_MAX_ATTEMPTS; nothing is dropped.
+Only the worker (`flask work`, or `flask outbox work`) delivers; a request never waits on a
+mail server. Each attempt puts the message's sealed secret links in, sends it, and deletes the
+sealed values once the message is delivered or has finally failed. Failures back off
+exponentially and end as "failed" after OUTBOX_MAX_ATTEMPTS; nothing is dropped.
 """
 
 import contextlib
+import json
 import logging
 import re
 import smtplib
@@ -15,15 +17,17 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import message_from_string, policy
+from email.message import MIMEPart
 from email.utils import getaddresses
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, event, inspect, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from portal.extensions import db
+from portal import vault
+from portal.mail import redact
 from portal.models import OutboxMessage, Role, User, utcnow
 from portal.models.outbox import FAILED, KEPT, PENDING, SENT
 from portal.services import audit
@@ -66,33 +70,89 @@ def deliver_due(session: Session, ids: list[int] | None = None) -> Counter:
     now = utcnow()
     outcomes: Counter = Counter()
     while (message := claim_next(session, now, ids)) is not None:
-        outcomes[_attempt(message)] += 1
+        outcomes[_attempt(session, message)] += 1
         session.commit()
     return outcomes
 
 
-def _attempt(message: OutboxMessage) -> str:
+class LinksGone(Exception):
+    """The message's secret links were deleted after its final failure; it cannot go out."""
+
+
+def _attempt(session: Session, message: OutboxMessage) -> str:
     config = current_app.config
     message.attempts += 1
+    values: dict[str, str] = {}
     try:
+        values = _sealed_values(message)
+        raw = fill(message.raw, values)
         if config["SMTP_HOST"]:
-            _send_smtp(message, config)
+            _send_smtp(message, raw, config)
         else:
-            _keep_as_file(message, config)
+            _keep_as_file(message, raw, config)
     # Any failure, also a bug or a broken message, must neither lose it nor stop the queue.
     except Exception as error:
-        message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        reason = _without(f"{type(error).__name__}: {error}", values)
+        message.last_error = reason[:2000]
+        if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"] or isinstance(error, LinksGone):
             message.status = FAILED
+            _drop_secret(session, message)
         else:
             message.next_attempt_at = utcnow() + backoff(message.attempts)
-        log.warning("outbox message %s, attempt %s: %s", message.id, message.attempts, error)
+        log.warning("outbox message %s, attempt %s: %s", message.id, message.attempts, reason)
         return FAILED if message.status == FAILED else RETRY
+    _drop_secret(session, message)
     return message.status
 
 
-def _send_smtp(message: OutboxMessage, config) -> None:
-    mail = message_from_string(message.raw, policy=policy.default)
+def outgoing(message: OutboxMessage) -> str:
+    """The message as it goes out: the stored one with its sealed secret links put in."""
+    return fill(message.raw, _sealed_values(message))
+
+
+def _sealed_values(message: OutboxMessage) -> dict[str, str]:
+    """The placeholder values sealed with the message ({} for a message without secrets)."""
+    if not message.secret_links:
+        return {}
+    if message.secret is None:
+        raise LinksGone("its secret links were deleted after it finally failed")
+    return json.loads(vault.reveal(message.secret))
+
+
+def _drop_secret(session: Session, message: OutboxMessage) -> None:
+    """Delete the sealed links: a delivered or finally failed message never needs them again."""
+    if message.secret is not None:
+        session.delete(message.secret)
+        message.secret = None
+
+
+def _without(text: str, values: dict[str, str]) -> str:
+    # An error message (a server's reply, a bug) must not carry a secret into the outbox table.
+    for placeholder, value in values.items():
+        text = text.replace(value, placeholder)
+    return text
+
+
+def fill(raw: str, values: dict[str, str]) -> str:
+    """The stored message with every placeholder replaced by its value, ready for delivery."""
+    if not values:
+        return raw  # unchanged, byte for byte
+    mail = message_from_string(raw, policy=policy.default)
+    for part in mail.walk():
+        if part.get_content_maintype() != "text" or part.is_attachment():
+            continue
+        content = part.get_content()
+        filled = content
+        for placeholder, value in values.items():
+            filled = filled.replace(placeholder, value)
+        if filled != content:
+            # MIMEPart's, not EmailMessage's: a body part gets no MIME-Version header.
+            MIMEPart.set_content(part, filled, subtype=part.get_content_subtype())
+    return mail.as_string()
+
+
+def _send_smtp(message: OutboxMessage, raw: str, config) -> None:
+    mail = message_from_string(raw, policy=policy.default)
     recipients = [address for _name, address in getaddresses([message.recipients]) if address]
     smtp = _connect(config)
     try:
@@ -136,10 +196,11 @@ def _quit(smtp: smtplib.SMTP) -> None:
     smtp.close()
 
 
-def _keep_as_file(message: OutboxMessage, config) -> None:
+def _keep_as_file(message: OutboxMessage, raw: str, config) -> None:
+    # Without SMTP the .eml file is the delivery: the developer's mailbox.
     folder = Path(config["MAIL_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / _eml_name(message)).write_text(message.raw, encoding="utf-8")
+    (folder / _eml_name(message)).write_text(raw, encoding="utf-8")
     message.status = KEPT
 
 
@@ -161,6 +222,13 @@ def retry(session: Session, actor: User | None, message_id: int) -> OutboxMessag
         raise Conflict(
             _("Nur wartende oder fehlgeschlagene Nachrichten können erneut gesendet werden.")
         )
+    if message.links_gone:
+        raise Conflict(
+            _(
+                "Die geheimen Links dieser Nachricht wurden nach dem endgültigen Fehlschlag "
+                "gelöscht; bitte beim Auftrag neue Links oder ein neues Angebot verschicken."
+            )
+        )
     audit.record(
         session,
         actor,
@@ -171,7 +239,6 @@ def retry(session: Session, actor: User | None, message_id: int) -> OutboxMessag
         attempts=message.attempts,
     )
     message.status, message.attempts, message.next_attempt_at = PENDING, 0, utcnow()
-    session.info.setdefault("outbox_new", []).append(message)
     session.commit()
     return message
 
@@ -194,35 +261,36 @@ class Parts:
 
 
 def read_parts(raw: str) -> Parts:
-    """Split a stored message into what an admin reads: sender, date, text, HTML source, attachments."""
+    """Split a stored message into what an admin reads: sender, date, text, HTML source, attachments.
+
+    Secret links are shown redacted: the stored message holds placeholders, never their values.
+    """
     mail = message_from_string(raw, policy=policy.default)
     text, html = mail.get_body(("plain",)), mail.get_body(("html",))
     return Parts(
         sender=str(mail["From"] or ""),
         date=str(mail["Date"] or ""),
-        text=text.get_content() if text else None,
-        html=html.get_content() if html else None,
+        text=redact(text.get_content()) if text else None,
+        html=redact(html.get_content()) if html else None,
         attachments=[part.get_filename() or "?" for part in mail.iter_attachments()],
     )
 
 
-@event.listens_for(db.session, "after_commit")
-def _send_committed(session: Session) -> None:
-    """Try the messages the committed transaction queued; any failure leaves them pending."""
-    queued = session.info.pop("outbox_new", None) or ()
-    # identity, not .id: the rows are expired now and this session may not emit SQL here.
-    ids = [key[0] for row in queued if (key := inspect(row).identity)]
-    if not ids:
-        return
-    try:
-        with Session(db.engine) as own:
-            deliver_due(own, ids)
-    except Exception:
-        log.exception("outbox: sending after commit failed; `flask outbox work` retries")
+# The delivery state of one message as pages that list recipients show it.
+QUEUED, RETRYING = "queued", "retrying"
 
 
-@event.listens_for(db.session, "after_soft_rollback")
-def _forget_queued(session: Session, previous_transaction) -> None:
-    """A rolled-back transaction queued nothing."""
-    if previous_transaction.parent is None:
-        session.info.pop("outbox_new", None)
+def states(session: Session, ids: list[int]) -> dict[int, str]:
+    """Message id -> queued, retrying, sent, kept or failed; unknown ids are left out."""
+    wanted = [i for i in ids if i]
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts).where(
+            OutboxMessage.id.in_(wanted)
+        )
+    )
+    return {
+        id_: (QUEUED if attempts == 0 else RETRYING) if status == PENDING else status
+        for id_, status, attempts in rows
+    }

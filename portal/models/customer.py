@@ -1,8 +1,9 @@
 """The customer record (the registry), partner grants, licenses and secret customer links."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, utcnow
@@ -65,5 +66,7 @@ class CustomerLink(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whom the link was mailed to: {"name", "email", "message_id"} (the outbox row) each.
+    sent_to: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
 
     order: Mapped["Order"] = relationship(back_populates="links")  # noqa: F821

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.authz import roles_required
 from portal.errors import flash_refusal
-from portal.extensions import db
+from portal.extensions import db, link_limit
 from portal.filters import locale
 from portal.models import Role
 from portal.models.offer import ACCEPTED, DECLINED, DRAFT, SENT, WITHDRAWN
@@ -28,7 +28,7 @@ SESSION_KEY = "customer_offers"
 DOWNLOAD = {"Cache-Control": "private, no-store"}
 STATUS = {
     DRAFT: (_l("Entwurf"), "blocked"),
-    SENT: (_l("verschickt, Entscheidung offen"), "open"),
+    SENT: (_l("Entscheidung offen"), "open"),
     ACCEPTED: (_l("angenommen"), "done"),
     DECLINED: (_l("abgelehnt"), "overdue"),
     WITHDRAWN: (_l("zurückgezogen"), "not_applicable"),
@@ -144,9 +144,10 @@ def send(order_id: int):
         errors = error.fields or {"form": error.message}
         return _render(order_id, fields, errors, None, _version(), chosen, error.status)
     recipients = len(result.offer.recipients)
-    flash(_("Das Angebot ist an %(n)d Ansprechpartner verschickt.", n=recipients), "success")
-    for warning in result.warnings:
-        flash(warning, "warning")
+    flash(
+        _("Das Angebot ist für %(n)d Ansprechpartner zum Versand eingereiht.", n=recipients),
+        "success",
+    )
     return redirect(url_for("orders.show", order_id=order_id) + "#offer-heading")
 
 
@@ -192,6 +193,7 @@ def _gone(error: LinkGone):
 
 
 @bp.get("/o/<token>")
+@link_limit
 def enter(token: str):
     """Exchange the decision link's token for a session cookie; redirect to a URL without it."""
     try:

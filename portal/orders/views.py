@@ -96,7 +96,10 @@ def accept(order_id: int):
             raise
         flash(error.fields.get("project_lead") or error.message, "error")
     else:
-        flash(_("Bestellung angenommen; der Partner wurde benachrichtigt."), "success")
+        flash(
+            _("Bestellung angenommen; die E-Mail an den Partner ist zum Versand eingereiht."),
+            "success",
+        )
     return redirect(url_for("orders.show", order_id=order_id))
 
 

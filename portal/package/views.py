@@ -100,7 +100,13 @@ def send(order_id: int):
             return _render(order_id, note, error.fields, status=400)
         flash_refusal(error)
         return redirect(_page_url(order_id, "#send-heading"), 303)
-    flash(_("Das Dokumentationspaket ist an alle Teilnehmer verschickt."), "success")
+    flash(
+        _(
+            "Das Dokumentationspaket ist für alle Teilnehmer zum Versand eingereiht; den Stand "
+            "jeder E-Mail zeigt der Versandverlauf."
+        ),
+        "success",
+    )
     return redirect(_page_url(order_id, "#sends-heading"), 303)
 
 

@@ -49,7 +49,7 @@ def pick():
         name,
     )
     if result.booked:
-        flash(_("Danke! Der Termin ist gebucht; die Einladung ist unterwegs."), "success")
+        flash(_("Danke! Der Termin ist gebucht; die Einladung folgt per E-Mail."), "success")
         return redirect(url_for("respond.call"), code=303)
     flash(_("Dieser Termin ist inzwischen vergeben. Bitte wählen Sie einen anderen."), "error")
     return render_template(

@@ -18,7 +18,7 @@ from wtforms import StringField
 
 import forms_schema
 from portal import questionnaires, uploads
-from portal.extensions import db
+from portal.extensions import db, link_limit
 from portal.filters import locale
 from portal.respond import bp, pages
 from portal.services import calls, drafts, links, responses
@@ -33,6 +33,7 @@ class NameForm(FlaskForm):
 
 
 @bp.get("/r/<token>")
+@link_limit
 def enter(token: str):
     """Exchange the link's token for a session cookie and redirect to a URL without it."""
     link = links.redeem(db.session, token)

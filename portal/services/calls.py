@@ -14,13 +14,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal import mail, vault
 from portal.calendar import invite, slots, sources
 from portal.models import (
-    QUESTIONNAIRES,
     CallEvent,
     CallParticipant,
     CustomerContact,
@@ -35,7 +34,6 @@ from portal.models import (
     utcnow,
 )
 from portal.models.call import BOOKED, CANCELLED
-from portal.models.outbox import FAILED, PENDING
 from portal.process import completion
 from portal.services import access, audit, calendar_sync, calendars, links
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -330,11 +328,15 @@ def book(
     location: str = "",
     video_url: str = "",
     agenda: str = "",
-) -> list[str]:
-    """Book (or move) the call at a time checked again against the calendars; returns warnings."""
+) -> None:
+    """Book (or move) the call at a time checked again against the calendars.
+
+    Invitations go to the outbox and staff calendars to the calendar writes: the worker
+    delivers both, so nothing here waits on a mail or calendar server.
+    """
     _require_partner(actor)
     order = _accepted_order(session, actor, order_id)
-    return _book(
+    _book(
         session,
         order,
         actor,
@@ -359,7 +361,7 @@ def _book(
     location,
     video_url,
     agenda,
-) -> list[str]:
+) -> None:
     if duration not in DURATIONS:
         raise Invalid(_("Bitte eine angebotene Dauer wählen."))
     if starts_at <= utcnow():
@@ -410,12 +412,12 @@ def _book(
             details={"removed": [p.email for p in removed_people]},
         )
     )
-    queued = _send(session, order, call, attendance, "REQUEST", "call_invitation")
+    _send(session, order, call, attendance, "REQUEST", "call_invitation")
     if removed_people:
         # RFC 5546 3.2.5: a CANCEL that uninvites lists the attendees being removed.
-        queued += _send(session, order, call, removed_people, "CANCEL", "call_cancelled")
+        _send(session, order, call, removed_people, "CANCEL", "call_cancelled")
     if first:
-        queued += _send_links(session, order, [p for p in attendance if p.contact])
+        _send_links(session, order, [p for p in attendance if p.contact])
     _complete_step(session, order, call, booker)
     calendar_sync.plan(
         session,
@@ -439,7 +441,6 @@ def _book(
         participants=[p.email for p in attendance],
     )
     session.commit()
-    return _undelivered(session, queued)
 
 
 def _attendance_of(participant: CallParticipant) -> Attendance:
@@ -530,39 +531,18 @@ def _send_links(session, order, contacts: list[Attendance]) -> list[OutboxMessag
     """The seed: CP sends the customer the links to the questionnaires (fresh tokens each time)."""
     if not contacts:
         return []
-    now = utcnow()
-    urls = {q: links.url_for_token(links.issue(session, order, q, now)) for q in QUESTIONNAIRES}
+    issued = links.issue_all(session, order, utcnow())
     return [
-        mail.queue_template(
+        issued.mail_to(
             session,
-            to=person.email,
+            name=person.name,
+            email=person.email,
             language=person.language,
             template="questionnaire_links",
             order=order,
             person=person,
-            urls=urls,
         )
         for person in contacts
-    ]
-
-
-def _undelivered(session, rows: list[OutboxMessage]) -> list[str]:
-    """After commit: say so if the mail server refused or could not be reached (mails stay queued)."""
-    if not rows:
-        return []
-    ids = [row.id for row in rows]
-    waiting = session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_((PENDING, FAILED)))
-    )
-    if not waiting:
-        return []
-    return [
-        _(
-            "%(n)d E-Mail(s) konnten noch nicht zugestellt werden (Mailserver nicht erreichbar); sie bleiben im Postausgang und werden automatisch erneut versucht.",
-            n=waiting,
-        )
     ]
 
 
@@ -583,7 +563,7 @@ def _complete_step(session, order, call, actor: User) -> None:
         scheduled.details = details
 
 
-def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> list[str]:
+def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> None:
     """Cancel the call: METHOD:CANCEL to every attendee; the step is open again."""
     _require_partner(actor)
     order = _accepted_order(session, actor, order_id)
@@ -604,7 +584,7 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> li
             details={"reason": reason[:500]},
         )
     )
-    queued = _send(session, order, call, people, "CANCEL", "call_cancelled")
+    _send(session, order, call, people, "CANCEL", "call_cancelled")
     calendar_sync.plan(session, call, [p.user for p in people if p.user], [])
     session.execute(
         delete(StepCompletion).where(
@@ -621,7 +601,6 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> li
         sequence=call.sequence,
     )
     session.commit()
-    return _undelivered(session, queued)
 
 
 def ics(session: Session, actor: User, order_id: int) -> bytes:
@@ -680,19 +659,16 @@ def offer(
     session.flush()
     now = utcnow()
     for person in (p for p in people if p.contact):
-        tokens = {
-            q: links.url_for_token(links.issue(session, order, q, now)) for q in QUESTIONNAIRES
-        }
-        mail.queue_template(
+        links.issue_all(session, order, now).mail_to(
             session,
-            to=person.email,
+            name=person.name,
+            email=person.email,
             language=person.language,
             template="call_offer",
             order=order,
             person=person,
             offer=offer_,
             moments=moments,
-            urls=tokens,
         )
     audit.record(
         session,
@@ -717,7 +693,6 @@ def open_offer(session: Session, order: Order) -> SlotOffer | None:
 @dataclass
 class PickResult:
     booked: bool
-    warnings: list[str]
     fresh: list[slots.Slot]
 
 
@@ -735,7 +710,7 @@ def pick(session: Session, order: Order, offer_id: int, start: str, picked_by: s
         if moment <= utcnow():
             # Offered times pass while the offer waits: like a taken one, with fresh options.
             raise Conflict(_("Der Termin liegt in der Vergangenheit."))
-        warnings = _book(
+        _book(
             session,
             order,
             booker,
@@ -765,11 +740,11 @@ def pick(session: Session, order: Order, offer_id: int, start: str, picked_by: s
             starts=offer_.starts,
         )
         session.commit()
-        return PickResult(False, [], fresh)
+        return PickResult(False, fresh)
     offer_ = session.get(SlotOffer, offer_id)
     offer_.status, offer_.picked_at, offer_.picked_by = "picked", utcnow(), picked_by[:200]
     session.commit()
-    return PickResult(True, warnings, [])
+    return PickResult(True, [])
 
 
 def _fresh(session, order, offer_, people, taken) -> list[slots.Slot]:

@@ -1,7 +1,12 @@
-"""Secret customer links: 256 random bits, only the SHA-256 stored, with expiry and revocation."""
+"""Secret customer links: 256 random bits, only the SHA-256 stored, with expiry and revocation.
+
+A link's token is mailed, never stored: the mail holds a placeholder and the outbox seals the
+token until the worker delivers it (portal.mail). Each link records to whom it was mailed.
+"""
 
 import hashlib
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
@@ -10,7 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import mail
-from portal.models import QUESTIONNAIRES, CustomerContact, CustomerLink, Order, Role, utcnow
+from portal.models import (
+    QUESTIONNAIRES,
+    CustomerContact,
+    CustomerLink,
+    Order,
+    OutboxMessage,
+    Role,
+    utcnow,
+)
 from portal.services import access, audit
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -26,25 +39,68 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(session: Session, order: Order, questionnaire: str, now) -> str:
-    """Create a link for one questionnaire of an order; return the plain token (shown once)."""
+def _new_link(session: Session, order: Order, questionnaire: str, now) -> tuple[CustomerLink, str]:
     token = secrets.token_urlsafe(32)
     ttl = timedelta(days=current_app.config["LINK_TTL_DAYS"])
-    session.add(
-        CustomerLink(
-            order=order,
-            questionnaire=questionnaire,
-            token_hash=hash_token(token),
-            created_at=now,
-            expires_at=now + ttl,
-        )
+    link = CustomerLink(
+        order=order,
+        questionnaire=questionnaire,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=now + ttl,
+        sent_to=[],
     )
-    return token
+    session.add(link)
+    return link, token
 
 
 def url_for_token(token: str) -> str:
     """The absolute URL customers open, built from BASE_URL (mails are sent outside a request)."""
     return f"{current_app.config['BASE_URL']}/r/{token}"
+
+
+@dataclass
+class Issued:
+    """Fresh links to both questionnaires, ready to be mailed.
+
+    `urls` are what a mail shows: the address with a placeholder for the token; `secrets`
+    holds the tokens for the outbox to seal. `tokens` stay in memory only.
+    """
+
+    links: dict[str, CustomerLink] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+    secrets: mail.Secrets = field(default_factory=mail.Secrets)
+
+    def mail_to(
+        self, session: Session, *, name: str, email: str, language: str, template: str, **context
+    ) -> OutboxMessage:
+        """Queue one mail with the links to one person and record it on each link."""
+        row = mail.queue_template(
+            session,
+            to=email,
+            language=language,
+            template=template,
+            secrets=self.secrets,
+            urls=self.urls,
+            **context,
+        )
+        sent = {"name": name, "email": email, "message_id": row.id}
+        for link in self.links.values():
+            # A new list: the JSON column notices assignment, not changes inside.
+            link.sent_to = [*(link.sent_to or []), sent]
+        return row
+
+
+def issue_all(session: Session, order: Order, now) -> Issued:
+    """Create a link to each questionnaire of an order, to be mailed with Issued.mail_to()."""
+    issued = Issued()
+    for questionnaire in QUESTIONNAIRES:
+        link, token = _new_link(session, order, questionnaire, now)
+        issued.links[questionnaire] = link
+        issued.tokens[questionnaire] = token
+        issued.urls[questionnaire] = url_for_token(issued.secrets.hide(token))
+    return issued
 
 
 def redeem(session: Session, token: str) -> CustomerLink:
@@ -93,17 +149,16 @@ def send_to_contacts(session: Session, actor, order_id: int, contact_ids: list[i
     )
     if not contacts:
         raise Invalid(_("Bitte mindestens einen Ansprechpartner wählen."))
-    now = utcnow()
-    urls = {q: url_for_token(issue(session, order, q, now)) for q in QUESTIONNAIRES}
+    issued = issue_all(session, order, utcnow())
     for contact in contacts:
-        mail.queue_template(
+        issued.mail_to(
             session,
-            to=contact.email,
+            name=contact.name,
+            email=contact.email,
             language=contact.language,
             template="questionnaire_links",
             order=order,
             person=contact,
-            urls=urls,
         )
     audit.record(session, actor, "links.send", "order", order.id, to=[c.email for c in contacts])
     session.commit()

@@ -31,7 +31,6 @@ from portal.models import (
     CustomerContact,
     OfferLine,
     Order,
-    OutboxMessage,
     Role,
     ServiceItem,
     ServiceOffer,
@@ -40,7 +39,6 @@ from portal.models import (
     utcnow,
 )
 from portal.models.offer import ACCEPTED, CENT, DECLINED, DRAFT, SENT, WITHDRAWN
-from portal.models.outbox import FAILED, PENDING
 from portal.process import completion
 from portal.services import access, audit
 from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -499,10 +497,9 @@ def save_draft(
 
 @dataclass(frozen=True)
 class SendResult:
-    """The sent offer and warnings for the page (mails not yet delivered)."""
+    """The sent offer; its mails wait in the outbox for the worker."""
 
     offer: ServiceOffer
-    warnings: list[str]
 
 
 def default_recipients(session: Session, order: Order) -> set[int]:
@@ -553,7 +550,7 @@ def send(
         ) from None
     offer.sha256 = hashlib.sha256(offer.pdf).hexdigest()
     _flush(session, _stale())
-    rows = _mail_contacts(session, order, offer, contacts, token)
+    _mail_contacts(session, order, offer, contacts, token)
     _complete_step(session, order, offer, actor)
     amounts = totals(offer.lines, offer.vat_rate)
     audit.record(
@@ -570,7 +567,7 @@ def send(
         gross=amounts.gross,
     )
     session.commit()
-    return SendResult(offer, _undelivered(session, rows))
+    return SendResult(offer)
 
 
 def _issue(offer: ServiceOffer, actor: User, contacts: list[CustomerContact]) -> str:
@@ -616,32 +613,38 @@ def url_for_token(token: str) -> str:
     return f"{current_app.config['BASE_URL']}/o/{token}"
 
 
-def _mail_contacts(session, order, offer, contacts, token) -> list[OutboxMessage]:
+def _mail_contacts(session, order, offer, contacts, token) -> None:
+    """Queue the offer to every contact, the link as a placeholder; record each message."""
     attachment = (f"{code(order, offer)}.pdf", "application/pdf", offer.pdf)
+    hidden = mail.Secrets()
     context = {
         "order": order,
         "offer": offer,
         "code": code(order, offer),
         "totals": totals(offer.lines, offer.vat_rate),
-        "url": url_for_token(token),
+        "url": url_for_token(hidden.hide(token)),
     }
-    rows = []
+    message_ids = {}
     for contact in contacts:
         with force_locale(contact.language):
             subject = render_template("mail/offer_sent.subject.txt", person=contact, **context)
             text = render_template("mail/offer_sent.txt", person=contact, **context)
             html = render_template("mail/offer_sent.html", person=contact, **context)
-        rows.append(
-            mail.queue(
-                session,
-                to=[contact.email],
-                subject=subject.strip(),
-                text=text,
-                html=html,
-                attachments=(attachment,),
-            )
+        row = mail.queue(
+            session,
+            to=[contact.email],
+            subject=subject.strip(),
+            text=text,
+            html=html,
+            attachments=(attachment,),
+            secrets=hidden,
         )
-    return rows
+        message_ids[contact.id] = row.id
+    # A new list: the JSON column notices assignment, not changes inside.
+    offer.recipients = [
+        {**person, "message_id": message_ids.get(person["contact_id"])}
+        for person in offer.recipients
+    ]
 
 
 def _complete_step(session: Session, order: Order, offer: ServiceOffer, actor: User) -> None:
@@ -658,26 +661,6 @@ def _complete_step(session: Session, order: Order, offer: ServiceOffer, actor: U
         )
     )
     _flush(session, Conflict(_("Das Angebot wurde gerade schon verschickt.")))
-
-
-def _undelivered(session: Session, rows: list[OutboxMessage]) -> list[str]:
-    """After commit: say so if mails still wait in the outbox (the server could not be reached)."""
-    waiting = session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(
-            OutboxMessage.id.in_([row.id for row in rows]),
-            OutboxMessage.status.in_((PENDING, FAILED)),
-        )
-    )
-    if not waiting:
-        return []
-    return [
-        _(
-            "%(n)d E-Mail(s) konnten noch nicht zugestellt werden (Mailserver nicht erreichbar); sie bleiben im Postausgang und werden automatisch erneut versucht.",
-            n=waiting,
-        )
-    ]
 
 
 def withdraw(session: Session, actor: User, order_id: int, number: int) -> ServiceOffer:

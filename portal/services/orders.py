@@ -13,11 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import license as licensing
-from portal import mail
 from portal.models import (
     DEPLOYMENTS,
     LICENSE_MODELS,
-    QUESTIONNAIRES,
     Customer,
     CustomerGrant,
     License,
@@ -193,7 +191,7 @@ def accept_order(session: Session, actor: User, order_id: int, project_lead_id: 
     license_ = License(
         order=order, customer=customer, issued_at=now, document=_license_text(order, now)
     )
-    tokens = {q: links.issue(session, order, q, now) for q in QUESTIONNAIRES}
+    issued = links.issue_all(session, order, now)
     order.completions.append(
         StepCompletion(
             step="accept",
@@ -208,7 +206,7 @@ def accept_order(session: Session, actor: User, order_id: int, project_lead_id: 
     except IntegrityError:
         session.rollback()
         raise Conflict(_("Diese Bestellung ist schon angenommen.")) from None
-    _send_confirmation(session, order, tokens)
+    _send_confirmation(session, order, issued)
     audit.record(
         session,
         actor,
@@ -221,7 +219,7 @@ def accept_order(session: Session, actor: User, order_id: int, project_lead_id: 
         license_id=license_.id,
     )
     session.commit()
-    return Acceptance(order, license_, tokens)
+    return Acceptance(order, license_, issued.tokens)
 
 
 def _license_text(order: Order, now: datetime) -> str:
@@ -254,7 +252,7 @@ def _add_months(day, months: int):
     raise AssertionError("unreachable")
 
 
-def _send_confirmation(session: Session, order: Order, tokens: dict[str, str]) -> None:
+def _send_confirmation(session: Session, order: Order, issued: links.Issued) -> None:
     recipients = session.scalars(
         select(User).where(
             User.organisation_id == order.partner_id,
@@ -262,15 +260,14 @@ def _send_confirmation(session: Session, order: Order, tokens: dict[str, str]) -
             User.active.is_(True),
         )
     )
-    urls = {q: links.url_for_token(token) for q, token in tokens.items()}
     for user in recipients:
-        mail.queue_template(
+        issued.mail_to(
             session,
-            to=user.email,
+            name=user.name,
+            email=user.email,
             language=user.language,
             template="order_accepted",
             order=order,
             recipient=user,
             lead=order.project_lead,
-            urls=urls,
         )

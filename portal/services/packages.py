@@ -602,17 +602,20 @@ def _send(session: Session, actor: User, order_id: int, version: int, note: str)
         )
         session.flush()  # a concurrent first send fails here, before any mail is queued
     attachment = (filename(order, package.version), "application/pdf", package.pdf)
+    queued = []
     for person in people:
         subject, text, html = _mail(order, package, person, actor, note)
-        mail.queue(
+        row = mail.queue(
             session, to=[person.email], subject=subject, text=text, html=html,
             attachments=(attachment,),
         )  # fmt: skip
+        # The outbox row: the page shows whether this recipient's mail went out.
+        queued.append(person.as_dict() | {"message_id": row.id})
     sent = PackageSend(
         package_id=package.id,
         sent_by_id=actor.id,
         sent_at=utcnow(),
-        recipients=[p.as_dict() for p in people],
+        recipients=queued,
         note=note,
     )
     session.add(sent)

@@ -3,15 +3,17 @@
 import os
 import re
 from email import message_from_string, policy
+from pathlib import Path
 
 import pytest
+from flask import current_app
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.models import OutboxMessage, ServiceOffer
 from tests.browser.conftest import ARTIFACTS, axe_violations, format_violations, login
 from tests.browser.test_staff_pages import switch_language
-from tests.helpers import catalogue
+from tests.helpers import catalogue, deliver
 from tests.test_offer import held_order, sent
 
 pytestmark = pytest.mark.browser
@@ -37,13 +39,16 @@ def assert_accessible(page, name: str, back: str = "de") -> None:
     switch_language(page, back)
 
 
-def link_from_outbox(session, live_server, email: str) -> str:
-    """The decision link in the newest mail to `email` (no SMTP server: kept in the outbox)."""
+def link_from_mail(session, live_server, email: str) -> str:
+    """The decision link in the newest mail to `email`, as the worker delivers it (no SMTP
+    server: an .eml file; the outbox itself holds no link)."""
+    deliver(session)
     session.expire_all()
     rows = session.scalars(
         select(OutboxMessage).where(OutboxMessage.recipients == email).order_by(OutboxMessage.id)
     )
-    message = message_from_string(list(rows)[-1].raw, policy=policy.default)
+    (path,) = Path(current_app.config["MAIL_DIR"]).glob(f"{list(rows)[-1].id}-*.eml")
+    message = message_from_string(path.read_text(encoding="utf-8"), policy=policy.default)
     body = message.get_body(("plain",)).get_content()
     (path,) = re.findall(r"/o/[A-Za-z0-9_-]+", body)
     return live_server + path
@@ -94,13 +99,14 @@ def test_partner_edits_and_sends_the_customer_accepts(
     with page.expect_navigation():
         page.locator("#send-offer").click()
     expect(page.locator(".flash-success")).to_have_text(
-        "Das Angebot ist an 1 Ansprechpartner verschickt."
+        "Das Angebot ist für 1 Ansprechpartner zum Versand eingereiht."
     )
     expect(page.locator("#offer-1")).to_contain_text("1.336,66 €")
-    expect(page.locator("#offer-1")).to_contain_text("verschickt, Entscheidung offen")
+    expect(page.locator("#offer-1")).to_contain_text("Entscheidung offen")
+    expect(page.locator("#offer-1")).to_contain_text("Carla Kunde wartet auf Versand")
     shot(page, "order-sent")
     with page.expect_navigation():
-        page.get_by_role("link", name="Verschicktes Angebot ansehen oder zurückziehen").click()
+        page.get_by_role("link", name="Angebot ansehen oder zurückziehen").click()
     expect(page.locator("#offer-lines tfoot")).to_contain_text("1.336,66 €")
     expect(page.locator("#withdraw-offer")).to_be_visible()
     assert_accessible(page, "sent")
@@ -109,7 +115,7 @@ def test_partner_edits_and_sends_the_customer_accepts(
     try:
         visitor = customer.new_page()
         visitor.on("pageerror", lambda error: console_errors.append(f"pageerror: {error}"))
-        visitor.goto(link_from_outbox(session, live_server, "carla@acme.example"))
+        visitor.goto(link_from_mail(session, live_server, "carla@acme.example"))
         expect(visitor).to_have_url(re.compile(rf"^{live_server}/customer/offer/\d+$"))
         expect(visitor.locator("h1")).to_have_text("Angebot ACME-A1 über Zusatzleistungen")
         expect(visitor.locator("#offer-note")).to_have_text(
@@ -147,7 +153,7 @@ def test_a_missing_name_is_shown_in_the_error_summary(
     context = browser.new_context(locale="de-DE")
     try:
         page = context.new_page()
-        page.goto(link_from_outbox(session, live_server, "carla@acme.example"))
+        page.goto(link_from_mail(session, live_server, "carla@acme.example"))
         with page.expect_navigation():
             page.locator("#decline").click()  # the form is novalidate: the server checks
         expect(page.locator(".error-summary")).to_contain_text("Bitte geben Sie Ihren Namen an")

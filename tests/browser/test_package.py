@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     login,
 )
 from tests.browser.test_staff_pages import switch_language
+from tests.helpers import deliver
 from tests.test_package import documented_order
 
 pytestmark = pytest.mark.browser
@@ -90,11 +91,17 @@ def test_partner_generates_watches_the_progress_and_sends(
     with page.expect_navigation():
         page.get_by_role("button", name="An alle Teilnehmer senden").click()
     expect(page.locator(".flash-success")).to_have_text(
-        "Das Dokumentationspaket ist an alle Teilnehmer verschickt."
+        "Das Dokumentationspaket ist für alle Teilnehmer zum Versand eingereiht; den Stand "
+        "jeder E-Mail zeigt der Versandverlauf."
     )
     expect(page.locator("#sends tbody tr")).to_have_count(1)
     expect(page.locator("#sends")).to_contain_text("Vielen Dank für den konstruktiven Call!")
+    expect(page.locator("#sends .badge")).to_have_text(["wartet auf Versand"] * 6)
+    assert smtp.envelopes == []  # the request only queued them
+    deliver(session)
     assert len(smtp.envelopes) == 6
+    page.reload()
+    expect(page.locator("#sends .badge")).to_have_text(["versendet"] * 6)
     assert_accessible(page, "sent")
     page.goto(f"{live_server}/orders/{order.id}")
     expect(page.locator("#package-heading")).to_have_text("Dokumentationspaket")
