@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.authz import roles_required
+from portal.calendar import reach
 from portal.calendar.sources import CalendarUnavailable
 from portal.extensions import db
 from portal.services import calendars
@@ -129,7 +130,7 @@ def check():
         flash(
             _(
                 "Der Kalender konnte nicht gelesen werden: %(reason)s",
-                reason=calendars.describe(error),
+                reason=reach.describe(error),
             ),
             "error",
         )

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal import vault
-from portal.calendar import invite, sources
+from portal.calendar import invite, reach, sources
 from portal.models import (
     CalendarWrite,
     CallParticipant,
@@ -28,7 +28,7 @@ from portal.models import (
     utcnow,
 )
 from portal.models.call import BOOKED, CANCELLED, DELETE, FAILING, PENDING, PUT, WRITTEN
-from portal.services import calendars
+from portal.services import call_invitation
 
 log = logging.getLogger(__name__)
 
@@ -166,15 +166,15 @@ def _write(session: Session, row_id: int, revision: int) -> str:
         # No transaction stays open while the calendar server is asked.
         session.commit()
         if body is None:
-            sources.delete_event(*todo, policy=calendars.policy())
+            sources.delete_event(*todo, policy=reach.policy())
         else:
-            sources.put_event(*todo, body, policy=calendars.policy())
+            sources.put_event(*todo, body, policy=reach.policy())
     except sources.CalendarUnavailable as error:
         log.info("calendar write %s: %s", row_id, error)
         return _record(session, row_id, revision, error.kind, error.status)
     except vault.VaultError as error:
         log.warning("calendar write %s: %s", row_id, error)
-        return _record(session, row_id, revision, calendars.VAULT)
+        return _record(session, row_id, revision, reach.VAULT)
     # A bug or a broken row must neither stop the queue nor be retried without a limit on noise.
     except Exception:
         log.exception("calendar write %s failed", row_id)
@@ -184,10 +184,11 @@ def _write(session: Session, row_id: int, revision: int) -> str:
 
 def _stored_event(session: Session, call: SetupCall) -> bytes:
     """The call's current state as a calendar stores it (the invitation without METHOD)."""
-    from portal.services import calls  # calls imports this module for plan()
 
     order = session.get(Order, call.order_id)
-    return invite.calendar(calls.invitation(order, call, calls.attendance(call)), None)
+    return invite.calendar(
+        call_invitation.invitation(order, call, call_invitation.attendance(call)), None
+    )
 
 
 def _record(
@@ -260,7 +261,7 @@ def states(session: Session, call: SetupCall) -> list[CalendarState]:
 
 
 def _state(name: str, row: CalendarWrite, participant: bool) -> CalendarState:
-    reason = calendars.reason(row.last_error, row.last_status) if row.last_error else None
+    reason = reach.reason(row.last_error, row.last_status) if row.last_error else None
     return CalendarState(
         name,
         row.action,

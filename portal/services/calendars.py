@@ -5,16 +5,15 @@ from datetime import time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import vault
 from portal.calendar import sources
-from portal.calendar.guard import Policy
+from portal.calendar.reach import policy, reason
 from portal.models import Role, StaffCalendar, User, utcnow
-from portal.services import audit
+from portal.services import audit, calendar_sync
 from portal.services.errors import Forbidden, Invalid
 
 SOURCES = ("none", "caldav", "ics")
@@ -69,8 +68,6 @@ def save(session: Session, actor: User, data: CalendarInput) -> StaffCalendar:
     session.add(settings)
     session.flush()
     if connection != (settings.source, settings.url, settings.username, settings.password_id):
-        from portal.services import calendar_sync  # it imports this module: policy(), reason()
-
         calendar_sync.follow_settings(session, actor, settings)
     audit.record(
         session,
@@ -130,56 +127,3 @@ def check_connection(session: Session, actor: User) -> int:
             settings.url, settings.username or "", password, start, end, policy=policy()
         )
     )
-
-
-VAULT = "vault"  # a failure kind besides sources': the stored password cannot be decrypted
-
-
-def policy() -> Policy:
-    """Where calendar requests may go: public addresses and CALENDAR_ALLOWED_HOSTS."""
-    return Policy.parse(current_app.config.get("CALENDAR_ALLOWED_HOSTS", ""))
-
-
-def reason(kind: str, status: int | None = None) -> str:
-    """What a calendar failure means for the user, and what they can do about it."""
-    if kind == sources.SERVER_ERROR and status:
-        return _(
-            "Der Kalender-Server meldet einen Fehler (HTTP %(status)d); bitte die Adresse prüfen oder später erneut versuchen.",
-            status=status,
-        )
-    texts = {
-        sources.REFUSED: _(
-            "Die Adresse führt in ein internes Netz, mit dem sich das Portal nicht verbindet. Bitte die Adresse prüfen oder den Betreiber des Portals bitten, diesen Kalender-Server freizugeben."
-        ),
-        sources.SCHEME: _("Nur Adressen mit https:// oder http:// werden unterstützt."),
-        sources.REDIRECTS: _(
-            "Der Server leitet zu oft weiter; bitte die endgültige Adresse des Kalenders eintragen."
-        ),
-        sources.UNREACHABLE: _(
-            "Der Kalender-Server ist nicht erreichbar (ausgeschaltet oder Adresse falsch)."
-        ),
-        sources.TIMEOUT: _("Der Kalender-Server hat nicht rechtzeitig geantwortet."),
-        sources.TOO_LARGE: _("Die Antwort des Kalender-Servers ist größer als 10 MB."),
-        sources.AUTH: _(
-            "Zugriff verweigert: Benutzername oder Passwort falsch, oder keine Rechte für diesen Kalender."
-        ),
-        sources.NOT_FOUND: _("Unter dieser Adresse gibt es keinen Kalender."),
-        sources.NOT_CALENDAR: _(
-            "Diese Adresse ist kein Kalender; bitte die Adresse des Kalenders selbst eintragen (z. B. …/calendars/name/)."
-        ),
-        sources.SERVER_ERROR: _(
-            "Der Kalender-Server meldet einen Fehler; bitte später erneut versuchen."
-        ),
-        sources.BAD_DATA: _("Die Antwort des Servers ist kein lesbarer Kalender."),
-        VAULT: _(
-            "Das gespeicherte Passwort lässt sich nicht entschlüsseln; bitte unter „Mein Kalender“ neu eingeben."
-        ),
-    }
-    return texts.get(kind, _("Unerwarteter Fehler beim Schreiben des Kalenders."))
-
-
-def describe(error: Exception) -> str:
-    """reason() for a CalendarUnavailable or a VaultError."""
-    if isinstance(error, sources.CalendarUnavailable):
-        return reason(error.kind, error.status)
-    return reason(VAULT)

@@ -8,7 +8,6 @@ calendar server, and one that cannot be reached is retried until it matches the 
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
@@ -18,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal import mail, vault
-from portal.calendar import invite, slots, sources
+from portal.calendar import invite, reach, slots, sources
 from portal.models import (
     CallEvent,
     CallParticipant,
@@ -35,7 +34,14 @@ from portal.models import (
 )
 from portal.models.call import BOOKED, CANCELLED
 from portal.process import completion
-from portal.services import access, audit, calendar_sync, calendars, links
+from portal.services import access, audit, calendar_sync, links
+from portal.services.call_invitation import (
+    Attendance,
+    attendance,
+    attendance_of,
+    domain,
+    invitation,
+)
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -54,18 +60,6 @@ class Invitee:
 
     def as_dict(self) -> dict:
         return {"user_id": self.user_id, "contact_id": self.contact_id, "required": self.required}
-
-
-@dataclass(frozen=True)
-class Attendance:
-    """A resolved participant: who, their address and language, and their calendar if any."""
-
-    name: str
-    email: str
-    language: str
-    required: bool
-    user: User | None = None
-    contact: CustomerContact | None = None
 
 
 @dataclass
@@ -179,7 +173,7 @@ def _staff_person(
         warning = _(
             "Der Kalender von %(name)s konnte nicht gelesen werden: %(reason)s Die Suche berücksichtigt für %(name)s nur die Arbeitszeiten und die im Portal gebuchten Termine.",
             name=person.name,
-            reason=calendars.describe(error),
+            reason=reach.describe(error),
         )
     return slots.Person(person.name, person.required, hours, tuple(busy)), warning
 
@@ -197,9 +191,9 @@ def _calendar_busy(
     """Busy times from the person's calendar, without the portal's own event of this call."""
     if settings is None or settings.source == "none" or not settings.url:
         return []
-    reach = calendars.policy()
+    allowed = reach.policy()
     if settings.source == "ics":
-        return sources.ics_feed_busy(settings.url, start, end, exclude_uid=own_uid, policy=reach)
+        return sources.ics_feed_busy(settings.url, start, end, exclude_uid=own_uid, policy=allowed)
     password = vault.reveal(settings.password) if settings.password_id else ""
     return sources.caldav_busy(
         settings.url,
@@ -208,7 +202,7 @@ def _calendar_busy(
         start,
         end,
         exclude_uid=own_uid,
-        policy=reach,
+        policy=allowed,
     )
 
 
@@ -375,7 +369,7 @@ def _book(
     removed: list[CallParticipant] = []
     if call is None:
         call = SetupCall(
-            order_id=order.id, uid=invite.new_uid(_domain()), sequence=0, booked_by_id=booker.id
+            order_id=order.id, uid=invite.new_uid(domain()), sequence=0, booked_by_id=booker.id
         )
         session.add(call)
     else:
@@ -401,7 +395,7 @@ def _book(
     )
     session.flush()
     kind = "booked" if first else "rescheduled"
-    removed_people = [_attendance_of(p) for p in removed]
+    removed_people = [attendance_of(p) for p in removed]
     call.history.append(
         CallEvent(
             kind=kind,
@@ -443,19 +437,6 @@ def _book(
     session.commit()
 
 
-def _attendance_of(participant: CallParticipant) -> Attendance:
-    if participant.user is not None:
-        u = participant.user
-        return Attendance(u.name, u.email, u.language, participant.required, user=u)
-    c = participant.contact
-    return Attendance(c.name, c.email, c.language, participant.required, contact=c)
-
-
-def attendance(call: SetupCall) -> list[Attendance]:
-    """The call's current participants as people."""
-    return [_attendance_of(p) for p in call.participants]
-
-
 def _check_text(location: str, video_url: str, agenda: str) -> None:
     if len(location) > 300 or len(agenda) > 5000:
         raise Invalid(_("Ort oder Agenda ist zu lang."))
@@ -465,36 +446,6 @@ def _check_text(location: str, video_url: str, agenda: str) -> None:
     # the column holds 500 characters: non-ASCII links must be entered percent-encoded.
     if len(video_url) > 500 or any(c in ' "<>' or not "!" <= c <= "~" for c in video_url):
         raise Invalid(_("Der Video-Link ist ungültig."))
-
-
-def _domain() -> str:
-    return _organizer()[1].rsplit("@", 1)[-1]
-
-
-def _organizer() -> tuple[str, str]:
-    name, address = parseaddr(current_app.config["MAIL_FROM"])
-    return name or "CPCE Onboarding", address
-
-
-def invitation(
-    order: Order, call: SetupCall, people: list[Attendance], cancelled: bool = False
-) -> invite.Invitation:
-    """The iCalendar view of the call as it stands."""
-    name, address = _organizer()
-    return invite.Invitation(
-        uid=call.uid,
-        sequence=call.sequence,
-        summary=f"Setup Call CPCE: {order.customer_name} ({order.short_code})",
-        description=call.agenda,
-        starts_at=call.starts_at,
-        ends_at=call.ends_at,
-        organizer_email=address,
-        organizer_name=name,
-        attendees=tuple(invite.Attendee(p.name, p.email, p.required) for p in people),
-        location=call.location,
-        url=call.video_url,
-        status="CANCELLED" if cancelled else "CONFIRMED",
-    )
 
 
 def _send(session, order, call, recipients, method, template) -> list[OutboxMessage]:
