@@ -4,8 +4,8 @@ import click
 from cryptography.hazmat.primitives import serialization
 from flask.cli import with_appcontext
 
+from portal import audit as audit_service
 from portal.extensions import db
-from portal.services import audit as audit_service
 
 
 @click.group("audit")

@@ -29,9 +29,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.extensions import db
 from portal.models import Secret, utcnow
-from portal.services import audit
 
 KEY_BYTES = 32
 NONCE_BYTES = 12

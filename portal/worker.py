@@ -42,7 +42,7 @@ def _packages(session: Session) -> str:
 
 
 def _audit(session: Session) -> str:
-    from portal.services import audit
+    from portal import audit
 
     row = audit.checkpoint(session, audit.checkpoint_key())
     return f"checkpoint of event {row.event_id}" if row else ""

@@ -9,9 +9,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, select, update
 
-from portal import license, worker
+from portal import audit, license, worker
 from portal.models import AuditCheckpoint, AuditEvent
-from portal.services import audit
 from tests.conftest import login
 from tests.helpers import accept, place
 

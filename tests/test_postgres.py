@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, select, text
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.extensions import db
 from portal.models import AuditEvent
 from portal.models.base import UTCDateTime
-from portal.services import audit
 from tests.pg_util import require_postgres
 
 pytestmark = pytest.mark.pg

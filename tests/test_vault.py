@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from portal import create_app, vault
+from portal import audit, create_app, vault
 from portal.extensions import db
 from portal.models import AuditEvent, Secret
-from portal.services import audit
 from portal.vault import Keyring, VaultError, key_id, reveal, rotate, seal
 from tests.pg_util import require_postgres
 

@@ -3,11 +3,11 @@
 from flask import render_template, request
 from sqlalchemy import select
 
+from portal import audit as audit_service
 from portal.admin import bp
 from portal.authz import roles_required
 from portal.extensions import db
 from portal.models import AuditEvent, Role
-from portal.services import audit as audit_service
 
 PAGE_SIZE = 100
 

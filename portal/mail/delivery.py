@@ -26,11 +26,10 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from portal import vault
+from portal import audit, vault
 from portal.mail import redact
 from portal.models import OutboxMessage, Role, User, utcnow
 from portal.models.outbox import FAILED, KEPT, PENDING, SENT
-from portal.services import audit
 from portal.services.errors import Conflict, Forbidden, NotFound
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal import audit
 from portal.models import ROLE_ORG_KIND, Organisation, OrgKind, Role, User
-from portal.services import audit
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 MIN_PASSWORD_LENGTH = 12

@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import vault
+from portal import audit, vault
 from portal.calendar import sources
 from portal.calendar.reach import policy, reason
 from portal.models import Role, StaffCalendar, User, utcnow
-from portal.services import audit, calendar_sync
+from portal.services import calendar_sync
 from portal.services.errors import Forbidden, Invalid
 
 SOURCES = ("none", "caldav", "ics")

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal import mail, vault
+from portal import audit, mail, vault
 from portal.calendar import invite, reach, slots, sources
 from portal.models import (
     CallEvent,
@@ -34,7 +34,7 @@ from portal.models import (
 )
 from portal.models.call import BOOKED, CANCELLED
 from portal.process import completion
-from portal.services import access, audit, calendar_sync, links
+from portal.services import access, calendar_sync, links
 from portal.services.call_invitation import (
     Attendance,
     attendance,

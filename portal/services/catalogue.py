@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.models import Role, ServiceItem, User
-from portal.services import audit
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")

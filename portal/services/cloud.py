@@ -20,7 +20,7 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from portal import vault
+from portal import audit, vault
 from portal.models import (
     AuditEvent,
     CloudProvisioning,
@@ -34,7 +34,7 @@ from portal.models import (
 )
 from portal.models.call import BOOKED
 from portal.process import completion
-from portal.services import access, audit, calls
+from portal.services import access, calls
 from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
 log = logging.getLogger(__name__)

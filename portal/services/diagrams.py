@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from portal import audit
 from portal.diagram import layout
 from portal.models import DataFlowDiagram, Order, Role, User
 from portal.process import completion
-from portal.services import access, audit, responses
+from portal.services import access, responses
 from portal.services.cloud import names_for
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 

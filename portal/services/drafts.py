@@ -35,10 +35,9 @@ from forms_schema.changes import (
     rows_on_path,
     same_or_absent,
 )
-from portal import questionnaires, uploads
+from portal import audit, questionnaires, uploads
 from portal.models import Order, Response, ResponseRevision, Upload, utcnow
 from portal.models.response import SUBMITTED
-from portal.services import audit
 from portal.services.errors import Conflict, Invalid
 from portal.services.responses import document_of, find, questionnaire_of
 

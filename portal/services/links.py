@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import mail
+from portal import audit, mail
 from portal.models import (
     QUESTIONNAIRES,
     CustomerContact,
@@ -24,7 +24,7 @@ from portal.models import (
     Role,
     utcnow,
 )
-from portal.services import access, audit
+from portal.services import access
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 

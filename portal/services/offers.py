@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import mail, pdf
+from portal import audit, mail, pdf
 from portal.models import (
     CustomerContact,
     OfferLine,
@@ -40,7 +40,7 @@ from portal.models import (
 )
 from portal.models.offer import ACCEPTED, CENT, DECLINED, DRAFT, SENT, WITHDRAWN
 from portal.process import completion
-from portal.services import access, audit
+from portal.services import access
 from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from portal.services.fields import iso_date
 from portal.services.fields import text as field_text

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal import license as licensing
 from portal.models import (
     DEPLOYMENTS,
@@ -28,7 +29,7 @@ from portal.models import (
     utcnow,
 )
 from portal.process import completion
-from portal.services import access, audit, links
+from portal.services import access, links
 from portal.services.errors import Conflict, Forbidden, Invalid
 
 SHORT_CODE = re.compile(r"^[A-Z0-9]{2,10}$")

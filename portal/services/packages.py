@@ -26,7 +26,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from portal import mail, pdf, questionnaires
+from portal import audit, mail, pdf, questionnaires
 from portal.models import (
     QUESTIONNAIRES,
     DocumentPackage,
@@ -43,7 +43,7 @@ from portal.models import (
 from portal.models.package import FAILED, PENDING, READY
 from portal.models.protocol import APPROVED
 from portal.process import completion
-from portal.services import access, audit, calls, diagrams
+from portal.services import access, calls, diagrams
 from portal.services import package_content as content
 from portal.services import protocol as protocols
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal import audit
 from portal.calendar import invite
 from portal.models import (
     QUESTIONNAIRES,
@@ -40,7 +41,7 @@ from portal.models import (
 from portal.models.call import BOOKED
 from portal.models.protocol import APPROVED, DRAFT, RETURNED, SUBMITTED
 from portal.process import STEP_BY_KEY, StepStatus, completion, derive, is_actionable_by
-from portal.services import access, audit, calls, review
+from portal.services import access, calls, review
 from portal.services.errors import Conflict, Forbidden, Invalid
 from portal.services.fields import iso_date
 from portal.services.fields import text as field_text

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from forms_schema.changes import Document
-from portal import questionnaires
+from portal import audit, questionnaires
 from portal.models import (
     Order,
     QuestionnaireSnapshot,
@@ -23,7 +23,7 @@ from portal.models import (
     utcnow,
 )
 from portal.models.response import DRAFT, SUBMITTED
-from portal.services import access, audit, links
+from portal.services import access, links
 from portal.services.errors import Conflict, Forbidden, NotFound
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 import forms_schema
 from forms_schema.data import same
 from forms_schema.nodes import choice_value
-from portal import questionnaires
+from portal import audit, questionnaires
 from portal.models import (
     AnswerReview,
     Order,
@@ -38,7 +38,7 @@ from portal.models import (
 from portal.models.response import SUBMITTED
 from portal.models.review import ACCEPTED, CHANGED, OPEN, STATUSES
 from portal.questionnaires import label_of, labels
-from portal.services import access, audit, responses
+from portal.services import access, responses
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 FILTERS = ("open", "changed")

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from portal import license
 from portal.models import AuditCheckpoint, AuditEvent, utcnow
-from portal.services.errors import DomainError
 
 GENESIS = "0" * 64
 # Any fixed number: serialises writers of the chain across app instances on PostgreSQL.
@@ -85,18 +84,27 @@ def record(
 def refuse(
     session: Session,
     actor,
-    error: DomainError,
+    error: Exception,
     thing: str,
     object_type: str,
     object_id: object = None,
     **payload,
 ) -> NoReturn:
-    """Refuse a change: audit "<thing>.refused" with the reason, committed on its own, and raise."""
+    """Refuse a change: audit "<thing>.refused" with the reason, committed on its own, and raise.
+
+    error is the use case's DomainError; its message is the reason recorded.
+    """
     # The refused transaction goes first: nothing of it may land with the event, and the
     # event must not wait for locks that transaction holds (the chain lock among them).
     session.rollback()
     record(
-        session, actor, f"{thing}.refused", object_type, object_id, reason=error.message, **payload
+        session,
+        actor,
+        f"{thing}.refused",
+        object_type,
+        object_id,
+        reason=getattr(error, "message", str(error)),
+        **payload,
     )
     session.commit()
     raise error
