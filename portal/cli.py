@@ -73,7 +73,7 @@ def register(app) -> None:
     from portal.license import license_group
     from portal.mail.cli import outbox_group
     from portal.package.cli import package_group
-    from portal.vault import vault_group
+    from portal.vault.cli import vault_group
     from portal.worker import work_command
 
     for group in (audit_group, users_group, demo_group, license_group, outbox_group, vault_group):

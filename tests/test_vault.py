@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal import audit, create_app, vault
 from portal.extensions import db
 from portal.models import AuditEvent, Secret
-from portal.vault import Keyring, VaultError, key_id, reveal, rotate, seal
+from portal.vault import Keyring, VaultError, key_id, reveal, rotate, rotation, seal
 from tests.pg_util import require_postgres
 
 
@@ -324,7 +324,7 @@ def test_an_explicit_keyring_is_used_instead_of_the_configuration(session, key_f
 def test_a_second_rotation_on_the_same_key_file_is_refused(session, key_file):
     seal_many(session, 3)
     ring = vault.load_keyring()
-    with vault._rotation_lock(ring), pytest.raises(VaultError, match="another rotation"):
+    with rotation._rotation_lock(ring), pytest.raises(VaultError, match="another rotation"):
         rotate(session)
     assert len(file_keys(key_file)) == 1
 
