@@ -69,9 +69,9 @@ def audit_public_key():
 def register(app) -> None:
     """Attach every command group to the app's CLI."""
     from portal.admin.cli import users_group
+    from portal.admin.outbox_cli import outbox_group
     from portal.demo import demo_group
     from portal.license import license_group
-    from portal.mail.cli import outbox_group
     from portal.package.cli import package_group
     from portal.vault.cli import vault_group
     from portal.worker import work_command

@@ -19,6 +19,7 @@ from portal.extensions import db
 from portal.mail import delivery
 from portal.models import AuditEvent, OutboxMessage, Secret, utcnow
 from portal.models.outbox import FAILED, KEPT, PENDING, SENT
+from portal.services import outbox
 from portal.services.errors import Conflict, Forbidden
 from tests.conftest import login
 from tests.helpers import deliver
@@ -308,7 +309,7 @@ def test_outbox_pages_are_for_admins_only(app, session, world, smtp_port):
         assert client.get(f"/admin/outbox/{message_id}").status_code == 403
         assert client.post(f"/admin/outbox/{message_id}/retry").status_code == 403
     with pytest.raises(Forbidden):
-        delivery.retry(session, world.partner, message_id)
+        outbox.retry(session, world.partner, message_id)
     row = fresh(session, message_id)
     assert (row.status, row.attempts) == (FAILED, 1)
     retries = select(AuditEvent).where(AuditEvent.action == "outbox.retry")
@@ -451,7 +452,7 @@ def test_a_finally_failed_message_drops_its_links_and_cannot_be_retried(
     assert session.scalars(select(Secret)).all() == []
     smtp = start_smtp()
     with pytest.raises(Conflict, match="nach dem endgültigen Fehlschlag gelöscht"):
-        delivery.retry(session, world.admin, message_id)
+        outbox.retry(session, world.admin, message_id)
     session.rollback()
     login(client, world.admin)
     page = client.get(f"/admin/outbox/{message_id}").get_data(as_text=True)

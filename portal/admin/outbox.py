@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.mail import REDACTED, delivery
 from portal.models import OutboxMessage
 from portal.models.outbox import FAILED, KEPT, PENDING, SENT
+from portal.services import outbox as outbox_service
 from portal.services.errors import Conflict
 
 PAGE_SIZE = 50
@@ -23,8 +24,8 @@ STATUS_LABELS = {
 BADGES = {PENDING: "badge-open", SENT: "badge-sent", FAILED: "badge-failed", KEPT: "badge-blocked"}
 # A message's state where a page lists who got a mail: (label, badge kind).
 DELIVERY = {
-    delivery.QUEUED: (_l("wartet auf Versand"), "open"),
-    delivery.RETRYING: (_l("Versand wird wiederholt"), "open"),
+    outbox_service.QUEUED: (_l("wartet auf Versand"), "open"),
+    outbox_service.RETRYING: (_l("Versand wird wiederholt"), "open"),
     SENT: (_l("versendet"), "done"),
     KEPT: (_l("als Datei abgelegt (kein Mailserver)"), "blocked"),
     FAILED: (_l("Versand fehlgeschlagen"), "failed"),
@@ -35,7 +36,7 @@ def _labels() -> dict:
     return {
         "status_labels": STATUS_LABELS,
         "badges": BADGES,
-        "retryable": delivery.RETRYABLE,
+        "retryable": outbox_service.RETRYABLE,
         "redacted": REDACTED,
     }
 
@@ -46,7 +47,7 @@ def outbox():
     """List the outbox newest first, optionally only one status."""
     status = request.args.get("status")
     status = status if status in STATUS_LABELS else None
-    page = db.paginate(delivery.listing(status), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(outbox_service.listing(status), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/outbox.html", page=page, status=status, **_labels())
 
 
@@ -64,7 +65,7 @@ def outbox_message(message_id: int):
 def outbox_retry(message_id: int):
     """Put a failed or pending message back in the queue, due now; the worker delivers it."""
     try:
-        delivery.retry(db.session, current_user, message_id)
+        outbox_service.retry(db.session, current_user, message_id)
     except Conflict as error:
         flash(error.message, "error")
     else:
@@ -81,5 +82,5 @@ def outbox_retry(message_id: int):
 @bp.app_template_global("mail_states")
 def mail_states(message_ids) -> dict[int, tuple[str, str]]:
     """Outbox message id -> (state label, badge kind), for pages that list who got a mail."""
-    found = delivery.states(db.session, [i for i in message_ids if isinstance(i, int)])
+    found = outbox_service.states(db.session, [i for i in message_ids if isinstance(i, int)])
     return {i: (str(DELIVERY[state][0]), DELIVERY[state][1]) for i, state in found.items()}

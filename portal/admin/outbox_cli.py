@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.mail import delivery
 from portal.models import OutboxMessage
 from portal.models.outbox import FAILED, KEPT, PENDING, SENT
+from portal.services import outbox
 from portal.services.errors import DomainError
 
 
@@ -51,7 +52,7 @@ def work(loop: bool, interval: float):
 @with_appcontext
 def list_command(status: str | None, limit: int):
     """Print the newest messages of the outbox."""
-    for message in db.session.scalars(delivery.listing(status).limit(limit)):
+    for message in db.session.scalars(outbox.listing(status).limit(limit)):
         created = message.created_at.strftime("%Y-%m-%d %H:%M UTC")
         click.echo(
             f"{message.id:>6}  {message.status:<7}  {message.attempts:>2}  {created}  "
@@ -67,7 +68,7 @@ def list_command(status: str | None, limit: int):
 def retry_command(message_id: int):
     """Put a failed or pending message back in the queue and try it at once."""
     try:
-        message = delivery.retry(db.session, None, message_id)
+        message = outbox.retry(db.session, None, message_id)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     # This command is a worker of its own: it may wait on the mail server, a request never does.
