@@ -169,28 +169,6 @@ def customer_opens(app, path):
 # ---------------------------------------------------------------- totals
 
 
-def test_totals_round_half_up_per_line_and_on_the_vat():
-    lines = [
-        offers.LineValues(Decimal(3), Decimal("333.33"), Decimal("12.5")),
-        offers.LineValues(Decimal("1.5"), Decimal("165.50"), Decimal(0)),
-        # 0.025 exactly: half up gives 0.03 where banker's rounding would give 0.02.
-        offers.LineValues(Decimal(1), Decimal("0.05"), Decimal(50)),
-    ]
-    amounts = offers.totals(lines, Decimal("19.00"))
-    # 3 × 333.33 = 999.99; × 0.875 = 874.99125 -> 874.99
-    # 1.5 × 165.50 = 248.25
-    assert amounts.lines == (Decimal("874.99"), Decimal("248.25"), Decimal("0.03"))
-    assert amounts.net == Decimal("1123.27")
-    # 1123.27 × 0.19 = 213.4213 -> 213.42
-    assert amounts.vat == Decimal("213.42")
-    assert amounts.gross == Decimal("1336.69")
-    assert all(isinstance(v, Decimal) for v in (amounts.net, amounts.vat, amounts.gross))
-    # VAT rounds half up too: 0.50 × 19 % = 0.095 -> 0.10
-    half = offers.totals([offers.LineValues(Decimal(1), Decimal("0.50"), Decimal(0))], 19)
-    assert (half.vat, half.gross) == (Decimal("0.10"), Decimal("0.60"))
-    assert offers.totals([], Decimal(19)).gross == Decimal("0.00")
-
-
 @pytest.mark.parametrize(
     ("raw", "locale", "expected"),
     [
