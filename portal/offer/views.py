@@ -11,7 +11,6 @@ from flask import abort, flash, redirect, render_template, request, send_file, s
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from portal.authz import roles_required
 from portal.errors import flash_refusal
@@ -19,10 +18,11 @@ from portal.extensions import db, link_limit
 from portal.filters import locale
 from portal.models import Role
 from portal.models.offer import ACCEPTED, DECLINED, DRAFT, SENT, WITHDRAWN
-from portal.offer import bp
+from portal.offer import bp, forms
 from portal.services import offers
 from portal.services.errors import DomainError
 from portal.services.links import LinkGone
+from portal.services.offers.pricing import Totals, totals
 
 SESSION_KEY = "customer_offers"
 DOWNLOAD = {"Cache-Control": "private, no-store"}
@@ -39,47 +39,10 @@ def _version() -> int | None:
     return request.form.get("version", type=int)
 
 
-def _fields(form: MultiDict) -> dict:
-    """The editor's fields; the lines come as parallel lists, one entry per row."""
-    lines = zip(
-        form.getlist("line_item"),
-        form.getlist("line_quantity"),
-        form.getlist("line_price"),
-        form.getlist("line_discount"),
-        strict=False,
-    )
-    return {
-        "lines": [
-            {"service_item_id": i, "quantity": q, "unit_price": p, "discount_percent": d}
-            for i, q, p, d in lines
-        ],
-        "note": form.get("note", ""),
-        "valid_until": form.get("valid_until", ""),
-    }
-
-
-def _contact_ids(form: MultiDict) -> list[int]:
-    return [int(v) for v in form.getlist("contact") if v.isdigit()]
-
-
-def _change_rows(fields: dict, action: str, item: str) -> tuple[str, dict]:
-    """Add or remove a line for a browser without JavaScript: (id to focus, errors)."""
-    lines = fields["lines"]
-    if action == "add":
-        if not item.isdigit():
-            return "add_item", {"add_item": _("Bitte eine Leistung aus dem Katalog wählen.")}
-        lines.append({"service_item_id": item, "quantity": "1"})
-        return f"line-{len(lines) - 1}-quantity", {}
-    index = action.removeprefix("remove:")
-    if index.isdigit() and int(index) < len(lines):
-        lines.pop(int(index))
-    return "add_item", {}
-
-
-def _render(order_id, fields=None, errors=None, focus=None, version=None, chosen=None, status=200):
-    """The offer page; an unsaved or refused editor keeps what the user typed."""
+def _render(order_id, posted=None, errors=None, focus=None, version=None, chosen=None, status=200):
+    """The offer page; an unsaved or refused editor keeps what the user typed (`posted`)."""
     page = offers.editor(db.session, current_user, order_id)
-    draft = offers.draft_of(db.session, page.offer, fields, locale())
+    draft = forms.draft_of(page.offer, posted, locale())
     if version is None and page.offer is not None:
         version = page.offer.version
     return render_template(
@@ -100,18 +63,20 @@ def edit(order_id: int):
     """The offer editor: lines, validity, note and recipients; save, add or remove a line."""
     if request.method == "GET":
         return _render(order_id)
-    fields, action = _fields(request.form), request.form.get("action", "save")
-    chosen = _contact_ids(request.form)
+    fields, action = forms.editor_fields(request.form), request.form.get("action", "save")
+    chosen = forms.contact_ids(request.form)
     if action != "save":
-        focus, errors = _change_rows(fields, action, request.form.get("add_item", ""))
-        return _render(order_id, fields, errors, focus, _version(), chosen)
+        focus, errors = forms.change_rows(fields, action, request.form.get("add_item", ""))
+        posted = forms.read_draft(db.session, fields, locale())
+        return _render(order_id, posted, errors, focus, _version(), chosen)
+    posted = forms.read_draft(db.session, fields, locale())
     try:
-        offers.save_draft(db.session, current_user, order_id, fields, _version(), locale())
+        offers.save_draft(db.session, current_user, order_id, posted.input(), _version())
     except DomainError as error:
         if error.status in (403, 404):
             raise
         errors = error.fields or {"form": error.message}
-        return _render(order_id, fields, errors, None, _version(), chosen, error.status)
+        return _render(order_id, posted, errors, None, _version(), chosen, error.status)
     flash(_("Der Entwurf ist gespeichert."), "success")
     return redirect(url_for("offer.edit", order_id=order_id))
 
@@ -133,16 +98,15 @@ def start(order_id: int):
 @roles_required(Role.PARTNER_STAFF)
 def send(order_id: int):
     """Save the editor's fields and send the offer to the chosen customer contacts."""
-    fields, chosen = _fields(request.form), _contact_ids(request.form)
+    fields, chosen = forms.editor_fields(request.form), forms.contact_ids(request.form)
+    posted = forms.read_draft(db.session, fields, locale())
     try:
-        result = offers.send(
-            db.session, current_user, order_id, _version(), chosen, fields, locale()
-        )
+        result = offers.send(db.session, current_user, order_id, _version(), chosen, posted.input())
     except DomainError as error:
         if error.status in (403, 404):
             raise
         errors = error.fields or {"form": error.message}
-        return _render(order_id, fields, errors, None, _version(), chosen, error.status)
+        return _render(order_id, posted, errors, None, _version(), chosen, error.status)
     recipients = len(result.offer.recipients)
     flash(
         _("Das Angebot ist für %(n)d Ansprechpartner zum Versand eingereiht.", n=recipients),
@@ -273,6 +237,6 @@ def offer_status(status: str) -> tuple[str, str]:
 
 
 @bp.app_template_global("offer_totals")
-def offer_totals(offer) -> offers.Totals:
+def offer_totals(offer) -> Totals:
     """An offer's line nets, net total, VAT and gross."""
-    return offers.totals(offer.lines, offer.vat_rate)
+    return totals(offer.lines, offer.vat_rate)

@@ -6,25 +6,18 @@ through a secret link the customer accepts or declines, once. Where things live:
 - pricing.py   the pure rules: line nets, totals and VAT, the range limits, the offer's code,
                when its link expires (no Flask, no database)
 - records.py   loading offers for partner staff and for the customer's link; the shared flush
-- drafting.py  use cases: start a draft, save the editor's changes
+- drafting.py  use cases: start a draft, save the editor's changes (typed: DraftInput)
 - sending.py   use cases: send a draft, withdraw an offer, the stored PDF
 - decision.py  use cases of the customer: the PDF through the link, accept or decline
 - pages.py     view models: the partner's editor, the order page's part, the customer's page
 - mails.py     the PDF and the mails (sent, withdrawn, decided) composed from their templates
 
-Callers outside this package use the names below.
+The editor's form is read next to its view, in portal/offer/forms.py. Callers outside this
+package use the names below.
 """
 
 from portal.services.offers.decision import customer_pdf, decide
-from portal.services.offers.drafting import save_draft, start
-from portal.services.offers.editor_input import (
-    Draft,
-    Row,
-    draft_of,
-    form_number,
-    parse_number,
-    read_draft,
-)
+from portal.services.offers.drafting import DraftInput, DraftLine, save_draft, start
 from portal.services.offers.mails import render_pdf, url_for_token
 from portal.services.offers.pages import (
     CustomerPage,
@@ -48,11 +41,11 @@ from portal.services.offers.sending import PdfFailed, SendResult, pdf_of, send, 
 
 __all__ = [
     "CustomerPage",
-    "Draft",
+    "DraftInput",
+    "DraftLine",
     "EditorPage",
     "LineValues",
     "PdfFailed",
-    "Row",
     "Section",
     "SendResult",
     "Summary",
@@ -64,17 +57,13 @@ __all__ = [
     "customer_pdf",
     "decide",
     "default_recipients",
-    "draft_of",
     "editor",
     "expiry",
-    "form_number",
     "line_net",
     "offers_of",
     "open_offer",
     "order_section",
-    "parse_number",
     "pdf_of",
-    "read_draft",
     "redeem",
     "render_pdf",
     "save_draft",

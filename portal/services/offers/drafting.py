@@ -5,9 +5,10 @@ The version column is SQLAlchemy's version counter: a save from an editor that l
 version is refused, and every save updates the offer row so the counter guards the lines too.
 """
 
-from datetime import timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -18,8 +19,16 @@ from portal import audit
 from portal.models import OfferLine, Order, ServiceItem, ServiceOffer, User, utcnow
 from portal.models.offer import DRAFT
 from portal.services.errors import Conflict, Invalid
-from portal.services.offers.editor_input import Draft, read_draft
-from portal.services.offers.pricing import LineValues, today
+from portal.services.offers.pricing import (
+    LINES_MAX,
+    NOTE_MAX,
+    LineValues,
+    discount_allowed,
+    price_allowed,
+    quantity_allowed,
+    today,
+    validity_allowed,
+)
 from portal.services.offers.records import (
     agreed_services,
     call_held,
@@ -29,6 +38,28 @@ from portal.services.offers.records import (
     stale,
 )
 from portal.services.protocol import service_catalogue
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    """One line the editor submitted: a catalogue service and its numbers."""
+
+    service_item_id: int
+    values: LineValues
+
+
+@dataclass(frozen=True)
+class DraftInput:
+    """The editor's lines, note and validity, as read from its form.
+
+    `errors` are the reader's messages by field id; a use case refuses with them once its own
+    checks (who, which draft, which version) have passed, so those refusals come first.
+    """
+
+    lines: tuple[DraftLine, ...]
+    note: str
+    valid_until: date | None
+    errors: Mapping[str, str] = field(default_factory=dict)
 
 
 def start(session: Session, actor: User, order_id: int) -> ServiceOffer:
@@ -120,38 +151,53 @@ def open_draft(
     return offer
 
 
-def apply(session: Session, actor: User, offer: ServiceOffer, draft: Draft) -> None:
-    """Replace the draft's lines, note and validity with what the editor submitted."""
+def apply(session: Session, actor: User, offer: ServiceOffer, draft: DraftInput) -> None:
+    """Replace the draft's lines, note and validity with what the editor submitted.
+
+    Refused as a whole, writing nothing, when the reader found errors or a value breaks the
+    pricing rules (a caller that did not read the form as the editor does).
+    """
+    if draft.errors:
+        raise Invalid(_("Bitte die markierten Angaben prüfen."), **draft.errors)
     items = {item.id: item for item in service_catalogue(session)}
+    if not _within_rules(draft, items):
+        raise Invalid(_("Bitte die markierten Angaben prüfen."))
     offer.lines = [
-        _line(i, items[row.service_item_id], row.values)
-        for i, row in enumerate(draft.rows, start=1)
+        _line(i, items[line.service_item_id], line.values)
+        for i, line in enumerate(draft.lines, start=1)
     ]
     offer.note, offer.valid_until = draft.note, draft.valid_until
     # Always an UPDATE of the offer row, so that the version counter guards the lines too.
     offer.updated_by_id, offer.updated_at = actor.id, utcnow()
 
 
-def checked(session: Session, fields: dict, locale: str) -> Draft:
-    """The editor's fields read; refused as a whole when any field is wrong."""
-    draft = read_draft(session, fields, locale)
-    if draft.errors:
-        raise Invalid(_("Bitte die markierten Angaben prüfen."), **draft.errors)
-    return draft
+def _within_rules(draft: DraftInput, items: dict[int, ServiceItem]) -> bool:
+    lines_ok = all(
+        line.service_item_id in items
+        and quantity_allowed(line.values.quantity)
+        and price_allowed(line.values.unit_price)
+        and discount_allowed(line.values.discount_percent)
+        for line in draft.lines
+    )
+    return (
+        lines_ok
+        and len(draft.lines) <= LINES_MAX
+        and len(draft.note) <= NOTE_MAX
+        and draft.valid_until is not None
+        and validity_allowed(draft.valid_until, today())
+    )
 
 
 def save_draft(
     session: Session,
     actor: User,
     order_id: int,
-    fields: dict[str, Any],
+    draft: DraftInput,
     version: int | None,
-    locale: str = "de",
 ) -> ServiceOffer:
     """Save the draft's lines, note and validity; `version` is the one the editor loaded."""
     order = partner_order(session, actor, order_id)
     offer = open_draft(session, actor, order, version, "save")
-    draft = checked(session, fields, locale)
     apply(session, actor, offer, draft)
     flush(session, stale())
     audit.record(

@@ -8,7 +8,6 @@ secret link (only the token's SHA-256 is kept), and the first offer sent complet
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -19,7 +18,7 @@ from portal.models.offer import DRAFT, SENT, WITHDRAWN
 from portal.process import completion
 from portal.services.errors import Conflict, DomainError, Invalid, NotFound
 from portal.services.links import hash_token
-from portal.services.offers.drafting import apply, checked, open_draft
+from portal.services.offers.drafting import DraftInput, apply, open_draft
 from portal.services.offers.mails import mail_contacts, mail_withdrawn, render_pdf
 from portal.services.offers.pricing import code, expiry, today, totals
 from portal.services.offers.records import (
@@ -52,18 +51,17 @@ def send(
     order_id: int,
     version: int | None,
     contact_ids: list[int],
-    fields: dict[str, Any] | None = None,
-    locale: str = "de",
+    draft: DraftInput | None = None,
 ) -> SendResult:
-    """Send the draft (saving `fields` first when the editor posts them) to customer contacts.
+    """Send the draft (saving `draft` first when the editor posts it) to customer contacts.
 
     Renders and stores the PDF, issues the secret link, mails every chosen contact in their
     language with the PDF attached, and completes offer_services on the first offer sent.
     """
     order = partner_order(session, actor, order_id)
     offer = open_draft(session, actor, order, version, "send")
-    if fields is not None:
-        apply(session, actor, offer, checked(session, fields, locale))
+    if draft is not None:
+        apply(session, actor, offer, draft)
     errors = {}
     if not offer.lines:
         errors["lines"] = _("Bitte mindestens eine Leistung in das Angebot aufnehmen.")

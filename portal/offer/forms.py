@@ -1,6 +1,8 @@
-"""Reading the offer editor's fields: numbers in the user's language, checked against the rules.
+"""Reading the offer editor's request: numbers in the user's language, checked against the rules.
 
-Nothing here writes; the use cases refuse a draft whose reading found errors.
+The view reads the posted form once, here, into a Draft: the rows as typed (to show them again)
+and, for the use cases, typed lines, the note and the validity (`Draft.input()`). The range
+rules come from services/offers/pricing.py; the messages at the fields are written here.
 """
 
 import re
@@ -12,11 +14,13 @@ from typing import Any
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
 from portal.models import ServiceOffer
 from portal.models.offer import DRAFT
 from portal.services.fields import iso_date
 from portal.services.fields import text as field_text
+from portal.services.offers import DraftInput, DraftLine
 from portal.services.offers.pricing import (
     LINES_MAX,
     NOTE_MAX,
@@ -101,6 +105,53 @@ class Draft:
         if any(row.values is None for row in self.rows):
             return None
         return totals([row.values for row in self.rows], vat_rate)
+
+    def input(self) -> DraftInput:
+        """What the use cases take: the lines read, note and validity, and the errors found."""
+        lines = tuple(
+            DraftLine(row.service_item_id, row.values)
+            for row in self.rows
+            if row.service_item_id is not None and row.values is not None
+        )
+        return DraftInput(lines, self.note, self.valid_until, dict(self.errors))
+
+
+def editor_fields(form: MultiDict) -> dict:
+    """The editor's fields; the lines come as parallel lists, one entry per row."""
+    lines = zip(
+        form.getlist("line_item"),
+        form.getlist("line_quantity"),
+        form.getlist("line_price"),
+        form.getlist("line_discount"),
+        strict=False,
+    )
+    return {
+        "lines": [
+            {"service_item_id": i, "quantity": q, "unit_price": p, "discount_percent": d}
+            for i, q, p, d in lines
+        ],
+        "note": form.get("note", ""),
+        "valid_until": form.get("valid_until", ""),
+    }
+
+
+def contact_ids(form: MultiDict) -> list[int]:
+    """The customer contacts ticked as recipients."""
+    return [int(v) for v in form.getlist("contact") if v.isdigit()]
+
+
+def change_rows(fields: dict, action: str, item: str) -> tuple[str, dict]:
+    """Add or remove a line for a browser without JavaScript: (id to focus, errors)."""
+    lines = fields["lines"]
+    if action == "add":
+        if not item.isdigit():
+            return "add_item", {"add_item": _("Bitte eine Leistung aus dem Katalog wählen.")}
+        lines.append({"service_item_id": item, "quantity": "1"})
+        return f"line-{len(lines) - 1}-quantity", {}
+    index = action.removeprefix("remove:")
+    if index.isdigit() and int(index) < len(lines):
+        lines.pop(int(index))
+    return "add_item", {}
 
 
 def _read_row(raw: dict, i: int, items: dict, locale: str, errors: dict) -> Row | None:
@@ -195,13 +246,11 @@ def rows_of(offer: ServiceOffer, locale: str) -> list[Row]:
     ]
 
 
-def draft_of(
-    session: Session, offer: ServiceOffer | None, fields: dict | None, locale: str
-) -> Draft | None:
-    """What the editor shows for a draft: the stored offer, or the fields as posted."""
+def draft_of(offer: ServiceOffer | None, posted: Draft | None, locale: str) -> Draft | None:
+    """What the editor shows for a draft: the fields as posted, or the stored offer."""
     if offer is None or offer.status != DRAFT:
         return None
-    if fields is not None:
-        return read_draft(session, fields, locale)
+    if posted is not None:
+        return posted
     valid = offer.valid_until.isoformat() if offer.valid_until else ""
     return Draft(rows_of(offer, locale), offer.note, offer.valid_until, valid)
