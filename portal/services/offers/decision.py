@@ -13,7 +13,7 @@ from portal.models.offer import ACCEPTED, DECLINED, SENT
 from portal.services.errors import Conflict, Invalid
 from portal.services.offers.mails import notify_sender
 from portal.services.offers.pricing import code
-from portal.services.offers.records import customer_offer, flush, order_of
+from portal.services.offers.records import customer_offer, flush, order_of, refuse
 
 NAME_MIN, NAME_MAX, COMMENT_MAX = 2, 100, 2_000
 
@@ -38,12 +38,10 @@ def decide(
     offer = customer_offer(session, offer_ids, offer_id)
     if offer.status != SENT:
         # The name is not checked yet: the event says "customer", not what was typed.
-        audit.refuse(
+        refuse(
             session,
             "customer",
-            Conflict(_("Über dieses Angebot wurde schon entschieden.")),
-            "offer",
-            "service_offer",
+            _("Über dieses Angebot wurde schon entschieden."),
             offer.id,
             order_id=offer.order_id,
             attempted="decide",

@@ -35,6 +35,7 @@ from portal.services.offers.records import (
     flush,
     open_offer,
     partner_order,
+    refuse,
     stale,
 )
 from portal.services.protocol import service_catalogue
@@ -131,17 +132,12 @@ def open_draft(
     """The order's draft at the version the editor loaded (refused and audited if none)."""
     offer = open_offer(session, order)
     if offer is None or offer.status != DRAFT:
-        refusal = Conflict(
-            _(
-                "Es gibt keinen Entwurf (mehr); das Angebot wurde inzwischen verschickt oder verworfen."
-            )
-        )
-        audit.refuse(
+        refuse(
             session,
             actor,
-            refusal,
-            "offer",
-            "service_offer",
+            _(
+                "Es gibt keinen Entwurf (mehr); das Angebot wurde inzwischen verschickt oder verworfen."
+            ),
             offer.id if offer else None,
             order_id=order.id,
             attempted=attempted,

@@ -4,7 +4,7 @@ Also the two helpers every writing use case shares: a flush that turns a lost ra
 Conflict, and the message of an editor that loaded an older version.
 """
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal import audit
 from portal.models import Order, Role, ServiceOffer, User, utcnow
 from portal.models.offer import DRAFT, SENT, WITHDRAWN
 from portal.process import completion
@@ -112,6 +113,11 @@ def customer_offer(session: Session, offer_ids: list[int], offer_id: int) -> Ser
     if offer is None or offer.token_hash is None:
         raise NotFound(_("Dieser Link ist ungültig."))
     return _check_link(offer)
+
+
+def refuse(session: Session, actor, message: str, offer_id: int | None, **payload) -> NoReturn:
+    """Refuse an action on an offer as a Conflict: audited as "offer.refused", then raised."""
+    audit.refuse(session, actor, Conflict(message), "offer", "service_offer", offer_id, **payload)
 
 
 def stale() -> Conflict:

@@ -27,6 +27,7 @@ from portal.services.offers.records import (
     flush,
     numbered,
     partner_order,
+    refuse,
     stale,
 )
 from portal.services.protocol import contacts_of
@@ -140,15 +141,10 @@ def withdraw(session: Session, actor: User, order_id: int, number: int) -> Servi
     order = partner_order(session, actor, order_id)
     offer = numbered(session, order, number)
     if offer.status not in OPEN:
-        refusal = Conflict(
-            _("Über dieses Angebot ist schon entschieden, oder es ist zurückgezogen.")
-        )
-        audit.refuse(
+        refuse(
             session,
             actor,
-            refusal,
-            "offer",
-            "service_offer",
+            _("Über dieses Angebot ist schon entschieden, oder es ist zurückgezogen."),
             offer.id,
             order_id=order.id,
             attempted="withdraw",
