@@ -1,4 +1,8 @@
-"""Step 9: the offer of additional services, and the customer's decision through a secret link."""
+"""Step 9: the offer of additional services, and the customer's decision through a secret link.
+
+views.py holds the views; forms.py reads the editor's request into typed input for the use
+cases in portal/services/offers/.
+"""
 
 from flask import Blueprint
 
