@@ -5,6 +5,7 @@ rules (how many lines, how much of a service, how long an offer is valid) live h
 the editor's reader and the use cases apply the same limits.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -40,6 +41,8 @@ class Totals:
 
 
 class _Numbers(Protocol):
+    """Anything with a line's three numbers: LineValues, or a stored OfferLine."""
+
     quantity: Decimal
     unit_price: Decimal
     discount_percent: Decimal
@@ -51,7 +54,7 @@ def line_net(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal) 
     return exact.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def totals(lines: "list[_Numbers] | tuple[_Numbers, ...]", vat_rate: Decimal) -> Totals:
+def totals(lines: Iterable[_Numbers], vat_rate: Decimal) -> Totals:
     """The amounts of lines (LineValues or OfferLine); VAT on the net total, then gross."""
     nets = tuple(line_net(line.quantity, line.unit_price, line.discount_percent) for line in lines)
     net = sum(nets, Decimal("0.00"))
