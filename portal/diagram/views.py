@@ -16,7 +16,6 @@ from portal.extensions import db
 from portal.services import diagrams
 from portal.services.errors import DomainError
 
-# Literal here: portal.services.diagrams imports this package (for the layout) on its way in.
 FIELDS = {
     "system": ("id", "name", "kind"),
     "flow": ("from", "to", "content", "method", "frequency"),

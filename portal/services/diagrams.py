@@ -2,7 +2,7 @@
 
 The IT architect and the technician draw the diagram in the setup call; everyone who may see
 the order sees it. Every save is a new DataFlowDiagram version, and the SVG is rendered from a
-version's rows by portal.diagram.layout: for the page, the download and the PDF package.
+version's rows by the dfd library: for the page, the download and the PDF package.
 """
 
 import re
@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+import dfd
 from portal import audit
-from portal.diagram import layout
 from portal.models import DataFlowDiagram, Order, Role, User
 from portal.process import completion
 from portal.services import access, responses
@@ -26,7 +26,7 @@ from portal.services.cloud import names_for
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 EDITORS = (Role.IT_ARCHITECT, Role.TECHNICIAN)
-KINDS = layout.KINDS
+KINDS = dfd.KINDS
 KIND_LABELS = {
     "source": _l("Quellsystem"),
     "cpce": _l("CPCE-Anwendung"),
@@ -250,7 +250,7 @@ def prefill(order: Order, technical_answers: dict | None) -> Draft:
 def render(order: Order, systems: list[dict], flows: list[dict], version: int | None) -> str:
     """The SVG of a diagram, with title, description and legend in the current language."""
     labels = {kind: str(label) for kind, label in KIND_LABELS.items()}
-    result = layout.layout(systems, flows, labels)
+    result = dfd.layout(systems, flows, labels)
     names = {"customer": order.customer_name, "code": order.short_code}
     title = (
         _("Datenflussdiagramm %(customer)s (%(code)s), Version %(n)d", n=version, **names)
@@ -261,9 +261,9 @@ def render(order: Order, systems: list[dict], flows: list[dict], version: int | 
     description = _(
         "Systeme: %(systems)s. Datenflüsse: %(flows)s.",
         systems=listed,
-        flows=layout.default_description(result) or _("keine"),
+        flows=dfd.default_description(result) or _("keine"),
     )
-    return layout.render_svg(result, title, description=description, labels=labels)
+    return dfd.render_svg(result, title, description=description, labels=labels)
 
 
 def page(session: Session, actor: User, order_id: int) -> Page:
