@@ -6,7 +6,7 @@ Every position is in SVG user units (px), measured from the drawing's top left c
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dfd.text import ASCENT, DESCENT, LEADING
+from dfd.text import ASCENT, DESCENT, LEADING, clean
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,11 @@ class EdgePath:
     points: tuple[tuple[float, float], ...]
     label: Label | None
     flow: Mapping[str, str]
+
+
+def flow_texts(flow: Mapping[str, str]) -> list[str]:
+    """A flow's content, method and frequency, cleaned; the empty ones left out."""
+    return [t for t in (clean(flow.get(k)) for k in ("content", "method", "frequency")) if t]
 
 
 @dataclass(frozen=True)

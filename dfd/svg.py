@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
-from dfd.model import Layout, TextLine
+from dfd.model import Layout, TextLine, flow_texts
 from dfd.style import (
     CAP,
     FOLD,
@@ -21,7 +21,7 @@ from dfd.style import (
     STYLES,
     TITLE_SIZE,
 )
-from dfd.text import LEADING, NOT_XML, clean, shorten, text_width
+from dfd.text import LEADING, NOT_XML, shorten, text_width
 
 
 def _e(text: str) -> str:
@@ -81,9 +81,7 @@ def default_description(result: Layout) -> str:
     """A plain-text list of the flows (the SVG's <desc>), without words of any language."""
     parts = []
     for edge in result.edges:
-        details = ", ".join(
-            t for t in (clean(edge.flow.get(k)) for k in ("content", "method", "frequency")) if t
-        )
+        details = ", ".join(flow_texts(edge.flow))
         arrow = f"{result.names[edge.source]} → {result.names[edge.target]}"
         parts.append(f"{arrow}: {details}" if details else arrow)
     return "; ".join(parts)
