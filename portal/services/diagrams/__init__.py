@@ -4,15 +4,14 @@ The IT architect and the technician draw the diagram in the setup call; everyone
 the order sees it. Every save is a new DataFlowDiagram version, and the SVG is drawn from a
 version's rows by the dfd library: for the page, the download and the PDF package.
 
+    rows.py        Draft (what a version stores), the kinds and their names, validate() (pure)
     use_cases.py   who may edit; the page, the editor, the download, the order card; save()
 """
 
+from portal.services.diagrams.rows import KIND_LABELS, KINDS, Draft, validate
 from portal.services.diagrams.use_cases import (
     EDITORS,
-    KIND_LABELS,
-    KINDS,
     Download,
-    Draft,
     Page,
     Section,
     current,
@@ -25,7 +24,6 @@ from portal.services.diagrams.use_cases import (
     prefill,
     render,
     save,
-    validate,
 )
 
 __all__ = [
