@@ -5,9 +5,11 @@ the order sees it. Every save is a new DataFlowDiagram version, and the SVG is d
 version's rows by the dfd library: for the page, the download and the PDF package.
 
     rows.py        Draft (what a version stores), the kinds and their names, validate() (pure)
+    prefill.py     prefill(): a first draft from the technical questionnaire's answers (pure)
     use_cases.py   who may edit; the page, the editor, the download, the order card; save()
 """
 
+from portal.services.diagrams.prefill import prefill
 from portal.services.diagrams.rows import KIND_LABELS, KINDS, Draft, validate
 from portal.services.diagrams.use_cases import (
     EDITORS,
@@ -21,7 +23,6 @@ from portal.services.diagrams.use_cases import (
     may_edit,
     order_section,
     page,
-    prefill,
     render,
     save,
 )
