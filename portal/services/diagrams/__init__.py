@@ -6,9 +6,11 @@ version's rows by the dfd library: for the page, the download and the PDF packag
 
     rows.py        Draft (what a version stores), the kinds and their names, validate() (pure)
     prefill.py     prefill(): a first draft from the technical questionnaire's answers (pure)
+    drawing.py     render(): the SVG with title, description and legend in the current language
     use_cases.py   who may edit; the page, the editor, the download, the order card; save()
 """
 
+from portal.services.diagrams.drawing import render
 from portal.services.diagrams.prefill import prefill
 from portal.services.diagrams.rows import KIND_LABELS, KINDS, Draft, validate
 from portal.services.diagrams.use_cases import (
@@ -23,7 +25,6 @@ from portal.services.diagrams.use_cases import (
     may_edit,
     order_section,
     page,
-    render,
     save,
 )
 

@@ -1,8 +1,7 @@
-"""Use cases of the data flow diagram (step 6): see it, prefill it from the answers, save it.
+"""Use cases of the data flow diagram (step 6): see it, edit it, download it, save a version.
 
-The IT architect and the technician draw the diagram in the setup call; everyone who may see
-the order sees it. Every save is a new DataFlowDiagram version, and the SVG is rendered from a
-version's rows by the dfd library: for the page, the download and the PDF package.
+Anyone who may see the order sees the diagram; the IT architect and the technician edit it
+until the protocol is approved. Every save is a new DataFlowDiagram version.
 """
 
 from dataclasses import dataclass
@@ -13,13 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-import dfd
 from portal import audit
 from portal.models import DataFlowDiagram, Order, Role, User
 from portal.process import completion
 from portal.services import access, responses
+from portal.services.diagrams.drawing import render
 from portal.services.diagrams.prefill import prefill
-from portal.services.diagrams.rows import KIND_LABELS, Draft, validate
+from portal.services.diagrams.rows import Draft, validate
 from portal.services.errors import Conflict, Forbidden, NotFound
 
 EDITORS = (Role.IT_ARCHITECT, Role.TECHNICIAN)
@@ -107,25 +106,6 @@ def current(session: Session, actor: User, order_id: int) -> DataFlowDiagram | N
 
 
 # ---------------------------------------------------------------- see
-
-
-def render(order: Order, systems: list[dict], flows: list[dict], version: int | None) -> str:
-    """The SVG of a diagram, with title, description and legend in the current language."""
-    labels = {kind: str(label) for kind, label in KIND_LABELS.items()}
-    result = dfd.layout(systems, flows, labels)
-    names = {"customer": order.customer_name, "code": order.short_code}
-    title = (
-        _("Datenflussdiagramm %(customer)s (%(code)s), Version %(n)d", n=version, **names)
-        if version
-        else _("Datenflussdiagramm %(customer)s (%(code)s), Entwurf", **names)
-    )
-    listed = "; ".join(f"{b.name} ({labels[b.kind]})" for b in result.boxes)
-    description = _(
-        "Systeme: %(systems)s. Datenflüsse: %(flows)s.",
-        systems=listed,
-        flows=dfd.default_description(result) or _("keine"),
-    )
-    return dfd.render_svg(result, title, description=description, labels=labels)
 
 
 def page(session: Session, actor: User, order_id: int) -> Page:
