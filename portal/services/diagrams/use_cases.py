@@ -52,6 +52,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Download:
+    """An SVG file to send: its text and its file name."""
+
     text: str
     filename: str
 
@@ -133,12 +135,14 @@ def editor(session: Session, actor: User, order_id: int) -> Page:
 def download(session: Session, actor: User, order_id: int, version: int | None = None) -> Download:
     """The SVG of the current (or the given) version, for anyone who may see the order."""
     order = access.get_order(session, actor, order_id)
-    query = select(DataFlowDiagram).where(DataFlowDiagram.order_id == order.id)
     if version is None:
-        query = query.order_by(DataFlowDiagram.version.desc()).limit(1)
+        row = latest(session, order)
     else:
-        query = query.where(DataFlowDiagram.version == version)
-    row = session.scalar(query)
+        row = session.scalar(
+            select(DataFlowDiagram).where(
+                DataFlowDiagram.order_id == order.id, DataFlowDiagram.version == version
+            )
+        )
     if row is None:
         raise NotFound(_("Zu dieser Bestellung gibt es diese Version des Diagramms nicht."))
     return Download(
