@@ -7,26 +7,24 @@ version's rows by the dfd library: for the page, the download and the PDF packag
     rows.py        Draft (what a version stores), the kinds and their names, validate() (pure)
     prefill.py     prefill(): a first draft from the technical questionnaire's answers (pure)
     drawing.py     render(): the SVG with title, description and legend in the current language
-    use_cases.py   who may edit; the page, the editor, the download, the order card; save()
+    editing.py     who may edit and until when, the newest version, save(): a new version
+    pages.py       what the pages show: the page and the editor, the SVG download, the order card
 """
 
 from portal.services.diagrams.drawing import render
-from portal.services.diagrams.prefill import prefill
-from portal.services.diagrams.rows import KIND_LABELS, KINDS, Draft, validate
-from portal.services.diagrams.use_cases import (
-    EDITORS,
+from portal.services.diagrams.editing import EDITORS, latest, may_edit, save
+from portal.services.diagrams.pages import (
     Download,
     Page,
     Section,
     current,
     download,
     editor,
-    latest,
-    may_edit,
     order_section,
     page,
-    save,
 )
+from portal.services.diagrams.prefill import prefill
+from portal.services.diagrams.rows import KIND_LABELS, KINDS, Draft, validate
 
 __all__ = [
     "EDITORS",

@@ -1,7 +1,7 @@
-"""Use cases of the data flow diagram (step 6): see it, edit it, download it, save a version.
+"""What the diagram pages show: the page with its versions, the SVG download, the order's card.
 
-Anyone who may see the order sees the diagram; the IT architect and the technician edit it
-until the protocol is approved. Every save is a new DataFlowDiagram version.
+The read side of step 6: anyone who may see the order sees the diagram; the editor starts
+from the current version's rows or, before the first save, from the prefill.
 """
 
 from dataclasses import dataclass
@@ -9,20 +9,15 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from portal import audit
-from portal.models import DataFlowDiagram, Order, Role, User
-from portal.process import completion
+from portal.models import DataFlowDiagram, Order, User
 from portal.services import access, responses
 from portal.services.diagrams.drawing import render
+from portal.services.diagrams.editing import editable_order, frozen, latest, may_edit
 from portal.services.diagrams.prefill import prefill
-from portal.services.diagrams.rows import Draft, validate
-from portal.services.errors import Conflict, Forbidden, NotFound
-
-EDITORS = (Role.IT_ARCHITECT, Role.TECHNICIAN)
-APPROVE = "approve_protocol"
+from portal.services.diagrams.rows import Draft
+from portal.services.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -58,29 +53,6 @@ class Download:
     filename: str
 
 
-def may_edit(actor: User) -> bool:
-    """Whether the actor's role draws diagrams (the IT architect and the technician)."""
-    return actor.role in EDITORS
-
-
-def _approved(order: Order) -> bool:
-    return completion(order, APPROVE) is not None
-
-
-def _editable_order(session: Session, actor: User, order_id: int, attempted: str) -> Order:
-    order = access.get_order(session, actor, order_id)
-    if not may_edit(actor):
-        raise Forbidden(
-            _("Nur der IT-Architekt und der Techniker bearbeiten das Datenflussdiagramm.")
-        )
-    if _approved(order):
-        refusal = Conflict(
-            _("Das Protokoll ist freigegeben; das Datenflussdiagramm ist damit festgeschrieben.")
-        )
-        audit.refuse(session, actor, refusal, "diagram", "order", order.id, attempted=attempted)
-    return order
-
-
 def _versions(session: Session, order: Order) -> list[DataFlowDiagram]:
     return list(
         session.scalars(
@@ -92,29 +64,16 @@ def _versions(session: Session, order: Order) -> list[DataFlowDiagram]:
     )
 
 
-def latest(session: Session, order: Order) -> DataFlowDiagram | None:
-    """The order's current (highest) version, or None; no permission check."""
-    return session.scalar(
-        select(DataFlowDiagram)
-        .where(DataFlowDiagram.order_id == order.id)
-        .order_by(DataFlowDiagram.version.desc())
-        .limit(1)
-    )
-
-
 def current(session: Session, actor: User, order_id: int) -> DataFlowDiagram | None:
     """The current version of an order's diagram for anyone who may see the order, or None."""
     return latest(session, access.get_order(session, actor, order_id))
-
-
-# ---------------------------------------------------------------- see
 
 
 def page(session: Session, actor: User, order_id: int) -> Page:
     """The diagram page: the current SVG and the versions; for editors also the editor's rows."""
     order = access.get_order(session, actor, order_id)
     versions = _versions(session, order)
-    editable = may_edit(actor) and not _approved(order)
+    editable = may_edit(actor) and not frozen(order)
     draft, svg = None, None
     if versions:
         draft = Draft(versions[0].systems, versions[0].flows)
@@ -128,7 +87,7 @@ def page(session: Session, actor: User, order_id: int) -> Page:
 
 def editor(session: Session, actor: User, order_id: int) -> Page:
     """The diagram page for someone about to edit it; refuses everyone else."""
-    _editable_order(session, actor, order_id, "edit")
+    editable_order(session, actor, order_id, "edit")
     return page(session, actor, order_id)
 
 
@@ -160,57 +119,3 @@ def order_section(session: Session, actor: User, order: Order) -> Section:
         .limit(1)
     ).first()
     return Section(row.version if row else None, row.created_at if row else None, may_edit(actor))
-
-
-# ---------------------------------------------------------------- save
-
-
-def save(
-    session: Session,
-    actor: User,
-    order_id: int,
-    systems: list[dict],
-    flows: list[dict],
-    base_version: int | None = None,
-) -> DataFlowDiagram:
-    """Save the diagram as a new version; `base_version` is the version the editor started from."""
-    order = _editable_order(session, actor, order_id, "save")
-    draft = validate(systems, flows)
-    newest = latest(session, order)
-    number = newest.version if newest else 0
-    if base_version is not None and base_version != number:
-        raise Conflict(
-            _(
-                "Inzwischen hat %(who)s Version %(n)d gespeichert (oben zu sehen). Ihre Eingaben sind unten erhalten; Speichern legt sie als neue Version an.",
-                who=newest.created_by.name if newest else "?",
-                n=number,
-            )
-        )
-    row = DataFlowDiagram(
-        order_id=order.id,
-        version=number + 1,
-        systems=draft.systems,
-        flows=draft.flows,
-        created_by_id=actor.id,
-    )
-    session.add(row)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(
-            _("Das Diagramm wurde gerade von jemand anderem gespeichert; bitte neu laden.")
-        ) from None
-    audit.record(
-        session,
-        actor,
-        "diagram.save",
-        "data_flow_diagram",
-        row.id,
-        order_id=order.id,
-        version=row.version,
-        systems=len(draft.systems),
-        flows=len(draft.flows),
-    )
-    session.commit()
-    return row
