@@ -7,9 +7,9 @@ from sqlalchemy import select
 from portal.models import DataFlowDiagram, Response
 from portal.services import diagrams
 from tests.browser.conftest import axe_violations, format_violations, login
+from tests.dfd.samples import sample
 from tests.helpers import accept, place
 from tests.samples import ON_PREMISES
-from tests.test_diagram import sample
 
 pytestmark = pytest.mark.browser
 
