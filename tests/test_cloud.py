@@ -39,18 +39,16 @@ from portal.services.cloud import (
     ENTER,
     GENERATE,
     KEEP,
-    Names,
     PasswordChoice,
     VaultUnavailable,
     build_script,
     generate_password,
-    names_for,
     password_problem,
     quote_name,
     quote_string,
     validate_password,
-    validate_server_name,
 )
+from portal.services.cloud.names import Names, names_for
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.conftest import add_user, login
 from tests.helpers import accept, catalogue, deliver, place
@@ -161,10 +159,6 @@ def _until(text_: str, i: int, close: str) -> tuple[int, str]:
 # ---------------------------------------------------------------- names and policy
 
 
-def test_names_follow_the_short_code():
-    assert names_for("ACME") == Names("ACME_CPCE", "ACME_saxess", "ACME_cpce")
-
-
 def test_generated_passwords_meet_the_policy_and_never_repeat():
     seen = set()
     for _ in range(300):
@@ -212,51 +206,6 @@ def test_password_policy(app, password, problem):
         with pytest.raises(Invalid) as refused:
             validate_password(password, "ACME_cpce")
         assert password not in refused.value.message
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        (r"sql01.cp.example\CPCE", r"sql01.cp.example\CPCE"),
-        (r"  sql01\CPCE_2  ", r"sql01\CPCE_2"),
-        (r"sql01\_inst$1", r"sql01\_inst$1"),
-        (r"SQL-01.cp.example.\A234567890123456", r"SQL-01.cp.example.\A234567890123456"),
-        ("10.0.0.5,1433", "10.0.0.5,1433"),
-        ("sql01.cp.example,65535", "sql01.cp.example,65535"),
-        ("db,1", "db,1"),
-        ("sql01.cp.example", None),  # neither instance nor port
-        ("", None),
-        (r"sql01\\CPCE", None),
-        (r"sql01\CPCE,1433", None),
-        (r"sql01\1CPCE", None),  # an instance starts with a letter or _
-        (r"sql01\A2345678901234567", None),  # 17 characters
-        (r"sql01\CP-CE", None),
-        (r"sql01\CP CE", None),
-        (r"\CPCE", None),
-        ("sql01,0", None),
-        ("sql01,65536", None),
-        ("sql01,01433", None),
-        ("sql01,14a3", None),
-        ("sql01,", None),
-        ("10.0.0.256,1433", None),
-        ("10.0.0,1433", None),
-        ("-sql01.example,1433", None),
-        ("sql01-.example,1433", None),
-        ("sql_01.example,1433", None),
-        ("sql01..example,1433", None),
-        ("sql01.123,1433", None),  # a numeric top-level label is no DNS name
-        ("a" * 64 + ".example,1433", None),
-        ("sql01.example,1433\nGO", None),
-        ("sql01.example;drop,1433", None),
-        ("[::1],1433", None),
-    ],
-)
-def test_server_name_validation(app, raw, expected):
-    if expected is None:
-        with pytest.raises(Invalid, match="host"):
-            validate_server_name(raw)
-    else:
-        assert validate_server_name(raw) == expected
 
 
 # ---------------------------------------------------------------- the T-SQL script

@@ -6,9 +6,7 @@ reveal cloud credentials") and both write an audit event that names the login, n
 Every change is a new CloudProvisioning version; older versions and their secrets stay.
 """
 
-import ipaddress
 import logging
-import re
 import secrets
 import string
 import unicodedata
@@ -35,13 +33,11 @@ from portal.models import (
 from portal.models.call import BOOKED
 from portal.process import completion
 from portal.services import access, calls
+from portal.services.cloud.names import CLOUD, STEP, WHICH, Names, names_for, validate_server_name
 from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
 log = logging.getLogger(__name__)
 
-CLOUD = "cp_cloud"
-STEP = "provision_cloud"
-WHICH = ("saxess", "cpce")
 PURPOSE = "cloud_db_password"
 GENERATE, ENTER, KEEP = "generate", "enter", "keep"
 # How a version's password came about, as the audit event records it.
@@ -53,10 +49,6 @@ SYMBOLS = "!#%*+-.?@^_~"
 # Warning levels of calls.provisioning_warning() that the dashboard flags.
 FLAGGED = ("urgent", "overdue")
 
-_DNS_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
-_INSTANCE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]{0,15}")
-_PORT = re.compile(r"[1-9][0-9]{0,4}")
-
 
 class VaultUnavailable(DomainError):
     """The vault cannot seal or open a password (key missing or wrong); nothing was changed."""
@@ -65,24 +57,6 @@ class VaultUnavailable(DomainError):
 
 
 # ---------------------------------------------------------------- names, policy, quoting
-
-
-@dataclass(frozen=True)
-class Names:
-    """The database and login names of a customer, derived from its short code."""
-
-    database: str
-    saxess: str
-    cpce: str
-
-    def login(self, which: str) -> str:
-        """The login name of the user `which` ("saxess" or "cpce")."""
-        return {"saxess": self.saxess, "cpce": self.cpce}[which]
-
-
-def names_for(short_code: str) -> Names:
-    """`<CODE>_CPCE`, `<CODE>_saxess` and `<CODE>_cpce` for a short code."""
-    return Names(f"{short_code}_CPCE", f"{short_code}_saxess", f"{short_code}_cpce")
 
 
 def _categories(password: str) -> int:
@@ -135,40 +109,6 @@ def generate_password(login: str = "", length: int = GENERATED_LENGTH) -> str:
         password = "".join(chars)
         if password_problem(password, login) is None:
             return password
-
-
-def validate_server_name(raw: str) -> str:
-    """The SQL Server name as `host\\INSTANCE` or `host,port` (host: DNS name or IPv4), trimmed."""
-    value = (raw or "").strip()
-    message = _(
-        "Bitte den SQL Server als „host\\INSTANZ“ oder „host,port“ angeben, z. B. sql01.cp.example\\CPCE oder 10.0.0.5,1433."
-    )
-    if "\\" in value:
-        host, _sep, instance = value.partition("\\")
-        if not _INSTANCE.fullmatch(instance):
-            raise Invalid(message)
-    elif "," in value:
-        host, _sep, port = value.partition(",")
-        if not _PORT.fullmatch(port) or int(port) > 65535:
-            raise Invalid(message)
-    else:
-        raise Invalid(message)
-    if not _valid_host(host):
-        raise Invalid(message)
-    return value
-
-
-def _valid_host(host: str) -> bool:
-    if not host or len(host) > 253:
-        return False
-    labels = host.removesuffix(".").split(".")
-    if all(label.isdigit() for label in labels):
-        try:
-            ipaddress.IPv4Address(host)
-        except ValueError:
-            return False
-        return True
-    return all(_DNS_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()
 
 
 def quote_name(name: str) -> str:
