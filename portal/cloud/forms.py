@@ -5,7 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from portal.services.cloud import ENTER, GENERATE, KEEP, WHICH, PasswordChoice
+from portal.services.cloud.names import WHICH
+from portal.services.cloud.passwords import ENTER, GENERATE, KEEP, PasswordChoice
 
 MODE_LABELS = {
     KEEP: _l("beibehalten"),

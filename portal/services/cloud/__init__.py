@@ -7,8 +7,6 @@ Every change is a new CloudProvisioning version; older versions and their secret
 """
 
 import logging
-import secrets
-import string
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,18 +32,54 @@ from portal.models.call import BOOKED
 from portal.process import completion
 from portal.services import access, calls
 from portal.services.cloud.names import CLOUD, STEP, WHICH, Names, names_for, validate_server_name
+from portal.services.cloud.passwords import (
+    ENTER,
+    GENERATE,
+    KEEP,
+    ORIGIN,
+    PasswordChoice,
+    generate_password,
+    password_problem,
+    validate_password,
+)
 from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+
+__all__ = [
+    "CLOUD",
+    "ENTER",
+    "GENERATE",
+    "KEEP",
+    "STEP",
+    "WHICH",
+    "Access",
+    "Names",
+    "Overview",
+    "PasswordChoice",
+    "Revealed",
+    "Script",
+    "Section",
+    "VaultUnavailable",
+    "accesses",
+    "build_script",
+    "current_of",
+    "dashboard_flags",
+    "generate_password",
+    "may_reveal",
+    "names_for",
+    "order_section",
+    "overview",
+    "password_problem",
+    "provision",
+    "reveal",
+    "script",
+    "validate_password",
+    "validate_server_name",
+    "versions_of",
+]
 
 log = logging.getLogger(__name__)
 
 PURPOSE = "cloud_db_password"
-GENERATE, ENTER, KEEP = "generate", "enter", "keep"
-# How a version's password came about, as the audit event records it.
-ORIGIN = {GENERATE: "generated", ENTER: "entered", KEEP: "kept"}
-PASSWORD_MIN, PASSWORD_MAX, GENERATED_LENGTH = 20, 128, 24
-# Symbols of generated passwords: none that needs quoting in T-SQL, sqlcmd ($), connection
-# strings (; { } =) or a shell; entered passwords may use any printable character.
-SYMBOLS = "!#%*+-.?@^_~"
 # Warning levels of calls.provisioning_warning() that the dashboard flags.
 FLAGGED = ("urgent", "overdue")
 
@@ -57,58 +91,6 @@ class VaultUnavailable(DomainError):
 
 
 # ---------------------------------------------------------------- names, policy, quoting
-
-
-def _categories(password: str) -> int:
-    return sum(
-        (
-            any(c.isupper() for c in password),
-            any(c.islower() for c in password),
-            any(c.isdigit() for c in password),
-            any(not c.isalnum() for c in password),
-        )
-    )
-
-
-def password_problem(password: str, login: str = "") -> str | None:
-    """Why SQL Server's policy (here: 20+ characters) would refuse this password, or None."""
-    if len(password) < PASSWORD_MIN:
-        return _("Das Passwort braucht mindestens %(n)d Zeichen.", n=PASSWORD_MIN)
-    if len(password) > PASSWORD_MAX:
-        return _("Das Passwort darf höchstens %(n)d Zeichen haben.", n=PASSWORD_MAX)
-    if any(unicodedata.category(c)[0] == "C" or c in "\u2028\u2029" for c in password):
-        return _("Das Passwort enthält Steuerzeichen; bitte nur druckbare Zeichen verwenden.")
-    if password != password.strip():
-        return _("Das Passwort darf nicht mit einem Leerzeichen beginnen oder enden.")
-    if _categories(password) < 3:
-        return _(
-            "Das Passwort braucht Zeichen aus mindestens drei Gruppen: Großbuchstaben, Kleinbuchstaben, Ziffern, Sonderzeichen."
-        )
-    if login and login.lower() in password.lower():
-        return _("Das Passwort darf den Anmeldenamen %(login)s nicht enthalten.", login=login)
-    if "$(" in password:
-        # sqlcmd replaces $(name) even inside string literals: the script would break.
-        return _("Das Passwort darf die Zeichenfolge „$(“ nicht enthalten (sqlcmd-Variable).")
-    return None
-
-
-def validate_password(password: str, login: str = "") -> None:
-    """Raise Invalid (without the password in it) unless the password meets the policy."""
-    if (problem := password_problem(password, login)) is not None:
-        raise Invalid(problem)
-
-
-def generate_password(login: str = "", length: int = GENERATED_LENGTH) -> str:
-    """A random password from `secrets` with upper, lower, digit and symbol that meets the policy."""
-    groups = (string.ascii_uppercase, string.ascii_lowercase, string.digits, SYMBOLS)
-    alphabet = "".join(groups)
-    while True:
-        chars = [secrets.choice(group) for group in groups]
-        chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
-        secrets.SystemRandom().shuffle(chars)
-        password = "".join(chars)
-        if password_problem(password, login) is None:
-            return password
 
 
 def quote_name(name: str) -> str:
@@ -370,14 +352,6 @@ def dashboard_flags(session: Session, orders: list[Order]) -> dict[int, str]:
 
 
 # ---------------------------------------------------------------- changing
-
-
-@dataclass(frozen=True)
-class PasswordChoice:
-    """How a password of a new version comes about: generate, enter (with value) or keep."""
-
-    mode: str = GENERATE
-    value: str = field(default="", repr=False)
 
 
 def _vault_failed(session: Session, error: vault.VaultError) -> VaultUnavailable:
