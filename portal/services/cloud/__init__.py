@@ -21,7 +21,6 @@ from portal.models import (
     CloudProvisioning,
     CustomerContact,
     Order,
-    Role,
     SetupCall,
     StepCompletion,
     User,
@@ -29,7 +28,7 @@ from portal.models import (
 )
 from portal.models.call import BOOKED
 from portal.process import completion
-from portal.services import access, calls
+from portal.services import calls
 from portal.services.cloud.names import CLOUD, STEP, WHICH, Names, names_for, validate_server_name
 from portal.services.cloud.passwords import (
     ENTER,
@@ -41,8 +40,15 @@ from portal.services.cloud.passwords import (
     password_problem,
     validate_password,
 )
+from portal.services.cloud.permissions import (
+    cloud_order,
+    editable_order,
+    may_edit,
+    may_reveal,
+    revealable_order,
+)
 from portal.services.cloud.tsql import build_script
-from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from portal.services.errors import Conflict, DomainError, Invalid, NotFound
 
 __all__ = [
     "CLOUD",
@@ -88,32 +94,6 @@ class VaultUnavailable(DomainError):
     """The vault cannot seal or open a password (key missing or wrong); nothing was changed."""
 
     status = 503
-
-
-# ---------------------------------------------------------------- who may reveal
-
-
-def _call_participant(session: Session, actor: User, order: Order, call) -> bool:
-    call = calls.call_of(session, order) if call is ... else call
-    if call is None or call.status != BOOKED:
-        return False
-    return any(p.user_id == actor.id for p in call.participants)
-
-
-def may_reveal(session: Session, actor: User, order: Order, call=...) -> bool:
-    """Need to know: granted partner staff, the order's project lead, its call's architect/technician.
-
-    The order must already be one the actor may see (access.get_order); `call` may pass the
-    order's SetupCall when the caller has it loaded.
-    """
-    if actor.role == Role.PARTNER_STAFF:
-        # access.get_order let them see the order: their organisation is granted the customer.
-        return order.customer_id is not None
-    if actor.role == Role.PROJECT_LEAD:
-        return order.project_lead_id == actor.id
-    if actor.role in (Role.IT_ARCHITECT, Role.TECHNICIAN):
-        return _call_participant(session, actor, order, call)
-    return False
 
 
 # ---------------------------------------------------------------- reading
@@ -200,7 +180,7 @@ def order_section(session: Session, actor: User, order: Order, call=...) -> Sect
         names=names_for(order.short_code),
         current=current,
         accesses=accesses(session, order, limit=10) if current else [],
-        may_edit=actor.role == Role.PARTNER_STAFF and order.customer_id is not None,
+        may_edit=may_edit(actor, order),
         may_reveal=current is not None and may_reveal(session, actor, order, call),
     )
 
@@ -223,16 +203,9 @@ class Overview:
         return self.versions[0] if self.versions else None
 
 
-def _cloud_order(session: Session, actor: User, order_id: int) -> Order:
-    order = access.get_order(session, actor, order_id)
-    if order.deployment != CLOUD:
-        raise NotFound(_("Diese Bestellung wird nicht in der CP Cloud betrieben."))
-    return order
-
-
 def overview(session: Session, actor: User, order_id: int) -> Overview:
     """Everything the provisioning page shows; never a password."""
-    order = _cloud_order(session, actor, order_id)
+    order = cloud_order(session, actor, order_id)
     contacts = []
     if order.customer_id is not None:
         contacts = list(
@@ -249,7 +222,7 @@ def overview(session: Session, actor: User, order_id: int) -> Overview:
         versions=versions,
         contacts=contacts,
         accesses=accesses(session, order) if versions else [],
-        may_edit=actor.role == Role.PARTNER_STAFF and order.customer_id is not None,
+        may_edit=may_edit(actor, order),
         may_reveal=bool(versions) and may_reveal(session, actor, order),
     )
 
@@ -313,11 +286,7 @@ def provision(
     contact_ids: list[int],
 ) -> CloudProvisioning:
     """Record a new version of the CP Cloud setup; the first one completes step provision_cloud."""
-    if actor.role != Role.PARTNER_STAFF:
-        raise Forbidden(_("Nur Mitarbeiter des Partners richten die CP Cloud ein."))
-    order = _cloud_order(session, actor, order_id)
-    if order.customer_id is None:
-        raise Conflict(_("Die Bestellung ist noch nicht angenommen."))
+    order = editable_order(session, actor, order_id)
     names = names_for(order.short_code)
     current = current_of(session, order)
     errors: dict[str, str] = {}
@@ -424,9 +393,7 @@ class Revealed:
 
 
 def _revealable(session: Session, actor: User, order_id: int, version: int | None):
-    order = _cloud_order(session, actor, order_id)
-    if not may_reveal(session, actor, order):
-        raise Forbidden(_("Die Zugangsdaten sehen nur die Beteiligten dieses Kunden."))
+    order = revealable_order(session, actor, order_id)
     query = select(CloudProvisioning).where(CloudProvisioning.order_id == order.id)
     if version is not None:
         query = query.where(CloudProvisioning.version == version)
