@@ -8,16 +8,14 @@ Every change is a new CloudProvisioning version; older versions and their secret
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import String, cast, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from portal import audit, vault
 from portal.models import (
-    AuditEvent,
     CloudProvisioning,
     CustomerContact,
     Order,
@@ -29,6 +27,7 @@ from portal.models import (
 from portal.models.call import BOOKED
 from portal.process import completion
 from portal.services import calls
+from portal.services.cloud.history import Access, accesses, current_of, versions_of
 from portal.services.cloud.names import CLOUD, STEP, WHICH, Names, names_for, validate_server_name
 from portal.services.cloud.passwords import (
     ENTER,
@@ -97,67 +96,6 @@ class VaultUnavailable(DomainError):
 
 
 # ---------------------------------------------------------------- reading
-
-
-def versions_of(session: Session, order: Order) -> list[CloudProvisioning]:
-    """Every provisioning version of an order, newest first."""
-    return list(
-        session.scalars(
-            select(CloudProvisioning)
-            .where(CloudProvisioning.order_id == order.id)
-            .options(joinedload(CloudProvisioning.created_by))
-            .order_by(CloudProvisioning.version.desc())
-        )
-    )
-
-
-def current_of(session: Session, order: Order) -> CloudProvisioning | None:
-    """The current (highest) provisioning version of an order, or None."""
-    return session.scalar(
-        select(CloudProvisioning)
-        .where(CloudProvisioning.order_id == order.id)
-        .options(joinedload(CloudProvisioning.created_by))
-        .order_by(CloudProvisioning.version.desc())
-        .limit(1)
-    )
-
-
-@dataclass(frozen=True)
-class Access:
-    """One recorded look at the credentials: a reveal of one password or the script download."""
-
-    at: datetime
-    who: str
-    which: str  # "saxess", "cpce" or "script"
-    version: int | None
-
-
-def accesses(session: Session, order: Order, limit: int = 50) -> list[Access]:
-    """Who revealed which password of the order (or downloaded the script) and when, newest first."""
-    rows = session.execute(
-        select(AuditEvent, User.name)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(
-            AuditEvent.action.in_(("cloud.reveal", "cloud.script")),
-            AuditEvent.object_type == "cloud_provisioning",
-            AuditEvent.object_id.in_(
-                select(cast(CloudProvisioning.id, String)).where(
-                    CloudProvisioning.order_id == order.id
-                )
-            ),
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(limit)
-    )
-    return [
-        Access(
-            event.occurred_at,
-            name or event.actor_label,
-            "script" if event.action == "cloud.script" else str(event.payload.get("which")),
-            event.payload.get("version"),
-        )
-        for event, name in rows
-    ]
 
 
 @dataclass(frozen=True)
