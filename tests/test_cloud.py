@@ -285,7 +285,7 @@ REVEAL_MATRIX = {
 @pytest.mark.parametrize(("who", "status"), REVEAL_MATRIX.items())
 def test_reveal_matrix(client, session, order, cast, who, status):
     login(client, cast[who])
-    expected = cloud.vault.reveal(cloud.current_of(session, order).saxess_password)
+    expected = vault.reveal(cloud.current_of(session, order).saxess_password)
     before = count(session, AuditEvent)
     response = client.post(f"/orders/{order.id}/cloud/reveal/saxess")
     assert response.status_code == status

@@ -6,7 +6,6 @@ reveal cloud credentials") and both write an audit event that names the login, n
 Every change is a new CloudProvisioning version; older versions and their secrets stay.
 """
 
-import logging
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -14,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import audit, vault
+from portal import audit
 from portal.models import (
     CloudProvisioning,
     CustomerContact,
@@ -24,6 +23,7 @@ from portal.models import (
     utcnow,
 )
 from portal.process import completion
+from portal.services.cloud.credentials import VaultUnavailable, open_password, seal_password
 from portal.services.cloud.history import Access, accesses, current_of, versions_of
 from portal.services.cloud.names import CLOUD, STEP, WHICH, Names, names_for, validate_server_name
 from portal.services.cloud.pages import Overview, Section, dashboard_flags, order_section, overview
@@ -43,7 +43,7 @@ from portal.services.cloud.permissions import (
     revealable_order,
 )
 from portal.services.cloud.tsql import build_script
-from portal.services.errors import Conflict, DomainError, Invalid, NotFound
+from portal.services.errors import Conflict, Invalid, NotFound
 
 __all__ = [
     "CLOUD",
@@ -78,29 +78,8 @@ __all__ = [
     "versions_of",
 ]
 
-log = logging.getLogger(__name__)
-
-PURPOSE = "cloud_db_password"
-
-
-class VaultUnavailable(DomainError):
-    """The vault cannot seal or open a password (key missing or wrong); nothing was changed."""
-
-    status = 503
-
 
 # ---------------------------------------------------------------- changing
-
-
-def _vault_failed(session: Session, error: vault.VaultError) -> VaultUnavailable:
-    session.rollback()
-    # The operators need the key ids to fix it; VaultError never holds a secret.
-    log.error("CP Cloud credentials: vault failure: %s", error)
-    return VaultUnavailable(
-        _(
-            "Die Zugangsdaten können gerade nicht ver- oder entschlüsselt werden (Schlüssel des Tresors fehlt oder passt nicht). Es wurde nichts geändert; bitte den Betrieb des Portals informieren."
-        )
-    )
 
 
 def _check_contacts(session: Session, order: Order, contact_ids: list[int]) -> str | None:
@@ -156,13 +135,10 @@ def provision(
         and sorted(current.contact_ids or []) == contacts
     ):
         raise Invalid(_("Nichts geändert: das ist schon Version %(n)d.", n=current.version))
-    try:
-        sealed = {
-            which: _password_secret(session, current, which, modes[which], names.login(which))
-            for which in WHICH
-        }
-    except vault.VaultError as error:
-        raise _vault_failed(session, error) from None
+    sealed = {
+        which: seal_password(session, current, which, modes[which], names.login(which))
+        for which in WHICH
+    }
     row = CloudProvisioning(
         order_id=order.id,
         version=(current.version + 1) if current else 1,
@@ -215,15 +191,6 @@ def provision(
     return row
 
 
-def _password_secret(session, current, which: str, choice: PasswordChoice, login: str):
-    if choice.mode == KEEP:
-        kept = current.password(which)
-        vault.reveal(kept)  # a version is never built on a password the vault cannot open
-        return kept
-    value = generate_password(login) if choice.mode == GENERATE else choice.value
-    return vault.seal(session, value, PURPOSE)
-
-
 @dataclass(frozen=True)
 class Revealed:
     """One revealed password with what the reveal page says about it."""
@@ -253,10 +220,7 @@ def reveal(
     if which not in WHICH:
         raise NotFound(_("Diesen Benutzer gibt es nicht."))
     order, row = _revealable(session, actor, order_id, version)
-    try:
-        value = vault.reveal(row.password(which))
-    except vault.VaultError as error:
-        raise _vault_failed(session, error) from None
+    value = open_password(session, row.password(which))
     audit.record(
         session,
         actor,
@@ -283,10 +247,7 @@ def script(session: Session, actor: User, order_id: int) -> Script:
     """The current version's T-SQL with both passwords, for those who may reveal them; audited."""
     order, row = _revealable(session, actor, order_id, None)
     names = Names(row.database_name, row.saxess_login, row.cpce_login)
-    try:
-        passwords = {which: vault.reveal(row.password(which)) for which in WHICH}
-    except vault.VaultError as error:
-        raise _vault_failed(session, error) from None
+    passwords = {which: open_password(session, row.password(which)) for which in WHICH}
     text = build_script(names, row.server_name, passwords, row.version, utcnow())
     audit.record(
         session,
