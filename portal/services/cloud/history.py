@@ -35,6 +35,14 @@ def current_of(session: Session, order: Order) -> CloudProvisioning | None:
     )
 
 
+def version_of(session: Session, order: Order, version: int | None) -> CloudProvisioning | None:
+    """The given provisioning version of an order (the current one for None), or None."""
+    query = select(CloudProvisioning).where(CloudProvisioning.order_id == order.id)
+    if version is not None:
+        query = query.where(CloudProvisioning.version == version)
+    return session.scalar(query.order_by(CloudProvisioning.version.desc()).limit(1))
+
+
 @dataclass(frozen=True)
 class Access:
     """One recorded look at the credentials: a reveal of one password or the script download."""
