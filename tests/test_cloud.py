@@ -1,4 +1,7 @@
-"""Step 4, CP Cloud: names, password policy, server names, the T-SQL script, versions, reveal.
+"""Step 4, CP Cloud: provisioning versions, who may reveal, reveal and script, the vault.
+
+The pure rules (names, password policy, server names, the T-SQL script) are tested without an
+app in tests/unit/test_cloud_*.py.
 
 The planted-secret test at the end runs a whole provisioning over HTTP and looks for one known
 password everywhere the portal writes: pages, flashes, emails (outbox and .eml), log records,
