@@ -6,41 +6,38 @@ Queries only; nothing here changes state or checks permission (the callers have 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.models import AuditEvent, CloudProvisioning, Order, User
 
 
+def _newest_first(order: Order) -> Select[tuple[CloudProvisioning]]:
+    return (
+        select(CloudProvisioning)
+        .where(CloudProvisioning.order_id == order.id)
+        .order_by(CloudProvisioning.version.desc())
+    )
+
+
 def versions_of(session: Session, order: Order) -> list[CloudProvisioning]:
     """Every provisioning version of an order, newest first."""
-    return list(
-        session.scalars(
-            select(CloudProvisioning)
-            .where(CloudProvisioning.order_id == order.id)
-            .options(joinedload(CloudProvisioning.created_by))
-            .order_by(CloudProvisioning.version.desc())
-        )
-    )
+    query = _newest_first(order).options(joinedload(CloudProvisioning.created_by))
+    return list(session.scalars(query))
 
 
 def current_of(session: Session, order: Order) -> CloudProvisioning | None:
     """The current (highest) provisioning version of an order, or None."""
-    return session.scalar(
-        select(CloudProvisioning)
-        .where(CloudProvisioning.order_id == order.id)
-        .options(joinedload(CloudProvisioning.created_by))
-        .order_by(CloudProvisioning.version.desc())
-        .limit(1)
-    )
+    query = _newest_first(order).options(joinedload(CloudProvisioning.created_by))
+    return session.scalar(query.limit(1))
 
 
 def version_of(session: Session, order: Order, version: int | None) -> CloudProvisioning | None:
     """The given provisioning version of an order (the current one for None), or None."""
-    query = select(CloudProvisioning).where(CloudProvisioning.order_id == order.id)
+    query = _newest_first(order)
     if version is not None:
         query = query.where(CloudProvisioning.version == version)
-    return session.scalar(query.order_by(CloudProvisioning.version.desc()).limit(1))
+    return session.scalar(query.limit(1))
 
 
 @dataclass(frozen=True)
