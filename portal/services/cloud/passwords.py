@@ -80,3 +80,15 @@ class PasswordChoice:
 
     mode: str = GENERATE
     value: str = field(default="", repr=False)
+
+
+def choice_problem(choice: PasswordChoice, login: str, *, may_keep: bool) -> str | None:
+    """Why a new version cannot take this password choice, or None.
+
+    `keep` needs a version to keep from (may_keep); an entered password must meet the policy.
+    """
+    if choice.mode not in (GENERATE, ENTER, KEEP) or (choice.mode == KEEP and not may_keep):
+        return _("Bitte wählen, wie das Passwort entsteht.")
+    if choice.mode == ENTER:
+        return password_problem(choice.value, login)
+    return None

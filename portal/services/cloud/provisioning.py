@@ -23,14 +23,7 @@ from portal.process import completion
 from portal.services.cloud.credentials import seal_password
 from portal.services.cloud.history import current_of
 from portal.services.cloud.names import STEP, WHICH, names_for, validate_server_name
-from portal.services.cloud.passwords import (
-    ENTER,
-    GENERATE,
-    KEEP,
-    ORIGIN,
-    PasswordChoice,
-    password_problem,
-)
+from portal.services.cloud.passwords import GENERATE, KEEP, ORIGIN, PasswordChoice, choice_problem
 from portal.services.cloud.permissions import editable_order
 from portal.services.errors import Conflict, Invalid
 
@@ -71,10 +64,7 @@ def provision(
         errors["server_name"] = error.message
     modes = {w: passwords.get(w) or PasswordChoice(KEEP if current else GENERATE) for w in WHICH}
     for which, choice in modes.items():
-        login = names.login(which)
-        if choice.mode not in (GENERATE, ENTER, KEEP) or (choice.mode == KEEP and not current):
-            errors[f"{which}_password"] = _("Bitte wählen, wie das Passwort entsteht.")
-        elif choice.mode == ENTER and (problem := password_problem(choice.value, login)):
+        if problem := choice_problem(choice, names.login(which), may_keep=current is not None):
             errors[f"{which}_password"] = problem
     if problem := _check_contacts(session, order, contact_ids):
         errors["contacts"] = problem
