@@ -1,11 +1,16 @@
-"""The provisioning form; password fields are never filled from the request or the vault."""
+"""The fields the CP Cloud pages read from a request; password fields are never filled back.
 
+Nothing here reads the vault: a password reaches the page only through a reveal.
+"""
+
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from portal.services.cloud import ENTER, GENERATE, KEEP, WHICH, PasswordChoice
+from portal.services.cloud.names import WHICH
+from portal.services.cloud.passwords import ENTER, GENERATE, KEEP, PasswordChoice
 
 MODE_LABELS = {
     KEEP: _l("beibehalten"),
@@ -15,6 +20,8 @@ MODE_LABELS = {
 
 
 class ProvisionForm(FlaskForm):
+    """The provisioning form: server name, how each password comes about, the contacts."""
+
     server_name = StringField(_l("SQL Server"))
     saxess_mode = RadioField(_l("Passwort"), validate_choice=False)
     saxess_password = PasswordField(_l("Passwort eingeben"))
@@ -41,3 +48,12 @@ class ProvisionForm(FlaskForm):
             )
             for which in WHICH
         }
+
+    def contact_ids(self) -> list[int]:
+        """The ids of the contacts ticked in the submitted form; anything else is ignored."""
+        return [int(v) for v in request.form.getlist("contact") if v.isdigit()]
+
+
+def requested_version() -> int | None:
+    """The version a reveal asks for; None for the current one."""
+    return request.form.get("version", type=int)

@@ -4,14 +4,14 @@ Every response that carries a password is sent with Cache-Control: no-store, set
 explicitly rather than relying on the application-wide default.
 """
 
-from flask import Response, flash, make_response, redirect, render_template, request, url_for
+from flask import Response, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.cloud import bp
-from portal.cloud.forms import ProvisionForm
+from portal.cloud.forms import ProvisionForm, requested_version
 from portal.extensions import db
-from portal.services import cloud
+from portal.services.cloud import pages, provisioning, revealing
 from portal.services.errors import DomainError
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -24,13 +24,13 @@ def provision(order_id: int):
     form, errors = ProvisionForm(), {}
     if form.is_submitted():
         try:
-            row = cloud.provision(
+            row = provisioning.provision(
                 db.session,
                 current_user,
                 order_id,
                 server_name=form.server_name.data or "",
                 passwords=form.passwords(),
-                contact_ids=[int(v) for v in request.form.getlist("contact") if v.isdigit()],
+                contact_ids=form.contact_ids(),
             )
         except DomainError as error:
             if error.status not in (400, 409):
@@ -39,7 +39,7 @@ def provision(order_id: int):
         else:
             flash(_("CP Cloud eingerichtet (Version %(n)d).", n=row.version), "success")
             return redirect(url_for("cloud.provision", order_id=order_id))
-    page = cloud.overview(db.session, current_user, order_id)
+    page = pages.overview(db.session, current_user, order_id)
     checked = _checked(form, page)
     return render_template(
         "cloud/provision.html",
@@ -52,7 +52,7 @@ def provision(order_id: int):
 
 def _checked(form: ProvisionForm, page) -> set[int]:
     if form.is_submitted():
-        return {int(v) for v in request.form.getlist("contact") if v.isdigit()}
+        return set(form.contact_ids())
     return set(page.current.contact_ids) if page.current else set()
 
 
@@ -60,9 +60,7 @@ def _checked(form: ProvisionForm, page) -> set[int]:
 @login_required
 def reveal(order_id: int, which: str):
     """Show one password to someone who needs it; the reveal is recorded in the audit log."""
-    shown = cloud.reveal(
-        db.session, current_user, order_id, which, request.form.get("version", type=int)
-    )
+    shown = revealing.reveal(db.session, current_user, order_id, which, requested_version())
     response = make_response(render_template("cloud/reveal.html", shown=shown))
     response.headers.update(NO_STORE)
     return response
@@ -72,7 +70,7 @@ def reveal(order_id: int, which: str):
 @login_required
 def script(order_id: int):
     """Download the T-SQL script with both passwords (POST: the download is recorded)."""
-    download = cloud.script(db.session, current_user, order_id)
+    download = revealing.script(db.session, current_user, order_id)
     return Response(
         download.text,
         mimetype="text/plain",
@@ -83,4 +81,4 @@ def script(order_id: int):
 @bp.app_template_global("cloud_state")
 def cloud_state(order, call=...):
     """The order page's CP Cloud part for the signed-in user; None for on-premises orders."""
-    return cloud.order_section(db.session, current_user, order, call)
+    return pages.order_section(db.session, current_user, order, call)
