@@ -546,13 +546,13 @@ def test_download_returns_the_stored_bytes(client, session, world, order):
 
 def test_two_requests_at_once_never_share_a_version(session, world, order, monkeypatch):
     generated(session, world, order)
-    real = packages._versions
+    real = packages.versions_of
     stale = iter([[]])  # the first look misses version 1, as a request racing it would
 
     def racing(session_, order_):
         return next(stale, None) or real(session_, order_)
 
-    monkeypatch.setattr(packages, "_versions", racing)
+    monkeypatch.setattr(packages, "versions_of", racing)
     package = packages.request(session, world.partner, order.id)
     assert package.version == 2
     numbers = session.scalars(select(DocumentPackage.version).order_by(DocumentPackage.version))

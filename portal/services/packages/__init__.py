@@ -20,7 +20,6 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -42,33 +41,47 @@ from portal.models import (
 )
 from portal.models.package import FAILED, PENDING, READY
 from portal.models.protocol import APPROVED
-from portal.process import completion
 from portal.services import access, calls, diagrams
 from portal.services import package_content as content
 from portal.services import protocol as protocols
-from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.packages.versions import (
+    STAGES,
+    STATUS_LABELS,
+    STEP,
+    approved,
+    filename,
+    require_partner,
+    sent,
+    version_of,
+    versions_of,
+)
+
+__all__ = [
+    "NOTE_MAX",
+    "STATUS_LABELS",
+    "Download",
+    "PackagePage",
+    "Progress",
+    "Section",
+    "Status",
+    "build",
+    "download",
+    "order_section",
+    "page",
+    "request",
+    "send",
+    "start_in_background",
+    "status",
+    "waiting",
+]
 
 log = logging.getLogger(__name__)
 
-STEP, APPROVE = "send_package", "approve_protocol"
 NOTE_MAX = 2000
 ERROR_MAX = 500
 # An unclaimed package is given this long for its thread to start before a page view restarts it.
 START_GRACE_SECONDS = 15
-# Stage key -> share done in percent and the text the page shows while it runs.
-STAGES = {
-    "queued": (0, _l("wartet auf den Start")),
-    "collect": (5, _l("Daten werden zusammengestellt")),
-    "diagram": (15, _l("Datenflussdiagramm wird gezeichnet")),
-    "technical": (25, _l("Technischer Fragebogen wird aufbereitet")),
-    "business": (40, _l("Fachlicher Fragebogen wird aufbereitet")),
-    "protocol": (50, _l("Protokoll wird aufbereitet")),
-    "typeset": (60, _l("PDF wird gesetzt")),
-    "store": (95, _l("PDF wird gespeichert")),
-    "done": (100, _l("fertig")),
-    "failed": (100, _l("fehlgeschlagen")),
-}
-STATUS_LABELS = {PENDING: _l("wird erstellt"), READY: _l("fertig"), FAILED: _l("fehlgeschlagen")}
 
 
 class SourceMissing(Exception):
@@ -79,45 +92,6 @@ class LeaseLost(Exception):
     """Another builder took the package over (our lease went stale); stop without writing."""
 
 
-# ---------------------------------------------------------------- who may do what
-
-
-def _require_partner(actor: User, message: str) -> None:
-    if actor.role != Role.PARTNER_STAFF:
-        raise Forbidden(message)
-
-
-def _approved(order: Order) -> bool:
-    return completion(order, APPROVE) is not None
-
-
-def _sent(order: Order) -> StepCompletion | None:
-    return completion(order, STEP)
-
-
-def _versions(session: Session, order: Order) -> list[DocumentPackage]:
-    return list(
-        session.scalars(
-            select(DocumentPackage)
-            .where(DocumentPackage.order_id == order.id)
-            .options(joinedload(DocumentPackage.requested_by))
-            .order_by(DocumentPackage.version.desc())
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
-def _version(session: Session, order: Order, version: int) -> DocumentPackage:
-    found = session.scalar(
-        select(DocumentPackage).where(
-            DocumentPackage.order_id == order.id, DocumentPackage.version == version
-        )
-    )
-    if found is None:
-        raise NotFound(_("Diese Version des Dokumentationspakets gibt es nicht."))
-    return found
-
-
 # ---------------------------------------------------------------- request
 
 
@@ -125,17 +99,15 @@ def request(session: Session, actor: User, order_id: int) -> DocumentPackage:
     """Partner staff ask for a new version (n + 1, pending) once the protocol is approved."""
     for _attempt in range(3):
         order = access.get_order(session, actor, order_id)
-        _require_partner(
-            actor, _("Nur Mitarbeiter des Partners erstellen das Dokumentationspaket.")
-        )
-        if not _approved(order):
+        require_partner(actor, _("Nur Mitarbeiter des Partners erstellen das Dokumentationspaket."))
+        if not approved(order):
             raise Conflict(
                 _(
                     "Das Dokumentationspaket lässt sich erst erstellen, wenn der Projektleiter "
                     "das Protokoll freigegeben hat."
                 )
             )
-        versions = _versions(session, order)
+        versions = versions_of(session, order)
         running = next((p for p in versions if p.status == PENDING), None)
         if running is not None:
             raise Conflict(
@@ -302,11 +274,6 @@ def _collect(session: Session, package: DocumentPackage) -> _Sources:
 
 def _title() -> str:
     return _("Dokumentation des Setup Calls")
-
-
-def filename(order: Order, version: int) -> str:
-    """The file name a version is downloaded and attached as."""
-    return f"CPCE-Dokumentation-{order.short_code}-v{version}.pdf"
 
 
 def _render(session: Session, lease: _Lease, sources: _Sources) -> bytes:
@@ -572,8 +539,8 @@ def send(session: Session, actor: User, order_id: int, version: int, note: str) 
 
 def _send(session: Session, actor: User, order_id: int, version: int, note: str) -> PackageSend:
     order = access.get_order(session, actor, order_id)
-    _require_partner(actor, _("Nur Mitarbeiter des Partners versenden das Dokumentationspaket."))
-    package = _version(session, order, version)
+    require_partner(actor, _("Nur Mitarbeiter des Partners versenden das Dokumentationspaket."))
+    package = version_of(session, order, version)
     if package.status != READY:
         raise Conflict(_("Diese Version ist nicht fertig und kann nicht versendet werden."))
     note = _clean_note(note)
@@ -585,7 +552,7 @@ def _send(session: Session, actor: User, order_id: int, version: int, note: str)
                 "niemandem geschickt werden."
             )
         )
-    first = _sent(order) is None
+    first = sent(order) is None
     if first:
         session.add(
             StepCompletion(
@@ -611,14 +578,14 @@ def _send(session: Session, actor: User, order_id: int, version: int, note: str)
         )  # fmt: skip
         # The outbox row: the page shows whether this recipient's mail went out.
         queued.append(person.as_dict() | {"message_id": row.id})
-    sent = PackageSend(
+    record = PackageSend(
         package_id=package.id,
         sent_by_id=actor.id,
         sent_at=utcnow(),
         recipients=queued,
         note=note,
     )
-    session.add(sent)
+    session.add(record)
     session.flush()
     audit.record(
         session,
@@ -633,7 +600,7 @@ def _send(session: Session, actor: User, order_id: int, version: int, note: str)
         first=first,
     )
     session.commit()
-    return sent
+    return record
 
 
 # ---------------------------------------------------------------- reading
@@ -649,7 +616,7 @@ class Download:
 def download(session: Session, actor: User, order_id: int, version: int) -> Download:
     """A ready version's stored bytes, for everyone who may see the order."""
     order = access.get_order(session, actor, order_id)
-    package = _version(session, order, version)
+    package = version_of(session, order, version)
     if package.status != READY or package.pdf is None:
         raise NotFound(_("Diese Version des Dokumentationspakets ist nicht fertig."))
     return Download(filename(order, package.version), package.pdf, package.sha256 or "")
@@ -743,7 +710,7 @@ class PackagePage:
 def page(session: Session, actor: User, order_id: int) -> PackagePage:
     """Everything the package page shows, for everyone who may see the order."""
     order = access.get_order(session, actor, order_id)
-    versions = _versions(session, order)
+    versions = versions_of(session, order)
     sends = list(
         session.scalars(
             select(PackageSend)
@@ -754,17 +721,17 @@ def page(session: Session, actor: User, order_id: int) -> PackagePage:
         )
     )
     partner = actor.role == Role.PARTNER_STAFF
-    approved = _approved(order)
+    opened = approved(order)
     now = utcnow()
     return PackagePage(
         order=order,
         versions=versions,
         sends=sends,
-        recipients=recipients(session, order) if approved else [],
-        approved=approved,
-        may_generate=partner and approved and not any(p.status == PENDING for p in versions),
+        recipients=recipients(session, order) if opened else [],
+        approved=opened,
+        may_generate=partner and opened and not any(p.status == PENDING for p in versions),
         may_send=partner and any(p.status == READY for p in versions),
-        sent=_sent(order),
+        sent=sent(order),
         stalled=[p.id for p in versions if _stalled(p, now)],
     )
 
@@ -782,7 +749,7 @@ class Section:
 
 def order_section(session: Session, actor: User, order: Order) -> Section | None:
     """The order page's card (None until the protocol is approved); two small queries."""
-    if not _approved(order):
+    if not approved(order):
         return None
     versions = list(
         session.scalars(
@@ -801,5 +768,5 @@ def order_section(session: Session, actor: User, order: Order) -> Section | None
         pending=any(p.status == PENDING for p in versions),
         versions=len(versions),
         sends=sends or 0,
-        sent=_sent(order),
+        sent=sent(order),
     )
