@@ -34,6 +34,7 @@ from portal.models import (
 from portal.services import calls, diagrams, drafts, orders, packages, protocol, responses, review
 from portal.services.drafts import FileInput
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.services.packages.lease import LeaseLost, claim
 from tests import samples
 from tests.conftest import login
 from tests.helpers import accept, catalogue, deliver
@@ -659,8 +660,8 @@ def test_progress_is_committed_stage_by_stage_for_the_poll(session, world, order
 
 def test_only_one_builder_wins_and_a_stale_lease_is_taken_over(session, world, order):
     package = packages.request(session, world.partner, order.id)
-    lease = packages._claim(session, package.id)
-    assert lease is not None and packages._claim(session, package.id) is None
+    lease = claim(session, package.id)
+    assert lease is not None and claim(session, package.id) is None
     # Someone holds a live lease: another builder leaves the package alone.
     assert packages.build(session, package.id).status == "pending"
     assert packages.waiting(session) == []
@@ -673,7 +674,7 @@ def test_only_one_builder_wins_and_a_stale_lease_is_taken_over(session, world, o
     built = packages.build(session, package.id)
     assert built.status == "ready"
     lease.at = old
-    with pytest.raises(packages.LeaseLost):
+    with pytest.raises(LeaseLost):
         lease.advance(session, "business")
 
 

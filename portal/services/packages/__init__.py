@@ -14,14 +14,13 @@ import io
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from pypdf import PdfReader
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -45,6 +44,7 @@ from portal.services import access, calls, diagrams
 from portal.services import package_content as content
 from portal.services import protocol as protocols
 from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.packages.lease import Lease, LeaseLost, claim, lease_seconds, stalled, waiting
 from portal.services.packages.versions import (
     STAGES,
     STATUS_LABELS,
@@ -80,16 +80,10 @@ log = logging.getLogger(__name__)
 
 NOTE_MAX = 2000
 ERROR_MAX = 500
-# An unclaimed package is given this long for its thread to start before a page view restarts it.
-START_GRACE_SECONDS = 15
 
 
 class SourceMissing(Exception):
     """Something the package is made of is missing; the message says what, for the page."""
-
-
-class LeaseLost(Exception):
-    """Another builder took the package over (our lease went stale); stop without writing."""
 
 
 # ---------------------------------------------------------------- request
@@ -149,68 +143,6 @@ def request(session: Session, actor: User, order_id: int) -> DocumentPackage:
 
 
 # ---------------------------------------------------------------- build
-
-
-def _lease_seconds() -> int:
-    return int(current_app.config["PACKAGE_LEASE_SECONDS"])
-
-
-class _Lease:
-    """A builder's hold on a pending package: the claimed_at it last wrote."""
-
-    def __init__(self, package_id: int, at: datetime):
-        self.package_id, self.at = package_id, at
-
-    def _mine(self):
-        return (
-            DocumentPackage.id == self.package_id,
-            DocumentPackage.status == PENDING,
-            DocumentPackage.claimed_at == self.at,
-        )
-
-    def advance(self, session: Session, stage: str) -> None:
-        """Record the stage for the page and renew the lease; LeaseLost if it was taken over."""
-        now = utcnow()
-        moved = session.execute(
-            update(DocumentPackage)
-            .where(*self._mine())
-            .values(claimed_at=now, stage=stage, progress=STAGES[stage][0])
-            .execution_options(synchronize_session=False)
-        )
-        session.commit()
-        if moved.rowcount != 1:
-            raise LeaseLost(self.package_id)
-        self.at = now
-
-    def finish(self, session: Session, **values) -> None:
-        """The final write of a build (ready or failed); LeaseLost if it is no longer ours."""
-        done = session.execute(
-            update(DocumentPackage)
-            .where(*self._mine())
-            .values(finished_at=utcnow(), progress=100, **values)
-            .execution_options(synchronize_session=False)
-        )
-        if done.rowcount != 1:
-            session.rollback()
-            raise LeaseLost(self.package_id)
-
-
-def _claim(session: Session, package_id: int) -> _Lease | None:
-    """Take the pending package if nobody holds a live lease on it; None if someone does."""
-    now = utcnow()
-    stale = now - timedelta(seconds=_lease_seconds())
-    claimed = session.execute(
-        update(DocumentPackage)
-        .where(
-            DocumentPackage.id == package_id,
-            DocumentPackage.status == PENDING,
-            or_(DocumentPackage.claimed_at.is_(None), DocumentPackage.claimed_at < stale),
-        )
-        .values(claimed_at=now, stage="collect", progress=STAGES["collect"][0])
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    return _Lease(package_id, now) if claimed.rowcount == 1 else None
 
 
 @dataclass
@@ -276,7 +208,7 @@ def _title() -> str:
     return _("Dokumentation des Setup Calls")
 
 
-def _render(session: Session, lease: _Lease, sources: _Sources) -> bytes:
+def _render(session: Session, lease: Lease, sources: _Sources) -> bytes:
     """The stages from the diagram to the typeset PDF, each recorded for the page."""
     order, language = sources.order, sources.language
     with force_locale(language):
@@ -326,7 +258,7 @@ def build(session: Session, package_id: int) -> DocumentPackage | None:
     Returns the package as stored afterwards (also when another builder had it), or None
     for an unknown id. Failures are logged and recorded on the package, never raised.
     """
-    lease = _claim(session, package_id)
+    lease = claim(session, package_id)
     if lease is None:
         return session.get(DocumentPackage, package_id)
     try:
@@ -346,7 +278,7 @@ def build(session: Session, package_id: int) -> DocumentPackage | None:
     return session.get(DocumentPackage, package_id)
 
 
-def _store(session: Session, lease: _Lease, data: bytes) -> None:
+def _store(session: Session, lease: Lease, data: bytes) -> None:
     digest = hashlib.sha256(data).hexdigest()
     pages = len(PdfReader(io.BytesIO(data)).pages)
     lease.finish(
@@ -389,7 +321,7 @@ def _readable(error: Exception) -> str:
     return text[:ERROR_MAX]
 
 
-def _fail(session: Session, lease: _Lease, error: Exception) -> None:
+def _fail(session: Session, lease: Lease, error: Exception) -> None:
     """Mark the package failed with a readable error, audited; only while the lease is ours."""
     try:
         message = _readable(error)
@@ -427,33 +359,6 @@ def start_in_background(app, package_id: int) -> threading.Thread:
     thread = threading.Thread(target=run, name=f"package-{package_id}", daemon=True)
     thread.start()
     return thread
-
-
-def waiting(session: Session) -> list[int]:
-    """Ids of the pending packages nobody builds: never claimed, or their lease went stale."""
-    now = utcnow()
-    return list(
-        session.scalars(
-            select(DocumentPackage.id)
-            .where(DocumentPackage.status == PENDING)
-            .where(
-                or_(
-                    DocumentPackage.claimed_at.is_(None),
-                    DocumentPackage.claimed_at < now - timedelta(seconds=_lease_seconds()),
-                )
-            )
-            .order_by(DocumentPackage.id)
-        )
-    )
-
-
-def _stalled(package: DocumentPackage, now: datetime) -> bool:
-    """A pending package whose builder never started or stopped renewing its lease."""
-    if package.status != PENDING:
-        return False
-    if package.claimed_at is None:
-        return package.requested_at < now - timedelta(seconds=START_GRACE_SECONDS)
-    return package.claimed_at < now - timedelta(seconds=_lease_seconds())
 
 
 # ---------------------------------------------------------------- send
@@ -677,8 +582,8 @@ def status(session: Session, actor: User, order_id: int) -> Status:
         .execution_options(populate_existing=True)
     )
     now = utcnow()
-    stalled = [newest.id] if newest is not None and _stalled(newest, now) else []
-    return Status(_progress(newest) if newest else None, stalled)
+    late = [newest.id] if newest is not None and stalled(newest, now, lease_seconds()) else []
+    return Status(_progress(newest) if newest else None, late)
 
 
 @dataclass(frozen=True)
@@ -732,7 +637,7 @@ def page(session: Session, actor: User, order_id: int) -> PackagePage:
         may_generate=partner and opened and not any(p.status == PENDING for p in versions),
         may_send=partner and any(p.status == READY for p in versions),
         sent=sent(order),
-        stalled=[p.id for p in versions if _stalled(p, now)],
+        stalled=[p.id for p in versions if stalled(p, now, lease_seconds())],
     )
 
 
