@@ -17,7 +17,7 @@ import pytest
 from babel.numbers import format_decimal
 from sqlalchemy import func, select, update
 
-from portal import questionnaires
+from portal import pdf, questionnaires
 from portal.models import (
     AuditEvent,
     CallParticipant,
@@ -611,9 +611,9 @@ def test_a_failing_render_marks_the_version_failed_and_keeps_the_older(
     first = generated(session, world, order)
 
     def broken(*_args, **_kwargs):
-        raise packages.pdf.PdfError("xhtml2pdf reported 1 error(s)")
+        raise pdf.PdfError("xhtml2pdf reported 1 error(s)")
 
-    monkeypatch.setattr(packages.pdf, "document", broken)
+    monkeypatch.setattr(pdf, "document", broken)
     package = packages.request(session, world.partner, order.id)
     failed = packages.build(session, package.id)
     assert failed.status == "failed" and failed.stage == "failed"
@@ -636,7 +636,7 @@ def test_progress_is_committed_stage_by_stage_for_the_poll(session, world, order
     from portal.extensions import db
 
     seen = []
-    real = packages.pdf.document
+    real = pdf.document
 
     def watching(*args, **kwargs):
         with db.engine.connect() as other:  # another connection: what a poll would see
@@ -645,7 +645,7 @@ def test_progress_is_committed_stage_by_stage_for_the_poll(session, world, order
             )
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(packages.pdf, "document", watching)
+    monkeypatch.setattr(pdf, "document", watching)
     package = packages.request(session, world.partner, order.id)
     queued = packages.status(session, world.partner, order.id).as_dict()["latest"]
     assert queued == {

@@ -6,8 +6,8 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
+from portal import pdf
 from portal.models import DocumentPackage
-from portal.services import packages
 from tests.browser.conftest import (
     ARTIFACTS,
     TIMEOUT_MS,
@@ -47,13 +47,13 @@ def typesetting(monkeypatch):
     """Typesetting starts only when the test calls `.set()`, so that the page can be seen
     (and scanned) while the build runs, however slow the machine: no race with a sleep."""
     go = threading.Event()
-    real = packages.pdf.document
+    real = pdf.document
 
     def held(*args, **kwargs):
         go.wait(timeout=BUILD_MS / 1000)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(packages.pdf, "document", held)
+    monkeypatch.setattr(pdf, "document", held)
     yield go
     go.set()  # a failed test must not leave the builder thread waiting
 

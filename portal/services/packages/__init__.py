@@ -9,42 +9,31 @@ The PDF, its SHA-256, size and page count land in one final UPDATE; a failure ma
 package failed with a readable error, and older versions stay as they are.
 """
 
-import hashlib
-import io
-import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from portal import audit, mail, pdf, questionnaires
+from portal import audit, mail
 from portal.models import (
-    QUESTIONNAIRES,
     DocumentPackage,
     Order,
     PackageSend,
-    QuestionnaireSnapshot,
-    Response,
     Role,
     StepCompletion,
-    Upload,
     User,
     utcnow,
 )
-from portal.models.package import FAILED, PENDING, READY
-from portal.models.protocol import APPROVED
-from portal.services import access, calls, diagrams
-from portal.services import package_content as content
-from portal.services import protocol as protocols
+from portal.models.package import PENDING, READY
+from portal.services import access, calls
 from portal.services.errors import Conflict, Invalid, NotFound
-from portal.services.packages.lease import Lease, LeaseLost, claim, lease_seconds, stalled, waiting
+from portal.services.packages.building import build, start_in_background
+from portal.services.packages.lease import lease_seconds, stalled, waiting
 from portal.services.packages.versions import (
     STAGES,
     STATUS_LABELS,
@@ -76,14 +65,7 @@ __all__ = [
     "waiting",
 ]
 
-log = logging.getLogger(__name__)
-
 NOTE_MAX = 2000
-ERROR_MAX = 500
-
-
-class SourceMissing(Exception):
-    """Something the package is made of is missing; the message says what, for the page."""
 
 
 # ---------------------------------------------------------------- request
@@ -140,225 +122,6 @@ def request(session: Session, actor: User, order_id: int) -> DocumentPackage:
         session.commit()
         return package
     raise Conflict(_("Gerade wurde eine andere Version angelegt; bitte die Seite neu laden."))
-
-
-# ---------------------------------------------------------------- build
-
-
-@dataclass
-class _Sources:
-    """What a package is made of, read once at the start of a build."""
-
-    order: Order
-    language: str
-    call: Any
-    protocol: Any
-    snapshots: dict[str, QuestionnaireSnapshot]
-    finalisers: dict[str, str]
-    diagram: Any
-    files: dict[str, str]
-
-
-def _latest_snapshot(session: Session, order: Order, kind: str) -> QuestionnaireSnapshot | None:
-    return session.scalar(
-        select(QuestionnaireSnapshot)
-        .where(
-            QuestionnaireSnapshot.order_id == order.id, QuestionnaireSnapshot.questionnaire == kind
-        )
-        .order_by(QuestionnaireSnapshot.version.desc())
-        .limit(1)
-    )
-
-
-def _file_names(session: Session, order: Order) -> dict[str, str]:
-    """The name of every file the customer uploaded for this order, by answer ("upload:<id>")."""
-    found = session.execute(
-        select(Upload.id, Upload.filename)
-        .join(Response, Upload.response_id == Response.id)
-        .where(Response.order_id == order.id)
-    )
-    return {f"upload:{upload_id}": name for upload_id, name in found}
-
-
-def _collect(session: Session, package: DocumentPackage) -> _Sources:
-    order = session.get(Order, package.order_id)
-    protocol = protocols.protocol_of(session, order)
-    if protocol is None or protocol.status != APPROVED:
-        raise SourceMissing(_("Das Protokoll ist nicht freigegeben."))
-    snapshots = {}
-    for kind in QUESTIONNAIRES:
-        snapshot = _latest_snapshot(session, order, kind)
-        if snapshot is None:
-            raise SourceMissing(_("Ein Fragebogen ist nicht abgeschlossen."))
-        snapshots[kind] = snapshot
-    finalisers = {kind: session.get(User, s.finalised_by_id).name for kind, s in snapshots.items()}
-    return _Sources(
-        order=order,
-        language=package.language,
-        call=calls.call_of(session, order),
-        protocol=protocol,
-        snapshots=snapshots,
-        finalisers=finalisers,
-        diagram=diagrams.latest(session, order),
-        files=_file_names(session, order),
-    )
-
-
-def _title() -> str:
-    return _("Dokumentation des Setup Calls")
-
-
-def _render(session: Session, lease: Lease, sources: _Sources) -> bytes:
-    """The stages from the diagram to the typeset PDF, each recorded for the page."""
-    order, language = sources.order, sources.language
-    with force_locale(language):
-        lease.advance(session, "diagram")
-        figure = None
-        if sources.diagram is not None:
-            row = sources.diagram
-            svg = diagrams.render(order, row.systems, row.flows, row.version)
-            figure = content.diagram(row.version, svg)
-        context = questionnaires.context_of(order)
-        parts = []
-        for kind in QUESTIONNAIRES:
-            lease.advance(session, kind)
-            parts.append(
-                content.questionnaire(
-                    sources.snapshots[kind],
-                    context,
-                    sources.files,
-                    sources.finalisers[kind],
-                    language,
-                )
-            )
-        lease.advance(session, "protocol")
-        part = content.protocol_part(order, sources.protocol, language)
-        title = _title()
-        document = content.Content(
-            title=title,
-            header=f"{order.customer_name} ({order.short_code}) · {title}",
-            cover=content.cover(order, sources.call, part),
-            diagram=figure,
-            questionnaires=tuple(parts),
-            protocol=part,
-        )
-    lease.advance(session, "typeset")
-    return pdf.document(
-        "package/pdf.html",
-        language=language,
-        title=f"{title}: {order.customer_name} ({order.short_code})",
-        header=document.header,
-        doc=document,
-    )
-
-
-def build(session: Session, package_id: int) -> DocumentPackage | None:
-    """Build a pending package if no one else is: claim, render stage by stage, store.
-
-    Returns the package as stored afterwards (also when another builder had it), or None
-    for an unknown id. Failures are logged and recorded on the package, never raised.
-    """
-    lease = claim(session, package_id)
-    if lease is None:
-        return session.get(DocumentPackage, package_id)
-    try:
-        package = session.get(DocumentPackage, package_id)
-        sources = _collect(session, package)
-        data = _render(session, lease, sources)
-        lease.advance(session, "store")
-        _store(session, lease, data)
-    except LeaseLost:
-        session.rollback()
-        log.warning("package %s: lease lost to another builder; stopped", package_id)
-    except Exception as error:
-        session.rollback()
-        log.exception("package %s could not be built", package_id)
-        _fail(session, lease, error)
-    session.expire_all()
-    return session.get(DocumentPackage, package_id)
-
-
-def _store(session: Session, lease: Lease, data: bytes) -> None:
-    digest = hashlib.sha256(data).hexdigest()
-    pages = len(PdfReader(io.BytesIO(data)).pages)
-    lease.finish(
-        session,
-        status=READY,
-        stage="done",
-        pdf=data,
-        sha256=digest,
-        size=len(data),
-        pages=pages,
-        error=None,
-    )
-    package = session.get(DocumentPackage, lease.package_id)
-    audit.record(
-        session,
-        None,
-        "package.ready",
-        "document_package",
-        package.id,
-        order_id=package.order_id,
-        version=package.version,
-        sha256=digest,
-        pages=pages,
-        size=len(data),
-    )
-    session.commit()
-
-
-def _readable(error: Exception) -> str:
-    if isinstance(error, SourceMissing):
-        text = str(error)
-    elif isinstance(error, pdf.PdfError):
-        text = _("Das PDF konnte nicht gesetzt werden (%(error)s).", error=str(error))
-    else:
-        text = _(
-            "Das Dokumentationspaket konnte nicht erstellt werden: %(kind)s: %(error)s",
-            kind=type(error).__name__,
-            error=str(error),
-        )
-    return text[:ERROR_MAX]
-
-
-def _fail(session: Session, lease: Lease, error: Exception) -> None:
-    """Mark the package failed with a readable error, audited; only while the lease is ours."""
-    try:
-        message = _readable(error)
-        lease.finish(session, status=FAILED, stage="failed", error=message)
-        package = session.get(DocumentPackage, lease.package_id)
-        audit.record(
-            session,
-            None,
-            "package.failed",
-            "document_package",
-            package.id,
-            order_id=package.order_id,
-            version=package.version,
-            error=message,
-        )
-        session.commit()
-    except LeaseLost:
-        log.warning("package %s: lease lost before the failure was recorded", lease.package_id)
-    except Exception:
-        session.rollback()
-        log.exception("package %s: the failure could not be recorded", lease.package_id)
-
-
-def start_in_background(app, package_id: int) -> threading.Thread:
-    """Build the package in a daemon thread with its own app context (and database session)."""
-    from portal.extensions import db
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                build(db.session, package_id)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=run, name=f"package-{package_id}", daemon=True)
-    thread.start()
-    return thread
 
 
 # ---------------------------------------------------------------- send
