@@ -12,8 +12,6 @@ package failed with a readable error, and older versions stay as they are.
 from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -30,10 +28,11 @@ from portal.models import (
     utcnow,
 )
 from portal.models.package import PENDING, READY
-from portal.services import access, calls
+from portal.services import access
 from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.packages.building import build, start_in_background
 from portal.services.packages.lease import lease_seconds, stalled, waiting
+from portal.services.packages.mails import Recipient, compose, recipients
 from portal.services.packages.versions import (
     STAGES,
     STATUS_LABELS,
@@ -127,66 +126,12 @@ def request(session: Session, actor: User, order_id: int) -> DocumentPackage:
 # ---------------------------------------------------------------- send
 
 
-@dataclass(frozen=True)
-class Recipient:
-    """A participant of the call the package goes to."""
-
-    name: str
-    email: str
-    language: str
-    kind: str  # "user" or "contact"
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "name": self.name,
-            "email": self.email,
-            "kind": self.kind,
-            "language": self.language,
-        }
-
-
-def recipients(session: Session, order: Order) -> list[Recipient]:
-    """Every participant of the call with an email address, staff and customer, once each."""
-    call = calls.call_of(session, order)
-    found: dict[str, Recipient] = {}
-    for participant in call.participants if call else []:
-        if participant.user is not None and participant.user.active:
-            user = participant.user
-            person = Recipient(user.name, user.email, user.language or "de", "user")
-        elif participant.contact is not None:
-            contact = participant.contact
-            person = Recipient(contact.name, contact.email, contact.language or "de", "contact")
-        else:
-            continue
-        if person.email and person.email.casefold() not in found:
-            found[person.email.casefold()] = person
-    return list(found.values())
-
-
 def _clean_note(note: str) -> str:
     note = (note or "").replace("\r\n", "\n").strip()
     if len(note) > NOTE_MAX:
         message = _("Die Nachricht ist zu lang (höchstens %(n)d Zeichen).", n=NOTE_MAX)
         raise Invalid(message, note=message)
     return note
-
-
-def _mail(order: Order, package: DocumentPackage, person: Recipient, sender: User, note: str):
-    """Subject, text and HTML of the mail to one recipient, in their language."""
-    values = {
-        "order": order,
-        "package": package,
-        "person": person,
-        "sender": sender,
-        "note": note,
-        "filename": filename(order, package.version),
-    }
-    with force_locale(person.language if person.language in ("de", "en") else "de"):
-        return (
-            render_template("mail/package_sent.subject.txt", **values).strip(),
-            render_template("mail/package_sent.txt", **values),
-            render_template("mail/package_sent.html", **values),
-        )
 
 
 def send(session: Session, actor: User, order_id: int, version: int, note: str) -> PackageSend:
@@ -239,7 +184,7 @@ def _send(session: Session, actor: User, order_id: int, version: int, note: str)
     attachment = (filename(order, package.version), "application/pdf", package.pdf)
     queued = []
     for person in people:
-        subject, text, html = _mail(order, package, person, actor, note)
+        subject, text, html = compose(order, package, person, actor, note)
         row = mail.queue(
             session, to=[person.email], subject=subject, text=text, html=html,
             attachments=(attachment,),

@@ -1,0 +1,70 @@
+"""Who a package is mailed to and what the mail says.
+
+Every participant of the call with an email address gets one mail, in their own language, from
+templates/mail/package_sent.* (subject, text, HTML).
+"""
+
+from dataclasses import dataclass
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy.orm import Session
+
+from portal.models import DocumentPackage, Order, User
+from portal.services import calls
+from portal.services.packages.versions import filename
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A participant of the call the package goes to."""
+
+    name: str
+    email: str
+    language: str
+    kind: str  # "user" or "contact"
+
+    def as_dict(self) -> dict[str, str]:
+        """The recipient as a send records it."""
+        return {
+            "name": self.name,
+            "email": self.email,
+            "kind": self.kind,
+            "language": self.language,
+        }
+
+
+def recipients(session: Session, order: Order) -> list[Recipient]:
+    """Every participant of the call with an email address, staff and customer, once each."""
+    call = calls.call_of(session, order)
+    found: dict[str, Recipient] = {}
+    for participant in call.participants if call else []:
+        if participant.user is not None and participant.user.active:
+            user = participant.user
+            person = Recipient(user.name, user.email, user.language or "de", "user")
+        elif participant.contact is not None:
+            contact = participant.contact
+            person = Recipient(contact.name, contact.email, contact.language or "de", "contact")
+        else:
+            continue
+        if person.email and person.email.casefold() not in found:
+            found[person.email.casefold()] = person
+    return list(found.values())
+
+
+def compose(order: Order, package: DocumentPackage, person: Recipient, sender: User, note: str):
+    """Subject, text and HTML of the mail to one recipient, in their language."""
+    values = {
+        "order": order,
+        "package": package,
+        "person": person,
+        "sender": sender,
+        "note": note,
+        "filename": filename(order, package.version),
+    }
+    with force_locale(person.language if person.language in ("de", "en") else "de"):
+        return (
+            render_template("mail/package_sent.subject.txt", **values).strip(),
+            render_template("mail/package_sent.txt", **values),
+            render_template("mail/package_sent.html", **values),
+        )
