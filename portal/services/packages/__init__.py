@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from portal import audit, mail
+from portal import audit
 from portal.models import (
     DocumentPackage,
     Order,
@@ -29,14 +29,14 @@ from portal.models import (
 )
 from portal.models.package import PENDING, READY
 from portal.services import access
-from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.errors import Conflict, NotFound
 from portal.services.packages.building import build, start_in_background
 from portal.services.packages.lease import lease_seconds, stalled, waiting
-from portal.services.packages.mails import Recipient, compose, recipients
+from portal.services.packages.mails import Recipient, recipients
+from portal.services.packages.sending import NOTE_MAX, send
 from portal.services.packages.versions import (
     STAGES,
     STATUS_LABELS,
-    STEP,
     approved,
     filename,
     require_partner,
@@ -63,8 +63,6 @@ __all__ = [
     "status",
     "waiting",
 ]
-
-NOTE_MAX = 2000
 
 
 # ---------------------------------------------------------------- request
@@ -121,99 +119,6 @@ def request(session: Session, actor: User, order_id: int) -> DocumentPackage:
         session.commit()
         return package
     raise Conflict(_("Gerade wurde eine andere Version angelegt; bitte die Seite neu laden."))
-
-
-# ---------------------------------------------------------------- send
-
-
-def _clean_note(note: str) -> str:
-    note = (note or "").replace("\r\n", "\n").strip()
-    if len(note) > NOTE_MAX:
-        message = _("Die Nachricht ist zu lang (höchstens %(n)d Zeichen).", n=NOTE_MAX)
-        raise Invalid(message, note=message)
-    return note
-
-
-def send(session: Session, actor: User, order_id: int, version: int, note: str) -> PackageSend:
-    """Partner staff send a ready version to every participant of the call, one mail each.
-
-    The first send completes step 8; every send is recorded with its recipients and note.
-    """
-    for attempt in range(2):
-        try:
-            return _send(session, actor, order_id, version, note)
-        except IntegrityError:
-            # Someone completed the step at the same moment; send again as a re-send.
-            session.rollback()
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _send(session: Session, actor: User, order_id: int, version: int, note: str) -> PackageSend:
-    order = access.get_order(session, actor, order_id)
-    require_partner(actor, _("Nur Mitarbeiter des Partners versenden das Dokumentationspaket."))
-    package = version_of(session, order, version)
-    if package.status != READY:
-        raise Conflict(_("Diese Version ist nicht fertig und kann nicht versendet werden."))
-    note = _clean_note(note)
-    people = recipients(session, order)
-    if not people:
-        raise Conflict(
-            _(
-                "Der Setup Call hat keinen Teilnehmer mit E-Mail-Adresse; das Paket kann "
-                "niemandem geschickt werden."
-            )
-        )
-    first = sent(order) is None
-    if first:
-        session.add(
-            StepCompletion(
-                order_id=order.id,
-                step=STEP,
-                completed_by_id=actor.id,
-                completed_at=utcnow(),
-                details={
-                    "package_id": package.id,
-                    "version": package.version,
-                    "sha256": package.sha256,
-                },
-            )
-        )
-        session.flush()  # a concurrent first send fails here, before any mail is queued
-    attachment = (filename(order, package.version), "application/pdf", package.pdf)
-    queued = []
-    for person in people:
-        subject, text, html = compose(order, package, person, actor, note)
-        row = mail.queue(
-            session, to=[person.email], subject=subject, text=text, html=html,
-            attachments=(attachment,),
-        )  # fmt: skip
-        # The outbox row: the page shows whether this recipient's mail went out.
-        queued.append(person.as_dict() | {"message_id": row.id})
-    record = PackageSend(
-        package_id=package.id,
-        sent_by_id=actor.id,
-        sent_at=utcnow(),
-        recipients=queued,
-        note=note,
-    )
-    session.add(record)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "package.send",
-        "document_package",
-        package.id,
-        order_id=order.id,
-        version=package.version,
-        sha256=package.sha256,
-        recipients=[p.email for p in people],
-        first=first,
-    )
-    session.commit()
-    return record
 
 
 # ---------------------------------------------------------------- reading

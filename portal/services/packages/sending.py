@@ -1,0 +1,116 @@
+"""Sending a package: partner staff mail a ready version to every participant of the call.
+
+The first send completes step 8; every send is recorded with its recipients and note, and each
+recipient's mail goes to the outbox, so a slow mail server never holds up the page.
+"""
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal import audit, mail
+from portal.models import PackageSend, StepCompletion, User, utcnow
+from portal.models.package import READY
+from portal.services import access
+from portal.services.errors import Conflict, Invalid
+from portal.services.packages.mails import compose, recipients
+from portal.services.packages.versions import (
+    STEP,
+    filename,
+    require_partner,
+    sent,
+    version_of,
+)
+
+NOTE_MAX = 2000
+
+
+def clean_note(note: str) -> str:
+    """The sender's note with plain line breaks, trimmed; Invalid (field note) if too long."""
+    note = (note or "").replace("\r\n", "\n").strip()
+    if len(note) > NOTE_MAX:
+        message = _("Die Nachricht ist zu lang (höchstens %(n)d Zeichen).", n=NOTE_MAX)
+        raise Invalid(message, note=message)
+    return note
+
+
+def send(session: Session, actor: User, order_id: int, version: int, note: str) -> PackageSend:
+    """Partner staff send a ready version to every participant of the call, one mail each.
+
+    The first send completes step 8; every send is recorded with its recipients and note.
+    """
+    for attempt in range(2):
+        try:
+            return _send(session, actor, order_id, version, note)
+        except IntegrityError:
+            # Someone completed the step at the same moment; send again as a re-send.
+            session.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _send(session: Session, actor: User, order_id: int, version: int, note: str) -> PackageSend:
+    order = access.get_order(session, actor, order_id)
+    require_partner(actor, _("Nur Mitarbeiter des Partners versenden das Dokumentationspaket."))
+    package = version_of(session, order, version)
+    if package.status != READY:
+        raise Conflict(_("Diese Version ist nicht fertig und kann nicht versendet werden."))
+    note = clean_note(note)
+    people = recipients(session, order)
+    if not people:
+        raise Conflict(
+            _(
+                "Der Setup Call hat keinen Teilnehmer mit E-Mail-Adresse; das Paket kann "
+                "niemandem geschickt werden."
+            )
+        )
+    first = sent(order) is None
+    if first:
+        session.add(
+            StepCompletion(
+                order_id=order.id,
+                step=STEP,
+                completed_by_id=actor.id,
+                completed_at=utcnow(),
+                details={
+                    "package_id": package.id,
+                    "version": package.version,
+                    "sha256": package.sha256,
+                },
+            )
+        )
+        session.flush()  # a concurrent first send fails here, before any mail is queued
+    attachment = (filename(order, package.version), "application/pdf", package.pdf)
+    queued = []
+    for person in people:
+        subject, text, html = compose(order, package, person, actor, note)
+        row = mail.queue(
+            session, to=[person.email], subject=subject, text=text, html=html,
+            attachments=(attachment,),
+        )  # fmt: skip
+        # The outbox row: the page shows whether this recipient's mail went out.
+        queued.append(person.as_dict() | {"message_id": row.id})
+    record = PackageSend(
+        package_id=package.id,
+        sent_by_id=actor.id,
+        sent_at=utcnow(),
+        recipients=queued,
+        note=note,
+    )
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "package.send",
+        "document_package",
+        package.id,
+        order_id=order.id,
+        version=package.version,
+        sha256=package.sha256,
+        recipients=[p.email for p in people],
+        first=first,
+    )
+    session.commit()
+    return record
