@@ -9,39 +9,33 @@ The PDF, its SHA-256, size and page count land in one final UPDATE; a failure ma
 package failed with a readable error, and older versions stay as they are.
 """
 
-from dataclasses import dataclass
-from typing import Any
-
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.models import (
-    DocumentPackage,
-    Order,
-    PackageSend,
-    Role,
-    StepCompletion,
-    User,
-    utcnow,
-)
-from portal.models.package import PENDING, READY
+from portal.models import DocumentPackage, User, utcnow
+from portal.models.package import PENDING
 from portal.services import access
-from portal.services.errors import Conflict, NotFound
+from portal.services.errors import Conflict
 from portal.services.packages.building import build, start_in_background
-from portal.services.packages.lease import lease_seconds, stalled, waiting
-from portal.services.packages.mails import Recipient, recipients
+from portal.services.packages.lease import waiting
+from portal.services.packages.pages import (
+    Download,
+    PackagePage,
+    Progress,
+    Section,
+    Status,
+    download,
+    order_section,
+    page,
+    status,
+)
 from portal.services.packages.sending import NOTE_MAX, send
 from portal.services.packages.versions import (
-    STAGES,
     STATUS_LABELS,
     approved,
-    filename,
     require_partner,
-    sent,
-    version_of,
     versions_of,
 )
 
@@ -119,172 +113,3 @@ def request(session: Session, actor: User, order_id: int) -> DocumentPackage:
         session.commit()
         return package
     raise Conflict(_("Gerade wurde eine andere Version angelegt; bitte die Seite neu laden."))
-
-
-# ---------------------------------------------------------------- reading
-
-
-@dataclass(frozen=True)
-class Download:
-    filename: str
-    data: bytes
-    sha256: str
-
-
-def download(session: Session, actor: User, order_id: int, version: int) -> Download:
-    """A ready version's stored bytes, for everyone who may see the order."""
-    order = access.get_order(session, actor, order_id)
-    package = version_of(session, order, version)
-    if package.status != READY or package.pdf is None:
-        raise NotFound(_("Diese Version des Dokumentationspakets ist nicht fertig."))
-    return Download(filename(order, package.version), package.pdf, package.sha256 or "")
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A version's state for the page's poll."""
-
-    version: int
-    status: str
-    stage: str
-    progress: int
-    error: str | None
-
-    @property
-    def stage_text(self) -> str:
-        """What the build is doing, in the current language."""
-        label = STAGES.get(self.stage)
-        return str(label[1]) if label else ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "status": self.status,
-            "stage": self.stage,
-            "stage_text": self.stage_text,
-            "progress": self.progress,
-            "done": self.status != PENDING,
-            "error": self.error,
-        }
-
-
-def _progress(package: DocumentPackage) -> Progress:
-    return Progress(package.version, package.status, package.stage, package.progress, package.error)
-
-
-@dataclass(frozen=True)
-class Status:
-    """The newest version's progress, and the pending packages that need a builder again."""
-
-    latest: Progress | None
-    stalled: list[int]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"latest": self.latest.as_dict() if self.latest else None}
-
-
-def status(session: Session, actor: User, order_id: int) -> Status:
-    """The state of the newest version, for everyone who may see the order."""
-    order = access.get_order(session, actor, order_id)
-    # populate_existing: a poll must see what the builder committed, never a cached row.
-    newest = session.scalar(
-        select(DocumentPackage)
-        .where(DocumentPackage.order_id == order.id)
-        .order_by(DocumentPackage.version.desc())
-        .limit(1)
-        .execution_options(populate_existing=True)
-    )
-    now = utcnow()
-    late = [newest.id] if newest is not None and stalled(newest, now, lease_seconds()) else []
-    return Status(_progress(newest) if newest else None, late)
-
-
-@dataclass(frozen=True)
-class PackagePage:
-    """The package page: versions (newest first), sends, who gets it, what the user may do."""
-
-    order: Order
-    versions: list[DocumentPackage]
-    sends: list[PackageSend]
-    recipients: list[Recipient]
-    approved: bool
-    may_generate: bool
-    may_send: bool
-    sent: StepCompletion | None
-    stalled: list[int]
-
-    @property
-    def pending(self) -> Progress | None:
-        """The version being built, if any."""
-        running = next((p for p in self.versions if p.status == PENDING), None)
-        return _progress(running) if running else None
-
-    @property
-    def ready(self) -> list[DocumentPackage]:
-        """The versions that can be downloaded and sent, newest first."""
-        return [p for p in self.versions if p.status == READY]
-
-
-def page(session: Session, actor: User, order_id: int) -> PackagePage:
-    """Everything the package page shows, for everyone who may see the order."""
-    order = access.get_order(session, actor, order_id)
-    versions = versions_of(session, order)
-    sends = list(
-        session.scalars(
-            select(PackageSend)
-            .join(DocumentPackage, PackageSend.package_id == DocumentPackage.id)
-            .where(DocumentPackage.order_id == order.id)
-            .options(joinedload(PackageSend.sent_by), joinedload(PackageSend.package))
-            .order_by(PackageSend.id.desc())
-        )
-    )
-    partner = actor.role == Role.PARTNER_STAFF
-    opened = approved(order)
-    now = utcnow()
-    return PackagePage(
-        order=order,
-        versions=versions,
-        sends=sends,
-        recipients=recipients(session, order) if opened else [],
-        approved=opened,
-        may_generate=partner and opened and not any(p.status == PENDING for p in versions),
-        may_send=partner and any(p.status == READY for p in versions),
-        sent=sent(order),
-        stalled=[p.id for p in versions if stalled(p, now, lease_seconds())],
-    )
-
-
-@dataclass(frozen=True)
-class Section:
-    """The order page's card on the package."""
-
-    latest_ready: DocumentPackage | None
-    pending: bool
-    versions: int
-    sends: int
-    sent: StepCompletion | None
-
-
-def order_section(session: Session, actor: User, order: Order) -> Section | None:
-    """The order page's card (None until the protocol is approved); two small queries."""
-    if not approved(order):
-        return None
-    versions = list(
-        session.scalars(
-            select(DocumentPackage)
-            .where(DocumentPackage.order_id == order.id)
-            .order_by(DocumentPackage.version.desc())
-        )
-    )
-    sends = session.scalar(
-        select(func.count(PackageSend.id))
-        .join(DocumentPackage, PackageSend.package_id == DocumentPackage.id)
-        .where(DocumentPackage.order_id == order.id)
-    )
-    return Section(
-        latest_ready=next((p for p in versions if p.status == READY), None),
-        pending=any(p.status == PENDING for p in versions),
-        versions=len(versions),
-        sends=sends or 0,
-        sent=sent(order),
-    )
