@@ -34,6 +34,7 @@ from portal.models import (
 from portal.services import calls, diagrams, drafts, orders, packages, protocol, responses, review
 from portal.services.drafts import FileInput
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.services.packages import requesting
 from portal.services.packages.lease import LeaseLost, claim
 from tests import samples
 from tests.conftest import login
@@ -547,13 +548,13 @@ def test_download_returns_the_stored_bytes(client, session, world, order):
 
 def test_two_requests_at_once_never_share_a_version(session, world, order, monkeypatch):
     generated(session, world, order)
-    real = packages.versions_of
+    real = requesting.versions_of
     stale = iter([[]])  # the first look misses version 1, as a request racing it would
 
     def racing(session_, order_):
         return next(stale, None) or real(session_, order_)
 
-    monkeypatch.setattr(packages, "versions_of", racing)
+    monkeypatch.setattr(requesting, "versions_of", racing)
     package = packages.request(session, world.partner, order.id)
     assert package.version == 2
     numbers = session.scalars(select(DocumentPackage.version).order_by(DocumentPackage.version))

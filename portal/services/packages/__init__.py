@@ -1,23 +1,21 @@
-"""Use cases of step 8: generate the documentation package as a PDF, keep its versions, send it.
+"""Step 8 (send_package): the documentation package, generated as a PDF, kept in versions, sent.
 
-Partner staff request a version once the protocol is approved; it is built outside the request
-(a daemon thread, or `flask package work` for packages whose worker died). A builder claims the
-package with a lease: an UPDATE that only succeeds while the package is pending and unclaimed
-(or its lease is stale), so exactly one builder wins. Every stage is committed with the lease
-renewed, so a poll sees the progress and a builder that lost its lease stops without writing.
-The PDF, its SHA-256, size and page count land in one final UPDATE; a failure marks the
-package failed with a readable error, and older versions stay as they are.
+Partner staff request a version once the project lead has approved the protocol; a builder
+makes it outside the request under a lease, stage by stage, from the frozen sources; partner
+staff then send a ready version to every participant of the call. Where what lives:
+
+    requesting.py  request(): a new version, pending
+    building.py    build(), start_in_background(): the worker's stages, from sources to PDF
+    lease.py       a builder's lease, waiting() packages and the rule for a stalled one
+    sending.py     send(): one mail per participant; the first send completes step 8
+    mails.py       who gets the package, and what their mail says
+    pages.py       the package page, the poll, the download, the order page's card
+    versions.py    what all of them share: stored versions, states, stages, who may act
+
+The views and `flask package work` call the names below; the worker calls waiting() and
+build(). Anything else is the package's own.
 """
 
-from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
-from portal import audit
-from portal.models import DocumentPackage, User, utcnow
-from portal.models.package import PENDING
-from portal.services import access
-from portal.services.errors import Conflict
 from portal.services.packages.building import build, start_in_background
 from portal.services.packages.lease import waiting
 from portal.services.packages.pages import (
@@ -31,13 +29,9 @@ from portal.services.packages.pages import (
     page,
     status,
 )
+from portal.services.packages.requesting import request
 from portal.services.packages.sending import NOTE_MAX, send
-from portal.services.packages.versions import (
-    STATUS_LABELS,
-    approved,
-    require_partner,
-    versions_of,
-)
+from portal.services.packages.versions import STATUS_LABELS
 
 __all__ = [
     "NOTE_MAX",
@@ -57,59 +51,3 @@ __all__ = [
     "status",
     "waiting",
 ]
-
-
-# ---------------------------------------------------------------- request
-
-
-def request(session: Session, actor: User, order_id: int) -> DocumentPackage:
-    """Partner staff ask for a new version (n + 1, pending) once the protocol is approved."""
-    for _attempt in range(3):
-        order = access.get_order(session, actor, order_id)
-        require_partner(actor, _("Nur Mitarbeiter des Partners erstellen das Dokumentationspaket."))
-        if not approved(order):
-            raise Conflict(
-                _(
-                    "Das Dokumentationspaket lässt sich erst erstellen, wenn der Projektleiter "
-                    "das Protokoll freigegeben hat."
-                )
-            )
-        versions = versions_of(session, order)
-        running = next((p for p in versions if p.status == PENDING), None)
-        if running is not None:
-            raise Conflict(
-                _(
-                    "Version %(n)d wird gerade erstellt; bitte warten, bis sie fertig ist.",
-                    n=running.version,
-                )
-            )
-        package = DocumentPackage(
-            order_id=order.id,
-            version=(versions[0].version if versions else 0) + 1,
-            language=order.language,
-            status=PENDING,
-            stage="queued",
-            progress=0,
-            requested_by_id=actor.id,
-            requested_at=utcnow(),
-        )
-        session.add(package)
-        try:
-            session.flush()
-        except IntegrityError:
-            # Someone asked at the same moment and got this number; look again.
-            session.rollback()
-            continue
-        audit.record(
-            session,
-            actor,
-            "package.request",
-            "document_package",
-            package.id,
-            order_id=order.id,
-            version=package.version,
-            language=package.language,
-        )
-        session.commit()
-        return package
-    raise Conflict(_("Gerade wurde eine andere Version angelegt; bitte die Seite neu laden."))
