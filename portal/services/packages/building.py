@@ -33,8 +33,8 @@ from portal.models import (
 from portal.models.package import FAILED, READY
 from portal.models.protocol import APPROVED
 from portal.services import calls, diagrams
-from portal.services import package_content as content
 from portal.services import protocol as protocols
+from portal.services.packages import content
 from portal.services.packages.lease import Lease, LeaseLost, claim
 
 log = logging.getLogger(__name__)
