@@ -1,5 +1,5 @@
-"""Views of the documentation package. Each parses the request, calls one service, then
-renders, redirects or answers JSON; the PDF itself is built outside the request."""
+"""Views of the documentation package. Each parses the request (forms.py), calls one service,
+then renders, redirects or answers JSON; the PDF itself is built outside the request."""
 
 from flask import (
     Response,
@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from portal.errors import flash_refusal
 from portal.extensions import db
 from portal.package import bp
+from portal.package.forms import send_fields
 from portal.services import packages
 from portal.services.errors import DomainError
 
@@ -90,14 +91,12 @@ def download(order_id: int, version: int):
 @login_required
 def send(order_id: int):
     """Send a ready version to every participant of the call, with the sender's note."""
-    note = request.form.get("note", "")
+    fields = send_fields(request.form)
     try:
-        packages.send(
-            db.session, current_user, order_id, request.form.get("version", type=int) or 0, note
-        )
+        packages.send(db.session, current_user, order_id, fields.version, fields.note)
     except DomainError as error:
         if error.status == 400 and error.fields:
-            return _render(order_id, note, error.fields, status=400)
+            return _render(order_id, fields.note, error.fields, status=400)
         flash_refusal(error)
         return redirect(_page_url(order_id, "#send-heading"), 303)
     flash(
