@@ -18,6 +18,12 @@ STATUS_LABELS = {
 }
 
 
+def status_text(status: str | None) -> str:
+    """A review status in the document's language; "" for none (a question not asked)."""
+    label = STATUS_LABELS.get(status or "")
+    return str(label) if label is not None else ""
+
+
 @dataclass(frozen=True)
 class Person:
     """A participant as the package names them: name, organisation, role."""
@@ -43,8 +49,7 @@ class Answer:
     @property
     def status_text(self) -> str:
         """The review status in the document's language."""
-        label = STATUS_LABELS.get(self.status)
-        return str(label) if label is not None else ""
+        return status_text(self.status)
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,7 @@ class Cell:
     @property
     def status_text(self) -> str:
         """The review status in the document's language."""
-        label = STATUS_LABELS.get(self.status or "")
-        return str(label) if label is not None else ""
+        return status_text(self.status)
 
 
 @dataclass(frozen=True)

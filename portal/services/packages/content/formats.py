@@ -21,10 +21,7 @@ def answer_text(value: Any, node: forms_schema.Node | None, files: dict[str, str
     if node is not None and node.widget == "file":
         return files.get(str(value), _("hochgeladene Datei"))
     if node is not None and node.widget == "date" and isinstance(value, str):
-        try:
-            return format_date(date.fromisoformat(value), "medium")
-        except ValueError:
-            return value
+        return iso_date(value)
     return answer(value, node)
 
 
