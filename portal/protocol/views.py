@@ -6,72 +6,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
 
 from portal.authz import roles_required
 from portal.errors import flash_refusal
 from portal.extensions import db
 from portal.models import Role
-from portal.protocol import bp
+from portal.protocol import bp, forms
 from portal.services import protocol
 from portal.services.errors import DomainError
-
-BLANK_POINT = {"text": "", "owner": "", "due": ""}
-BLANK_SERVICE = {"service_item_id": "", "quantity": ""}
-
-
-def _version() -> int | None:
-    return request.form.get("version", type=int)
-
-
-def _contact_entries(form: MultiDict) -> list[dict]:
-    """The contacts form as the service takes it: one entry per contact id posted."""
-    return [
-        {
-            "id": cid,
-            "role": form.get(f"contact-{cid}-role", ""),
-            "email": form.get(f"contact-{cid}-email", ""),
-            "phone": form.get(f"contact-{cid}-phone", ""),
-            "attended": form.get(f"contact-{cid}-attended") == "1",
-        }
-        for cid in (int(v) for v in form.getlist("contact") if v.isdigit())
-    ]
-
-
-def _fields(form: MultiDict) -> dict:
-    """The protocol editor's fields; rows come as parallel lists, one entry per row."""
-    points = zip(
-        form.getlist("point_text"),
-        form.getlist("point_owner"),
-        form.getlist("point_due"),
-        strict=False,
-    )
-    services = zip(form.getlist("service_item"), form.getlist("service_quantity"), strict=False)
-    return {
-        "held_on": form.get("held_on", ""),
-        "attendees": form.getlist("attendee"),
-        "topics": form.get("topics", ""),
-        "decisions": form.get("decisions", ""),
-        "open_points": [{"text": t, "owner": o, "due": d} for t, o, d in points],
-        "services": [{"service_item_id": s, "quantity": q} for s, q in services],
-    }
-
-
-def _change_rows(fields: dict, action: str) -> str:
-    """Add or remove a row for a browser without JavaScript; returns the id to focus."""
-    kind, _sep, index = action.partition(":")
-    key, blank, first = (
-        ("open_points", BLANK_POINT, "point-{}-text")
-        if kind.endswith("point")
-        else ("services", BLANK_SERVICE, "service-{}-item")
-    )
-    rows = fields[key]
-    if kind.startswith("add"):
-        rows.append(dict(blank))
-        return first.format(len(rows) - 1)
-    if index.isdigit() and int(index) < len(rows):
-        rows.pop(int(index))
-    return "add-point" if key == "open_points" else "add-service"
 
 
 def _render(order_id: int, fields=None, errors=None, focus=None, version=None, status=200):
@@ -95,16 +37,17 @@ def show(order_id: int):
     """The protocol: an editor for those who draft it, else read-only; the lead decides on it."""
     if request.method == "GET":
         return _render(order_id)
-    fields, action = _fields(request.form), request.form.get("action", "save")
+    fields, version = forms.protocol_fields(request.form), forms.version(request.form)
+    action = request.form.get("action", "save")
     if action != "save":
-        return _render(order_id, fields, focus=_change_rows(fields, action), version=_version())
+        return _render(order_id, fields, focus=forms.change_rows(fields, action), version=version)
     try:
-        protocol.save_draft(db.session, current_user, order_id, fields, _version())
+        protocol.save_draft(db.session, current_user, order_id, fields, version)
     except DomainError as error:
         if error.status in (403, 404):
             raise
         errors = error.fields or {"form": error.message}
-        return _render(order_id, fields, errors, version=_version(), status=error.status)
+        return _render(order_id, fields, errors, version=version, status=error.status)
     flash(_("Der Entwurf ist gespeichert."), "success")
     return redirect(url_for("protocol.show", order_id=order_id))
 
@@ -113,14 +56,15 @@ def show(order_id: int):
 @login_required
 def submit(order_id: int):
     """Submit the protocol for approval; from the editor, its fields are saved with it."""
-    fields = _fields(request.form) if "topics" in request.form else None
+    fields = forms.protocol_fields(request.form) if "topics" in request.form else None
+    version = forms.version(request.form)
     try:
-        protocol.submit(db.session, current_user, order_id, _version(), fields)
+        protocol.submit(db.session, current_user, order_id, version, fields)
     except DomainError as error:
         if error.status in (403, 404):
             raise
         errors = error.fields or {"form": error.message}
-        return _render(order_id, fields, errors, version=_version(), status=error.status)
+        return _render(order_id, fields, errors, version=version, status=error.status)
     flash(_("Das Protokoll ist zur Freigabe eingereicht."), "success")
     return redirect(url_for("protocol.show", order_id=order_id))
 
@@ -130,7 +74,7 @@ def submit(order_id: int):
 def approve(order_id: int):
     """The order's project lead approves the submitted protocol."""
     try:
-        protocol.approve(db.session, current_user, order_id, _version())
+        protocol.approve(db.session, current_user, order_id, forms.version(request.form))
     except DomainError as error:
         flash_refusal(error)
     else:
@@ -143,9 +87,8 @@ def approve(order_id: int):
 def return_to_draft(order_id: int):
     """The order's project lead returns the submitted protocol with a comment."""
     try:
-        protocol.return_to_draft(
-            db.session, current_user, order_id, request.form.get("comment", ""), _version()
-        )
+        comment, version = request.form.get("comment", ""), forms.version(request.form)
+        protocol.return_to_draft(db.session, current_user, order_id, comment, version)
     except DomainError as error:
         if error.status == 400 and error.fields:
             return _render(order_id, errors=error.fields, status=400)
@@ -161,7 +104,7 @@ def contacts(order_id: int):
     """The order's project lead completes and confirms the customer's contacts."""
     errors, posted, status = {}, [], 200
     if request.method == "POST":
-        posted = _contact_entries(request.form)
+        posted = forms.contact_entries(request.form)
         try:
             protocol.confirm_contacts(db.session, current_user, order_id, posted)
         except DomainError as error:
