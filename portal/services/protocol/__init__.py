@@ -6,11 +6,7 @@ every later write is refused for everyone and the refusal is audited. The versio
 SQLAlchemy's version counter, so an approval and an edit that race cannot both succeed.
 """
 
-import hashlib
-import json
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +18,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
-from portal.calendar import invite
 from portal.models import (
     QUESTIONNAIRES,
     CallAttendance,
@@ -43,14 +38,54 @@ from portal.models.protocol import APPROVED, DRAFT, RETURNED, SUBMITTED
 from portal.process import STEP_BY_KEY, StepStatus, completion, derive, is_actionable_by
 from portal.services import access, calls, review
 from portal.services.errors import Conflict, Forbidden, Invalid
-from portal.services.fields import iso_date
-from portal.services.fields import text as field_text
+from portal.services.protocol.rules import (
+    check_fields,
+    clean_contacts,
+    content_hash,
+    content_of,
+    fields_of,
+    return_comment,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOLD_CALL, APPROVE = "hold_call", "approve_protocol"
-TEXT_MAX, POINT_MAX, OWNER_MAX, ROLE_MAX, COMMENT_MAX = 20_000, 500, 120, 120, 2_000
-QUANTITY_MAX = Decimal("9999")
-_PHONE = re.compile(r"\+?[0-9 ()/.\-]{3,60}")
+
+__all__ = [
+    "BERLIN",
+    "MISSING",
+    "ROLE_LABELS",
+    "STATUS_LABELS",
+    "CallNotReady",
+    "ContactRow",
+    "ContactsPage",
+    "ProtocolPage",
+    "Section",
+    "approve",
+    "attendee_choices",
+    "clean",
+    "complete_call",
+    "confirm_contacts",
+    "confirmation_of",
+    "contacts_confirmed",
+    "contacts_of",
+    "contacts_page",
+    "content_hash",
+    "content_of",
+    "fields_of",
+    "initial_fields",
+    "is_lead",
+    "may_draft",
+    "missing_for_call",
+    "missing_labels",
+    "order_section",
+    "page",
+    "protocol_of",
+    "return_to_draft",
+    "role_label",
+    "save_draft",
+    "service_catalogue",
+    "submit",
+]
 
 # What completing the setup call still needs, in the order the page lists it.
 MISSING = {
@@ -169,29 +204,6 @@ def contacts_page(session: Session, actor: User, order_id: int) -> ContactsPage:
     return ContactsPage(order, rows, confirmation_of(session, order))
 
 
-def _clean_contact(entry: dict, errors: dict[str, str]) -> dict[str, Any]:
-    key = f"contact-{entry['id']}"
-    role = " ".join(str(entry.get("role") or "").split())
-    email = str(entry.get("email") or "").strip().lower()
-    phone = " ".join(str(entry.get("phone") or "").split())
-    if not 1 <= len(role) <= ROLE_MAX:
-        errors[f"{key}-role"] = _("Bitte die Funktion angeben (höchstens 120 Zeichen).")
-    try:
-        invite.check_email(email)
-    except ValueError:
-        errors[f"{key}-email"] = _("Bitte eine gültige E-Mail-Adresse angeben.")
-    if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 3):
-        errors[f"{key}-phone"] = _(
-            "Bitte eine gültige Telefonnummer angeben (Ziffern, +, Leerzeichen)."
-        )
-    return {
-        "role": role,
-        "email": email,
-        "phone": phone or None,
-        "attended": bool(entry.get("attended")),
-    }
-
-
 def confirm_contacts(
     session: Session, actor: User, order_id: int, contacts: list[dict[str, Any]]
 ) -> ContactConfirmation:
@@ -224,17 +236,7 @@ def confirm_contacts(
                 "Inzwischen ist ein Ansprechpartner hinzugekommen. Bitte die Liste prüfen und erneut bestätigen."
             )
         )
-    errors: dict[str, str] = {}
-    cleaned = {cid: _clean_contact({"id": cid, **entry}, errors) for cid, entry in given.items()}
-    seen: dict[str, int] = {}
-    for cid, values in cleaned.items():
-        if values["email"] in seen:
-            errors[f"contact-{cid}-email"] = _(
-                "Diese E-Mail-Adresse hat schon ein anderer Ansprechpartner."
-            )
-        seen.setdefault(values["email"], cid)
-    if errors:
-        raise Invalid(_("Bitte die markierten Angaben prüfen."), **errors)
+    cleaned = clean_contacts(given)
     return _write_confirmation(session, actor, order, current, cleaned)
 
 
@@ -432,77 +434,6 @@ def role_label(role: str) -> str:
     return str(label) if label is not None else role
 
 
-def _quantity(raw: str) -> Decimal | None:
-    try:
-        value = Decimal(raw.replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        return None
-    if (
-        not value.is_finite()
-        or value <= 0
-        or value > QUANTITY_MAX
-        or -value.as_tuple().exponent > 2
-    ):
-        return None
-    return value
-
-
-def _clean_points(fields: dict, errors: dict[str, str]) -> list[dict[str, str]]:
-    points = []
-    for i, raw in enumerate(fields.get("open_points") or []):
-        text, owner = field_text(raw, "text"), " ".join(field_text(raw, "owner").split())
-        due_raw = field_text(raw, "due")
-        if not (text or owner or due_raw):
-            continue  # an empty row of the form
-        if not 1 <= len(text) <= POINT_MAX:
-            errors[f"point-{i}-text"] = _(
-                "Bitte den offenen Punkt beschreiben (höchstens 500 Zeichen)."
-            )
-        if not 1 <= len(owner) <= OWNER_MAX:
-            errors[f"point-{i}-owner"] = _(
-                "Bitte angeben, wer den Punkt erledigt (1 bis 120 Zeichen)."
-            )
-        due = iso_date(due_raw)
-        if due is None:
-            errors[f"point-{i}-due"] = _(
-                "Bitte ein gültiges Fälligkeitsdatum angeben (JJJJ-MM-TT)."
-            )
-        points.append({"text": text, "owner": owner, "due": due.isoformat() if due else due_raw})
-    return points
-
-
-def _clean_services(session, fields: dict, errors: dict[str, str]) -> list[dict[str, Any]]:
-    items = {item.id: item for item in service_catalogue(session)}
-    services, seen = [], set()
-    for i, raw in enumerate(fields.get("services") or []):
-        item_raw, qty_raw = field_text(raw, "service_item_id"), field_text(raw, "quantity")
-        if not (item_raw or qty_raw):
-            continue
-        item = items.get(int(item_raw)) if item_raw.isdigit() else None
-        if item is None:
-            errors[f"service-{i}-item"] = _("Bitte eine Leistung aus dem Katalog wählen.")
-        elif item.id in seen:
-            errors[f"service-{i}-item"] = _("Diese Leistung ist schon aufgeführt.")
-        quantity = _quantity(qty_raw)
-        if quantity is None:
-            errors[f"service-{i}-quantity"] = _(
-                "Bitte eine Menge größer als 0 angeben (höchstens 9999, zwei Nachkommastellen)."
-            )
-        if item is not None and quantity is not None:
-            seen.add(item.id)
-            services.append(
-                {
-                    "service_item_id": item.id,
-                    "code": item.code,
-                    "name": item.name_de,
-                    "name_en": item.name_en,
-                    "unit": item.unit,
-                    "quantity": format(quantity.normalize(), "f"),
-                }
-            )
-    return services
-
-
 def clean(
     session: Session, order: Order, protocol: Protocol | None, fields: dict, *, complete: bool
 ) -> dict[str, Any]:
@@ -510,50 +441,9 @@ def clean(
 
     `complete` asks for what a submitted protocol needs: the date, attendees and topics.
     """
-    errors: dict[str, str] = {}
-    held_raw = field_text(fields, "held_on")
-    held_on = iso_date(held_raw) if held_raw else None
-    if held_raw and held_on is None:
-        errors["held_on"] = _("Bitte ein gültiges Datum angeben (JJJJ-MM-TT).")
-    elif complete and held_on is None:
-        errors["held_on"] = _("Bitte das Datum des Setup Calls angeben.")
     choices = {c["key"]: c for c in attendee_choices(session, order, protocol)}
-    keys = {str(k) for k in fields.get("attendees") or []}
-    if keys - set(choices):
-        errors["attendees"] = _("Ein gewählter Teilnehmer ist unbekannt.")
-    elif complete and not keys:
-        errors["attendees"] = _("Bitte mindestens einen Teilnehmer wählen.")
-    values = {
-        "held_on": held_on,
-        "attendees": [choice for key, choice in choices.items() if key in keys],
-        "topics": field_text(fields, "topics"),
-        "decisions": field_text(fields, "decisions"),
-        "open_points": _clean_points(fields, errors),
-        "services": _clean_services(session, fields, errors),
-    }
-    for key in ("topics", "decisions"):
-        if len(values[key]) > TEXT_MAX:
-            errors[key] = _("Höchstens %(n)d Zeichen.", n=TEXT_MAX)
-    if complete and not values["topics"]:
-        errors["topics"] = _("Bitte die besprochenen Themen festhalten.")
-    if errors:
-        raise Invalid(_("Bitte die markierten Angaben prüfen."), **errors)
-    return values
-
-
-def fields_of(protocol: Protocol) -> dict[str, Any]:
-    """A stored protocol in the editor's field format (the inverse of clean())."""
-    return {
-        "held_on": protocol.held_on.isoformat() if protocol.held_on else "",
-        "attendees": [a["key"] for a in protocol.attendees],
-        "topics": protocol.topics,
-        "decisions": protocol.decisions,
-        "open_points": [dict(p) for p in protocol.open_points],
-        "services": [
-            {"service_item_id": str(s["service_item_id"]), "quantity": s["quantity"]}
-            for s in protocol.services
-        ],
-    }
+    items = {item.id: item for item in service_catalogue(session)}
+    return check_fields(fields, choices, items, complete=complete)
 
 
 def initial_fields(session: Session, order: Order, call: SetupCall | None) -> dict[str, Any]:
@@ -576,27 +466,6 @@ def initial_fields(session: Session, order: Order, call: SetupCall | None) -> di
         "open_points": [],
         "services": [],
     }
-
-
-def content_of(order: Order, protocol: Protocol) -> dict[str, Any]:
-    """Everything the approval vouches for, as plain JSON values."""
-    return {
-        "order": order.short_code,
-        "held_on": protocol.held_on.isoformat() if protocol.held_on else None,
-        "attendees": protocol.attendees,
-        "topics": protocol.topics,
-        "decisions": protocol.decisions,
-        "open_points": protocol.open_points,
-        "services": protocol.services,
-    }
-
-
-def content_hash(order: Order, protocol: Protocol) -> str:
-    """SHA-256 of the canonical JSON of the protocol's content (sorted keys, no spaces)."""
-    canonical = json.dumps(
-        content_of(order, protocol), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _refuse_after_approval(
@@ -786,12 +655,7 @@ def return_to_draft(
 ) -> Protocol:
     """The order's project lead returns the submitted protocol for changes, saying what to change."""
     order, protocol = _decision(session, actor, order_id, "return")
-    comment = comment.replace("\r\n", "\n").strip()
-    if not 1 <= len(comment) <= COMMENT_MAX:
-        raise Invalid(
-            _("Bitte angeben, was geändert werden soll."),
-            comment=_("Bitte einen Kommentar angeben (höchstens 2000 Zeichen)."),
-        )
+    comment = return_comment(comment)
     _check_version(protocol, version)
     protocol.status, protocol.return_comment = RETURNED, comment
     protocol.returned_by_id, protocol.returned_at = actor.id, utcnow()
