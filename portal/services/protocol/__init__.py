@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
 from portal.models import (
@@ -35,9 +34,21 @@ from portal.models import (
 )
 from portal.models.call import BOOKED
 from portal.models.protocol import APPROVED, DRAFT, RETURNED, SUBMITTED
-from portal.process import STEP_BY_KEY, StepStatus, completion, derive, is_actionable_by
-from portal.services import access, calls, review
+from portal.process import STEP_BY_KEY, completion, is_actionable_by
+from portal.services import calls, review
 from portal.services.errors import Conflict, Forbidden, Invalid
+from portal.services.protocol.guards import (
+    APPROVE,
+    HOLD_CALL,
+    accepted_order,
+    check_version,
+    flush,
+    is_lead,
+    lead_order,
+    may_draft,
+    refuse_after_approval,
+    step_open,
+)
 from portal.services.protocol.rules import (
     check_fields,
     clean_contacts,
@@ -48,7 +59,6 @@ from portal.services.protocol.rules import (
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
-HOLD_CALL, APPROVE = "hold_call", "approve_protocol"
 
 __all__ = [
     "BERLIN",
@@ -120,33 +130,6 @@ class CallNotReady(Conflict):
         self.missing = missing
 
 
-# ---------------------------------------------------------------- who may do what
-
-
-def is_lead(actor: User, order: Order) -> bool:
-    """Whether the actor is the project lead of this very order."""
-    return actor.role == Role.PROJECT_LEAD and order.project_lead_id == actor.id
-
-
-def may_draft(actor: User, order: Order) -> bool:
-    """Partner staff (of a partner granted the customer) and the order's project lead draft."""
-    return actor.role == Role.PARTNER_STAFF or is_lead(actor, order)
-
-
-def _accepted_order(session: Session, actor: User, order_id: int) -> Order:
-    order = access.get_order(session, actor, order_id)
-    if order.customer_id is None:
-        raise Conflict(_("Die Bestellung ist noch nicht angenommen."))
-    return order
-
-
-def _lead_order(session: Session, actor: User, order_id: int, message: str) -> Order:
-    order = _accepted_order(session, actor, order_id)
-    if not is_lead(actor, order):
-        raise Forbidden(message)
-    return order
-
-
 # ---------------------------------------------------------------- contacts
 
 
@@ -188,7 +171,7 @@ def confirmation_of(session: Session, order: Order) -> ContactConfirmation | Non
 
 def contacts_page(session: Session, actor: User, order_id: int) -> ContactsPage:
     """The contacts to confirm, for the order's project lead only."""
-    order = _lead_order(
+    order = lead_order(
         session,
         actor,
         order_id,
@@ -211,7 +194,7 @@ def confirm_contacts(
 
     `contacts` holds one {"id", "role", "email", "phone", "attended"} per contact on the record.
     """
-    order = _lead_order(
+    order = lead_order(
         session,
         actor,
         order_id,
@@ -325,14 +308,9 @@ def missing_labels(missing: list[str]) -> list[str]:
     return [str(MISSING[key]) for key in missing]
 
 
-def _step_open(order: Order, step: str) -> bool:
-    states = {s.step.key: s.status for s in derive(order, order.completions, utcnow())}
-    return states[step] in (StepStatus.OPEN, StepStatus.OVERDUE)
-
-
 def complete_call(session: Session, actor: User, order_id: int) -> StepCompletion:
     """Record the setup call as held (step 6) once nothing it needs is missing."""
-    order = _accepted_order(session, actor, order_id)
+    order = accepted_order(session, actor, order_id)
     if not is_actionable_by(STEP_BY_KEY[HOLD_CALL], actor, order):
         raise Forbidden(
             _(
@@ -350,7 +328,7 @@ def complete_call(session: Session, actor: User, order_id: int) -> StepCompletio
             ),
             missing,
         )
-    if not _step_open(order, HOLD_CALL):
+    if not step_open(order, HOLD_CALL):
         raise Conflict(
             _("Der Setup Call kann erst nach den vorherigen Schritten abgeschlossen werden.")
         )
@@ -468,42 +446,11 @@ def initial_fields(session: Session, order: Order, call: SetupCall | None) -> di
     }
 
 
-def _refuse_after_approval(
-    session: Session, actor: User, order: Order, protocol: Protocol | None, attempted: str
-) -> None:
-    """An approved protocol refuses every write, whoever asks; the attempt is audited."""
-    if protocol is None or protocol.status != APPROVED:
-        return
-    if attempted == "approve":
-        refusal = Conflict(_("Das Protokoll ist schon freigegeben."))
-    else:
-        refusal = Conflict(_("Das Protokoll ist freigegeben und kann nicht mehr geändert werden."))
-    audit.refuse(
-        session,
-        actor,
-        refusal,
-        "protocol",
-        "protocol",
-        protocol.id,
-        order_id=order.id,
-        attempted=attempted,
-    )
-
-
-def _check_version(protocol: Protocol | None, version: int | None) -> None:
-    if (protocol.version if protocol else None) != (version or None):
-        raise Conflict(
-            _(
-                "Das Protokoll wurde inzwischen von jemand anderem geändert. Bitte die Seite neu laden."
-            )
-        )
-
-
 def _writable(session: Session, actor: User, order_id: int, attempted: str):
     """The order and its protocol, for a write by partner staff or the order's project lead."""
-    order = _accepted_order(session, actor, order_id)
+    order = accepted_order(session, actor, order_id)
     protocol = protocol_of(session, order)
-    _refuse_after_approval(session, actor, order, protocol, attempted)
+    refuse_after_approval(session, actor, order, protocol, attempted)
     if not may_draft(actor, order):
         raise Forbidden(
             _(
@@ -517,19 +464,6 @@ def _writable(session: Session, actor: User, order_id: int, attempted: str):
             )
         )
     return order, protocol
-
-
-def _flush(session: Session) -> None:
-    """Write now; a concurrent change (version counter, unique order) becomes a Conflict."""
-    try:
-        session.flush()
-    except (StaleDataError, IntegrityError):
-        session.rollback()
-        raise Conflict(
-            _(
-                "Das Protokoll wurde gerade von jemand anderem geändert; nichts wurde gespeichert. Bitte die Seite neu laden."
-            )
-        ) from None
 
 
 def _store(session, actor, order, protocol, values) -> Protocol:
@@ -551,10 +485,10 @@ def save_draft(
     open_points [{text, owner, due}], services [{service_item_id, quantity}].
     """
     order, protocol = _writable(session, actor, order_id, "save")
-    _check_version(protocol, version)
+    check_version(protocol, version)
     values = clean(session, order, protocol, fields, complete=False)
     protocol = _store(session, actor, order, protocol, values)
-    _flush(session)
+    flush(session)
     audit.record(
         session,
         actor,
@@ -577,7 +511,7 @@ def submit(
 ) -> Protocol:
     """Submit the protocol for approval, saving `fields` first when the editor sends them."""
     order, protocol = _writable(session, actor, order_id, "submit")
-    _check_version(protocol, version)
+    check_version(protocol, version)
     if fields is None and protocol is None:
         raise Conflict(_("Es gibt noch keinen Entwurf des Protokolls."))
     values = clean(
@@ -590,7 +524,7 @@ def submit(
     protocol = _store(session, actor, order, protocol, values)
     protocol.status = SUBMITTED
     protocol.submitted_by_id, protocol.submitted_at = actor.id, protocol.updated_at
-    _flush(session)
+    flush(session)
     audit.record(
         session,
         actor,
@@ -606,9 +540,9 @@ def submit(
 
 def _decision(session: Session, actor: User, order_id: int, attempted: str):
     """The order and its submitted protocol, for a decision by the order's project lead."""
-    order = _accepted_order(session, actor, order_id)
+    order = accepted_order(session, actor, order_id)
     protocol = protocol_of(session, order)
-    _refuse_after_approval(session, actor, order, protocol, attempted)
+    refuse_after_approval(session, actor, order, protocol, attempted)
     if not is_lead(actor, order):
         raise Forbidden(
             _("Nur der Projektleiter dieser Bestellung gibt das Protokoll frei oder zurück.")
@@ -621,8 +555,8 @@ def _decision(session: Session, actor: User, order_id: int, attempted: str):
 def approve(session: Session, actor: User, order_id: int, version: int | None) -> Protocol:
     """The order's project lead approves the submitted protocol; from now on it is immutable."""
     order, protocol = _decision(session, actor, order_id, "approve")
-    _check_version(protocol, version)
-    if not _step_open(order, APPROVE):
+    check_version(protocol, version)
+    if not step_open(order, APPROVE):
         raise Conflict(
             _(
                 "Der Setup Call ist noch nicht als durchgeführt erfasst; erst danach kann das Protokoll freigegeben werden."
@@ -632,7 +566,7 @@ def approve(session: Session, actor: User, order_id: int, version: int | None) -
     now = utcnow()
     protocol.status, protocol.content_hash = APPROVED, digest
     protocol.approved_by_id, protocol.approved_at = actor.id, now
-    _flush(session)
+    flush(session)
     session.add(
         StepCompletion(
             order_id=order.id,
@@ -642,7 +576,7 @@ def approve(session: Session, actor: User, order_id: int, version: int | None) -
             details={"hash": digest, "protocol_id": protocol.id},
         )
     )
-    _flush(session)
+    flush(session)
     audit.record(
         session, actor, "protocol.approve", "protocol", protocol.id, order_id=order.id, hash=digest
     )
@@ -656,10 +590,10 @@ def return_to_draft(
     """The order's project lead returns the submitted protocol for changes, saying what to change."""
     order, protocol = _decision(session, actor, order_id, "return")
     comment = return_comment(comment)
-    _check_version(protocol, version)
+    check_version(protocol, version)
     protocol.status, protocol.return_comment = RETURNED, comment
     protocol.returned_by_id, protocol.returned_at = actor.id, utcnow()
-    _flush(session)
+    flush(session)
     audit.record(
         session,
         actor,
@@ -703,7 +637,7 @@ class ProtocolPage:
 
 def page(session: Session, actor: User, order_id: int) -> ProtocolPage:
     """The protocol of an order for everyone who may see the order."""
-    order = _accepted_order(session, actor, order_id)
+    order = accepted_order(session, actor, order_id)
     protocol = protocol_of(session, order)
     call = calls.call_of(session, order)
     status = protocol.status if protocol else DRAFT
@@ -755,7 +689,7 @@ def order_section(session: Session, actor: User, order: Order) -> Section | None
         may_complete=not held
         and not missing
         and is_actionable_by(STEP_BY_KEY[HOLD_CALL], actor, order)
-        and _step_open(order, HOLD_CALL),
+        and step_open(order, HOLD_CALL),
         confirmation=confirmation,
         contacts_confirmed=(
             contacts_confirmed(session, order, confirmation) if held else "contacts" not in missing
