@@ -36,7 +36,14 @@ from portal.models.call import BOOKED
 from portal.models.protocol import APPROVED, DRAFT, RETURNED, SUBMITTED
 from portal.process import STEP_BY_KEY, completion, is_actionable_by
 from portal.services import calls, review
-from portal.services.errors import Conflict, Forbidden, Invalid
+from portal.services.errors import Conflict, Forbidden
+from portal.services.protocol.contacts import (
+    confirm_contacts,
+    confirmation_of,
+    contacts_confirmed,
+    contacts_of,
+    contacts_order,
+)
 from portal.services.protocol.guards import (
     APPROVE,
     HOLD_CALL,
@@ -44,14 +51,12 @@ from portal.services.protocol.guards import (
     check_version,
     flush,
     is_lead,
-    lead_order,
     may_draft,
     refuse_after_approval,
     step_open,
 )
 from portal.services.protocol.rules import (
     check_fields,
-    clean_contacts,
     content_hash,
     content_of,
     fields_of,
@@ -130,7 +135,7 @@ class CallNotReady(Conflict):
         self.missing = missing
 
 
-# ---------------------------------------------------------------- contacts
+# ---------------------------------------------------------------- contacts page
 
 
 @dataclass(frozen=True)
@@ -151,32 +156,9 @@ class ContactsPage:
     confirmation: ContactConfirmation | None
 
 
-def contacts_of(session: Session, order: Order) -> list[CustomerContact]:
-    """The contacts on the order's customer record, by name."""
-    return list(
-        session.scalars(
-            select(CustomerContact)
-            .where(CustomerContact.customer_id == order.customer_id)
-            .order_by(CustomerContact.name, CustomerContact.id)
-        )
-    )
-
-
-def confirmation_of(session: Session, order: Order) -> ContactConfirmation | None:
-    """The project lead's confirmation of the order's contacts, or None."""
-    return session.scalar(
-        select(ContactConfirmation).where(ContactConfirmation.order_id == order.id)
-    )
-
-
 def contacts_page(session: Session, actor: User, order_id: int) -> ContactsPage:
     """The contacts to confirm, for the order's project lead only."""
-    order = lead_order(
-        session,
-        actor,
-        order_id,
-        _("Nur der Projektleiter dieser Bestellung bestätigt die Ansprechpartner."),
-    )
+    order = contacts_order(session, actor, order_id)
     attended = {
         a.contact_id: a.attended
         for a in session.scalars(select(CallAttendance).where(CallAttendance.order_id == order.id))
@@ -185,92 +167,6 @@ def contacts_page(session: Session, actor: User, order_id: int) -> ContactsPage:
     invited = {p.contact_id for p in call.participants} if call else set()
     rows = [ContactRow(c, attended.get(c.id), c.id in invited) for c in contacts_of(session, order)]
     return ContactsPage(order, rows, confirmation_of(session, order))
-
-
-def confirm_contacts(
-    session: Session, actor: User, order_id: int, contacts: list[dict[str, Any]]
-) -> ContactConfirmation:
-    """The order's project lead completes and confirms every contact: role, email, phone, attended.
-
-    `contacts` holds one {"id", "role", "email", "phone", "attended"} per contact on the record.
-    """
-    order = lead_order(
-        session,
-        actor,
-        order_id,
-        _("Nur der Projektleiter dieser Bestellung bestätigt die Ansprechpartner."),
-    )
-    current = {c.id: c for c in contacts_of(session, order)}
-    if not current:
-        raise Conflict(
-            _(
-                "Es sind noch keine Ansprechpartner erfasst; der Partner legt sie beim Planen des Setup Calls an."
-            )
-        )
-    given: dict[int, dict] = {}
-    for entry in contacts:
-        contact_id = entry.get("id")
-        if not isinstance(contact_id, int) or contact_id not in current or contact_id in given:
-            raise Invalid(_("Ein Ansprechpartner ist unbekannt."))
-        given[contact_id] = entry
-    if set(current) - set(given):
-        raise Conflict(
-            _(
-                "Inzwischen ist ein Ansprechpartner hinzugekommen. Bitte die Liste prüfen und erneut bestätigen."
-            )
-        )
-    cleaned = clean_contacts(given)
-    return _write_confirmation(session, actor, order, current, cleaned)
-
-
-def _write_confirmation(session, actor, order, current, cleaned) -> ContactConfirmation:
-    attendance = {
-        a.contact_id: a
-        for a in session.scalars(select(CallAttendance).where(CallAttendance.order_id == order.id))
-    }
-    changes, snapshot = [], []
-    for cid, values in cleaned.items():
-        contact = current[cid]
-        changed = [f for f in ("role", "email", "phone") if getattr(contact, f) != values[f]]
-        contact.role, contact.email, contact.phone = (
-            values["role"],
-            values["email"],
-            values["phone"],
-        )
-        row = attendance.get(cid) or CallAttendance(order_id=order.id, contact_id=cid)
-        row.attended = values["attended"]
-        session.add(row)
-        changes.append({"id": cid, "changed": changed, "attended": values["attended"]})
-        snapshot.append({"id": cid, "name": contact.name, **values})
-    confirmation = confirmation_of(session, order) or ContactConfirmation(order_id=order.id)
-    confirmation.confirmed_by_id, confirmation.confirmed_at = actor.id, utcnow()
-    confirmation.contacts = snapshot
-    session.add(confirmation)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(
-            _("Die Ansprechpartner wurden gerade von jemand anderem geändert; bitte neu laden.")
-        ) from None
-    audit.record(session, actor, "contacts.confirm", "order", order.id, contacts=changes)
-    session.commit()
-    return confirmation
-
-
-def contacts_confirmed(
-    session: Session, order: Order, confirmation: ContactConfirmation | None = ...
-) -> bool:
-    """Whether the lead confirmed the contacts, and no contact was added since."""
-    if confirmation is ...:
-        confirmation = confirmation_of(session, order)
-    if confirmation is None:
-        return False
-    confirmed = {c["id"] for c in confirmation.contacts}
-    ids = session.scalars(
-        select(CustomerContact.id).where(CustomerContact.customer_id == order.customer_id)
-    )
-    return set(ids) <= confirmed
 
 
 # ---------------------------------------------------------------- the setup call (step 6)
