@@ -13,16 +13,13 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.models import (
-    QUESTIONNAIRES,
     CallAttendance,
     ContactConfirmation,
     CustomerContact,
-    DataFlowDiagram,
     Order,
     Protocol,
     Role,
@@ -32,10 +29,9 @@ from portal.models import (
     User,
     utcnow,
 )
-from portal.models.call import BOOKED
 from portal.models.protocol import APPROVED, DRAFT, RETURNED, SUBMITTED
 from portal.process import STEP_BY_KEY, completion, is_actionable_by
-from portal.services import calls, review
+from portal.services import calls
 from portal.services.errors import Conflict, Forbidden
 from portal.services.protocol.contacts import (
     confirm_contacts,
@@ -54,6 +50,13 @@ from portal.services.protocol.guards import (
     may_draft,
     refuse_after_approval,
     step_open,
+)
+from portal.services.protocol.hold_call import (
+    MISSING,
+    CallNotReady,
+    complete_call,
+    missing_for_call,
+    missing_labels,
 )
 from portal.services.protocol.rules import (
     check_fields,
@@ -102,15 +105,6 @@ __all__ = [
     "submit",
 ]
 
-# What completing the setup call still needs, in the order the page lists it.
-MISSING = {
-    "call": _l("Setup Call gebucht"),
-    "diagram": _l("Datenflussdiagramm gespeichert"),
-    "technical": _l("Technischer Fragebogen abschließend dokumentiert"),
-    "business": _l("Fachlicher Fragebogen abschließend dokumentiert"),
-    "contacts": _l("Ansprechpartner vom Projektleiter bestätigt"),
-    "cloud": _l("CP Cloud eingerichtet"),
-}
 STATUS_LABELS = {
     DRAFT: _l("Entwurf"),
     SUBMITTED: _l("zur Freigabe eingereicht"),
@@ -125,14 +119,6 @@ ROLE_LABELS = {
     Role.VENDOR_BACKOFFICE: _l("Backoffice"),
     Role.ADMIN: _l("Administrator"),
 }
-
-
-class CallNotReady(Conflict):
-    """Completing the call is refused; `missing` holds the keys of MISSING still lacking."""
-
-    def __init__(self, message: str, missing: list[str]):
-        super().__init__(message)
-        self.missing = missing
 
 
 # ---------------------------------------------------------------- contacts page
@@ -167,84 +153,6 @@ def contacts_page(session: Session, actor: User, order_id: int) -> ContactsPage:
     invited = {p.contact_id for p in call.participants} if call else set()
     rows = [ContactRow(c, attended.get(c.id), c.id in invited) for c in contacts_of(session, order)]
     return ContactsPage(order, rows, confirmation_of(session, order))
-
-
-# ---------------------------------------------------------------- the setup call (step 6)
-
-
-def _diagram_saved(session: Session, order: Order) -> bool:
-    return (
-        session.scalar(
-            select(DataFlowDiagram.id).where(DataFlowDiagram.order_id == order.id).limit(1)
-        )
-        is not None
-    )
-
-
-def missing_for_call(
-    session: Session, order: Order, confirmation: ContactConfirmation | None = ...
-) -> list[str]:
-    """What the order still lacks before its call can be recorded as held: keys of MISSING."""
-    missing = []
-    call = calls.call_of(session, order)
-    if call is None or call.status != BOOKED:
-        missing.append("call")
-    if not _diagram_saved(session, order):
-        missing.append("diagram")
-    missing += [kind for kind in QUESTIONNAIRES if not review.finalised(session, order, kind)]
-    if not contacts_confirmed(session, order, confirmation):
-        missing.append("contacts")
-    if order.deployment == "cp_cloud" and not completion(order, "provision_cloud"):
-        missing.append("cloud")
-    return missing
-
-
-def missing_labels(missing: list[str]) -> list[str]:
-    """The translated names of missing things."""
-    return [str(MISSING[key]) for key in missing]
-
-
-def complete_call(session: Session, actor: User, order_id: int) -> StepCompletion:
-    """Record the setup call as held (step 6) once nothing it needs is missing."""
-    order = accepted_order(session, actor, order_id)
-    if not is_actionable_by(STEP_BY_KEY[HOLD_CALL], actor, order):
-        raise Forbidden(
-            _(
-                "Den Setup Call erfassen die Teilnehmer: Partner, IT-Architekt, Techniker und der Projektleiter dieser Bestellung."
-            )
-        )
-    if completion(order, HOLD_CALL):
-        raise Conflict(_("Der Setup Call ist schon als durchgeführt erfasst."))
-    missing = missing_for_call(session, order)
-    if missing:
-        raise CallNotReady(
-            _(
-                "Der Setup Call kann noch nicht abgeschlossen werden. Es fehlt: %(missing)s.",
-                missing="; ".join(missing_labels(missing)),
-            ),
-            missing,
-        )
-    if not step_open(order, HOLD_CALL):
-        raise Conflict(
-            _("Der Setup Call kann erst nach den vorherigen Schritten abgeschlossen werden.")
-        )
-    call = calls.call_of(session, order)
-    held = StepCompletion(
-        order_id=order.id,
-        step=HOLD_CALL,
-        completed_by_id=actor.id,
-        completed_at=utcnow(),
-        details={"call_id": call.id, "starts_at": call.starts_at.isoformat()},
-    )
-    session.add(held)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(_("Der Setup Call ist schon als durchgeführt erfasst.")) from None
-    audit.record(session, actor, "call.held", "order", order.id, call_id=call.id)
-    session.commit()
-    return held
 
 
 # ---------------------------------------------------------------- the protocol (step 7)
