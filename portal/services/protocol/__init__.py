@@ -8,7 +8,6 @@ SQLAlchemy's version counter, so an approval and an edit that race cannot both s
 
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -40,6 +39,16 @@ from portal.services.protocol.contacts import (
     contacts_of,
     contacts_order,
 )
+from portal.services.protocol.drafting import (
+    BERLIN,
+    attendee_choices,
+    clean,
+    initial_fields,
+    protocol_of,
+    save_draft,
+    service_catalogue,
+    submit,
+)
 from portal.services.protocol.guards import (
     APPROVE,
     HOLD_CALL,
@@ -59,14 +68,11 @@ from portal.services.protocol.hold_call import (
     missing_labels,
 )
 from portal.services.protocol.rules import (
-    check_fields,
     content_hash,
     content_of,
     fields_of,
     return_comment,
 )
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 __all__ = [
     "BERLIN",
@@ -121,6 +127,12 @@ ROLE_LABELS = {
 }
 
 
+def role_label(role: str) -> str:
+    """A staff role's name, or a contact's own role text."""
+    label = ROLE_LABELS.get(role)
+    return str(label) if label is not None else role
+
+
 # ---------------------------------------------------------------- contacts page
 
 
@@ -156,190 +168,6 @@ def contacts_page(session: Session, actor: User, order_id: int) -> ContactsPage:
 
 
 # ---------------------------------------------------------------- the protocol (step 7)
-
-
-def protocol_of(session: Session, order: Order) -> Protocol | None:
-    """The order's protocol, or None before the first draft."""
-    return session.scalar(select(Protocol).where(Protocol.order_id == order.id))
-
-
-def service_catalogue(session: Session) -> list[ServiceItem]:
-    """The active additional services a protocol may agree (not the installation fee)."""
-    return list(
-        session.scalars(
-            select(ServiceItem)
-            .where(ServiceItem.active.is_(True), ServiceItem.is_installation_fee.is_(False))
-            .order_by(ServiceItem.name_de)
-        )
-    )
-
-
-def _participant_choice(order: Order, participant) -> dict[str, Any] | None:
-    if participant.user is not None:
-        user = participant.user
-        return {
-            "key": f"user-{user.id}",
-            "name": user.name,
-            "organisation": user.organisation.name,
-            "role": str(user.role),
-        }
-    if participant.contact is not None:
-        contact = participant.contact
-        return {
-            "key": f"contact-{contact.id}",
-            "name": contact.name,
-            "organisation": order.customer_name,
-            "role": contact.role or "",
-        }
-    return None
-
-
-def attendee_choices(
-    session: Session, order: Order, protocol: Protocol | None, call: SetupCall | None = ...
-) -> list[dict[str, Any]]:
-    """The call's participants, and anyone the protocol already lists: who may be an attendee."""
-    if call is ...:
-        call = calls.call_of(session, order)
-    choices: dict[str, dict] = {}
-    for participant in call.participants if call else []:
-        choice = _participant_choice(order, participant)
-        if choice:
-            choices.setdefault(choice["key"], choice)
-    for stored in protocol.attendees if protocol else []:
-        choices.setdefault(stored["key"], stored)
-    return list(choices.values())
-
-
-def role_label(role: str) -> str:
-    """A staff role's name, or a contact's own role text."""
-    label = ROLE_LABELS.get(role)
-    return str(label) if label is not None else role
-
-
-def clean(
-    session: Session, order: Order, protocol: Protocol | None, fields: dict, *, complete: bool
-) -> dict[str, Any]:
-    """Check the editor's fields; raise Invalid naming each bad field, else the values to store.
-
-    `complete` asks for what a submitted protocol needs: the date, attendees and topics.
-    """
-    choices = {c["key"]: c for c in attendee_choices(session, order, protocol)}
-    items = {item.id: item for item in service_catalogue(session)}
-    return check_fields(fields, choices, items, complete=complete)
-
-
-def initial_fields(session: Session, order: Order, call: SetupCall | None) -> dict[str, Any]:
-    """A new protocol's fields: the call's date and the participants not known to be absent."""
-    absent = set(
-        session.scalars(
-            select(CallAttendance.contact_id).where(
-                CallAttendance.order_id == order.id, CallAttendance.attended.is_(False)
-            )
-        )
-    )
-    choices = attendee_choices(session, order, None, call)
-    return {
-        "held_on": call.starts_at.astimezone(BERLIN).date().isoformat() if call else "",
-        "attendees": [
-            c["key"] for c in choices if c["key"] not in {f"contact-{a}" for a in absent}
-        ],
-        "topics": "",
-        "decisions": "",
-        "open_points": [],
-        "services": [],
-    }
-
-
-def _writable(session: Session, actor: User, order_id: int, attempted: str):
-    """The order and its protocol, for a write by partner staff or the order's project lead."""
-    order = accepted_order(session, actor, order_id)
-    protocol = protocol_of(session, order)
-    refuse_after_approval(session, actor, order, protocol, attempted)
-    if not may_draft(actor, order):
-        raise Forbidden(
-            _(
-                "Das Protokoll schreiben Mitarbeiter des Partners und der Projektleiter dieser Bestellung."
-            )
-        )
-    if protocol is not None and protocol.status == SUBMITTED:
-        raise Conflict(
-            _(
-                "Das Protokoll ist zur Freigabe eingereicht; ändern lässt es sich erst, wenn der Projektleiter es zurückgibt."
-            )
-        )
-    return order, protocol
-
-
-def _store(session, actor, order, protocol, values) -> Protocol:
-    if protocol is None:
-        protocol = Protocol(order_id=order.id, status=DRAFT, drafted_by_id=actor.id)
-        session.add(protocol)
-    for key, value in values.items():
-        setattr(protocol, key, value)
-    protocol.updated_by_id, protocol.updated_at = actor.id, utcnow()
-    return protocol
-
-
-def save_draft(
-    session: Session, actor: User, order_id: int, fields: dict[str, Any], version: int | None
-) -> Protocol:
-    """Save the protocol draft; `version` is the one the editor loaded (None for a new protocol).
-
-    fields: held_on (ISO date), attendees (keys of attendee_choices), topics, decisions,
-    open_points [{text, owner, due}], services [{service_item_id, quantity}].
-    """
-    order, protocol = _writable(session, actor, order_id, "save")
-    check_version(protocol, version)
-    values = clean(session, order, protocol, fields, complete=False)
-    protocol = _store(session, actor, order, protocol, values)
-    flush(session)
-    audit.record(
-        session,
-        actor,
-        "protocol.save",
-        "protocol",
-        protocol.id,
-        order_id=order.id,
-        version=protocol.version,
-    )
-    session.commit()
-    return protocol
-
-
-def submit(
-    session: Session,
-    actor: User,
-    order_id: int,
-    version: int | None,
-    fields: dict[str, Any] | None = None,
-) -> Protocol:
-    """Submit the protocol for approval, saving `fields` first when the editor sends them."""
-    order, protocol = _writable(session, actor, order_id, "submit")
-    check_version(protocol, version)
-    if fields is None and protocol is None:
-        raise Conflict(_("Es gibt noch keinen Entwurf des Protokolls."))
-    values = clean(
-        session,
-        order,
-        protocol,
-        fields if fields is not None else fields_of(protocol),
-        complete=True,
-    )
-    protocol = _store(session, actor, order, protocol, values)
-    protocol.status = SUBMITTED
-    protocol.submitted_by_id, protocol.submitted_at = actor.id, protocol.updated_at
-    flush(session)
-    audit.record(
-        session,
-        actor,
-        "protocol.submit",
-        "protocol",
-        protocol.id,
-        order_id=order.id,
-        version=protocol.version,
-    )
-    session.commit()
-    return protocol
 
 
 def _decision(session: Session, actor: User, order_id: int, attempted: str):
