@@ -9,12 +9,10 @@ SQLAlchemy's version counter, so an approval and an edit that race cannot both s
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import audit
 from portal.models import (
     CallAttendance,
     ContactConfirmation,
@@ -26,12 +24,11 @@ from portal.models import (
     SetupCall,
     StepCompletion,
     User,
-    utcnow,
 )
 from portal.models.protocol import APPROVED, DRAFT, RETURNED, SUBMITTED
 from portal.process import STEP_BY_KEY, completion, is_actionable_by
 from portal.services import calls
-from portal.services.errors import Conflict, Forbidden
+from portal.services.protocol.approval import approve, return_to_draft
 from portal.services.protocol.contacts import (
     confirm_contacts,
     confirmation_of,
@@ -50,14 +47,10 @@ from portal.services.protocol.drafting import (
     submit,
 )
 from portal.services.protocol.guards import (
-    APPROVE,
     HOLD_CALL,
     accepted_order,
-    check_version,
-    flush,
     is_lead,
     may_draft,
-    refuse_after_approval,
     step_open,
 )
 from portal.services.protocol.hold_call import (
@@ -71,7 +64,6 @@ from portal.services.protocol.rules import (
     content_hash,
     content_of,
     fields_of,
-    return_comment,
 )
 
 __all__ = [
@@ -168,75 +160,6 @@ def contacts_page(session: Session, actor: User, order_id: int) -> ContactsPage:
 
 
 # ---------------------------------------------------------------- the protocol (step 7)
-
-
-def _decision(session: Session, actor: User, order_id: int, attempted: str):
-    """The order and its submitted protocol, for a decision by the order's project lead."""
-    order = accepted_order(session, actor, order_id)
-    protocol = protocol_of(session, order)
-    refuse_after_approval(session, actor, order, protocol, attempted)
-    if not is_lead(actor, order):
-        raise Forbidden(
-            _("Nur der Projektleiter dieser Bestellung gibt das Protokoll frei oder zurück.")
-        )
-    if protocol is None or protocol.status != SUBMITTED:
-        raise Conflict(_("Das Protokoll ist noch nicht zur Freigabe eingereicht."))
-    return order, protocol
-
-
-def approve(session: Session, actor: User, order_id: int, version: int | None) -> Protocol:
-    """The order's project lead approves the submitted protocol; from now on it is immutable."""
-    order, protocol = _decision(session, actor, order_id, "approve")
-    check_version(protocol, version)
-    if not step_open(order, APPROVE):
-        raise Conflict(
-            _(
-                "Der Setup Call ist noch nicht als durchgeführt erfasst; erst danach kann das Protokoll freigegeben werden."
-            )
-        )
-    digest = content_hash(order, protocol)
-    now = utcnow()
-    protocol.status, protocol.content_hash = APPROVED, digest
-    protocol.approved_by_id, protocol.approved_at = actor.id, now
-    flush(session)
-    session.add(
-        StepCompletion(
-            order_id=order.id,
-            step=APPROVE,
-            completed_by_id=actor.id,
-            completed_at=now,
-            details={"hash": digest, "protocol_id": protocol.id},
-        )
-    )
-    flush(session)
-    audit.record(
-        session, actor, "protocol.approve", "protocol", protocol.id, order_id=order.id, hash=digest
-    )
-    session.commit()
-    return protocol
-
-
-def return_to_draft(
-    session: Session, actor: User, order_id: int, comment: str, version: int | None
-) -> Protocol:
-    """The order's project lead returns the submitted protocol for changes, saying what to change."""
-    order, protocol = _decision(session, actor, order_id, "return")
-    comment = return_comment(comment)
-    check_version(protocol, version)
-    protocol.status, protocol.return_comment = RETURNED, comment
-    protocol.returned_by_id, protocol.returned_at = actor.id, utcnow()
-    flush(session)
-    audit.record(
-        session,
-        actor,
-        "protocol.return",
-        "protocol",
-        protocol.id,
-        order_id=order.id,
-        comment=comment,
-    )
-    session.commit()
-    return protocol
 
 
 # ---------------------------------------------------------------- pages
