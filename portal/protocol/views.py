@@ -12,13 +12,14 @@ from portal.errors import flash_refusal
 from portal.extensions import db
 from portal.models import Role
 from portal.protocol import bp, forms
-from portal.services import protocol
 from portal.services.errors import DomainError
+from portal.services.protocol import approval, drafting, hold_call, pages
+from portal.services.protocol.contacts import confirm_contacts
 
 
 def _render(order_id: int, fields=None, errors=None, focus=None, version=None, status=200):
     """The protocol page; a refused or unsaved editor keeps what the user typed."""
-    page = protocol.page(db.session, current_user, order_id)
+    page = pages.page(db.session, current_user, order_id)
     if version is None and page.protocol is not None:
         version = page.protocol.version
     return render_template(
@@ -42,7 +43,7 @@ def show(order_id: int):
     if action != "save":
         return _render(order_id, fields, focus=forms.change_rows(fields, action), version=version)
     try:
-        protocol.save_draft(db.session, current_user, order_id, fields, version)
+        drafting.save_draft(db.session, current_user, order_id, fields, version)
     except DomainError as error:
         if error.status in (403, 404):
             raise
@@ -59,7 +60,7 @@ def submit(order_id: int):
     fields = forms.protocol_fields(request.form) if "topics" in request.form else None
     version = forms.version(request.form)
     try:
-        protocol.submit(db.session, current_user, order_id, version, fields)
+        drafting.submit(db.session, current_user, order_id, version, fields)
     except DomainError as error:
         if error.status in (403, 404):
             raise
@@ -74,7 +75,7 @@ def submit(order_id: int):
 def approve(order_id: int):
     """The order's project lead approves the submitted protocol."""
     try:
-        protocol.approve(db.session, current_user, order_id, forms.version(request.form))
+        approval.approve(db.session, current_user, order_id, forms.version(request.form))
     except DomainError as error:
         flash_refusal(error)
     else:
@@ -88,7 +89,7 @@ def return_to_draft(order_id: int):
     """The order's project lead returns the submitted protocol with a comment."""
     try:
         comment, version = request.form.get("comment", ""), forms.version(request.form)
-        protocol.return_to_draft(db.session, current_user, order_id, comment, version)
+        approval.return_to_draft(db.session, current_user, order_id, comment, version)
     except DomainError as error:
         if error.status == 400 and error.fields:
             return _render(order_id, errors=error.fields, status=400)
@@ -106,7 +107,7 @@ def contacts(order_id: int):
     if request.method == "POST":
         posted = forms.contact_entries(request.form)
         try:
-            protocol.confirm_contacts(db.session, current_user, order_id, posted)
+            confirm_contacts(db.session, current_user, order_id, posted)
         except DomainError as error:
             if error.status in (403, 404):
                 raise
@@ -114,7 +115,7 @@ def contacts(order_id: int):
         else:
             flash(_("Die Ansprechpartner sind bestätigt."), "success")
             return redirect(url_for("orders.show", order_id=order_id) + "#outcome-heading")
-    page = protocol.contacts_page(db.session, current_user, order_id)
+    page = pages.contacts_page(db.session, current_user, order_id)
     posted_by_id = {entry["id"]: entry for entry in posted}
     return render_template(
         "protocol/contacts.html", page=page, errors=errors, posted=posted_by_id
@@ -126,7 +127,7 @@ def contacts(order_id: int):
 def complete_call(order_id: int):
     """Record the setup call as held once nothing it needs is missing."""
     try:
-        protocol.complete_call(db.session, current_user, order_id)
+        hold_call.complete_call(db.session, current_user, order_id)
     except DomainError as error:
         flash_refusal(error)
     else:
@@ -137,7 +138,7 @@ def complete_call(order_id: int):
 @bp.app_template_global("protocol_state")
 def protocol_state(order):
     """The order page's part on contacts, completing the call and the protocol."""
-    return protocol.order_section(db.session, current_user, order)
+    return pages.order_section(db.session, current_user, order)
 
 
 @bp.app_template_global("protocol_date")
@@ -151,4 +152,4 @@ def protocol_date(value: date | str | None) -> str:
 @bp.app_template_global("protocol_labels")
 def protocol_labels() -> dict:
     """Names of the protocol statuses and of staff roles, for the templates."""
-    return {"status": protocol.STATUS_LABELS, "role": protocol.role_label}
+    return {"status": pages.STATUS_LABELS, "role": pages.role_label}
