@@ -11,14 +11,12 @@ from portal import audit
 from portal.models import Protocol, StepCompletion, User, utcnow
 from portal.models.protocol import APPROVED, RETURNED, SUBMITTED
 from portal.services.errors import Conflict, Forbidden
-from portal.services.protocol.drafting import protocol_of
+from portal.services.protocol.drafting import loaded_for_write
 from portal.services.protocol.guards import (
     APPROVE,
-    accepted_order,
     check_version,
     flush,
     is_lead,
-    refuse_after_approval,
     step_open,
 )
 from portal.services.protocol.rules import content_hash, return_comment
@@ -26,9 +24,7 @@ from portal.services.protocol.rules import content_hash, return_comment
 
 def _decision(session: Session, actor: User, order_id: int, attempted: str):
     """The order and its submitted protocol, for a decision by the order's project lead."""
-    order = accepted_order(session, actor, order_id)
-    protocol = protocol_of(session, order)
-    refuse_after_approval(session, actor, order, protocol, attempted)
+    order, protocol = loaded_for_write(session, actor, order_id, attempted)
     if not is_lead(actor, order):
         raise Forbidden(
             _("Nur der Projektleiter dieser Bestellung gibt das Protokoll frei oder zurück.")

@@ -123,11 +123,17 @@ def initial_fields(session: Session, order: Order, call: SetupCall | None) -> di
     }
 
 
-def _writable(session: Session, actor: User, order_id: int, attempted: str):
-    """The order and its protocol, for a write by partner staff or the order's project lead."""
+def loaded_for_write(session: Session, actor: User, order_id: int, attempted: str):
+    """The order and its protocol (or None) for any write; once approved, every write is refused."""
     order = accepted_order(session, actor, order_id)
     protocol = protocol_of(session, order)
     refuse_after_approval(session, actor, order, protocol, attempted)
+    return order, protocol
+
+
+def _writable(session: Session, actor: User, order_id: int, attempted: str):
+    """The order and its protocol, for a write by partner staff or the order's project lead."""
+    order, protocol = loaded_for_write(session, actor, order_id, attempted)
     if not may_draft(actor, order):
         raise Forbidden(
             _(
@@ -153,6 +159,15 @@ def _store(session, actor, order, protocol, values) -> Protocol:
     return protocol
 
 
+def _written(session: Session, actor: User, order: Order, protocol: Protocol, event: str):
+    """Flush, audit the write with the protocol's new version, and commit."""
+    flush(session)
+    audit.record(
+        session, actor, event, "protocol", protocol.id, order_id=order.id, version=protocol.version
+    )
+    session.commit()
+
+
 def save_draft(
     session: Session, actor: User, order_id: int, fields: dict[str, Any], version: int | None
 ) -> Protocol:
@@ -165,17 +180,7 @@ def save_draft(
     check_version(protocol, version)
     values = clean(session, order, protocol, fields, complete=False)
     protocol = _store(session, actor, order, protocol, values)
-    flush(session)
-    audit.record(
-        session,
-        actor,
-        "protocol.save",
-        "protocol",
-        protocol.id,
-        order_id=order.id,
-        version=protocol.version,
-    )
-    session.commit()
+    _written(session, actor, order, protocol, "protocol.save")
     return protocol
 
 
@@ -201,15 +206,5 @@ def submit(
     protocol = _store(session, actor, order, protocol, values)
     protocol.status = SUBMITTED
     protocol.submitted_by_id, protocol.submitted_at = actor.id, protocol.updated_at
-    flush(session)
-    audit.record(
-        session,
-        actor,
-        "protocol.submit",
-        "protocol",
-        protocol.id,
-        order_id=order.id,
-        version=protocol.version,
-    )
-    session.commit()
+    _written(session, actor, order, protocol, "protocol.submit")
     return protocol
