@@ -1,4 +1,8 @@
-"""The setup call's outcome: contacts confirmation, completing the call, the protocol."""
+"""The setup call's outcome: contacts confirmation, completing the call, the protocol.
+
+views.py holds the pages (each calls one use case of portal.services.protocol), forms.py reads
+the submitted editor and contacts forms into the plain values those use cases take.
+"""
 
 from flask import Blueprint
 
