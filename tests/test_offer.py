@@ -1,6 +1,6 @@
 """Step 9: the offer of additional services, its PDF, the mails, and the customer's decision.
 
-The setup call is recorded as held directly (its gate is tested in test_protocol.py). Mails go
+The setup call is recorded as held directly (its gate is tested in tests/protocol/). Mails go
 through a real SMTP server (aiosmtpd) where a test reads them; PDFs are read back with pypdf.
 """
 
@@ -34,7 +34,7 @@ from portal.services.links import LinkGone
 from tests.conftest import login
 from tests.helpers import catalogue, deliver
 from tests.pdfs import canary_server, fonts_drawing_text, page_texts, reader, text
-from tests.test_protocol import confirm, draft, hold, new_order
+from tests.protocol.support import confirm, draft, hold, new_order
 
 CENT = Decimal("0.01")
 

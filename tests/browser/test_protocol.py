@@ -12,7 +12,7 @@ from portal.services import protocol
 from tests.browser.conftest import ARTIFACTS, axe_violations, format_violations, login
 from tests.browser.test_staff_pages import focused, switch_language
 from tests.helpers import catalogue
-from tests.test_protocol import confirm, finalise, new_order, save_diagram
+from tests.protocol.support import confirm, finalise, new_order, save_diagram
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ("de", "en")
