@@ -9,7 +9,7 @@ from werkzeug.exceptions import NotFound
 from portal import create_app
 from portal.http import MAX_ID, IdConverter
 from portal.services import accounts
-from portal.services.errors import Invalid
+from portal.services.errors import Invalid, all_or_nothing
 from tests.conftest import PASSWORD, login
 
 HUGE = "99999999999999999999"
@@ -193,3 +193,17 @@ def test_any_oversized_field_or_too_many_fields_is_refused(app, client, session,
     assert many.status_code == 413
     app.config["MAX_FORM_MEMORY_SIZE"] = 10
     assert client.post("/orders/new", data={"customer_name": "x" * 11}).status_code == 413
+
+
+def test_a_refusal_undoes_what_the_use_case_changed_a_bug_is_left_to_the_handler(session, world):
+    user, stored = world.partner, world.partner.name
+    with pytest.raises(Invalid), all_or_nothing(session):
+        user.name = "half-done"
+        raise Invalid("no")
+    assert user.name == stored
+
+    with pytest.raises(KeyError), all_or_nothing(session):
+        user.name = "left for the errors handler"
+        raise KeyError("a bug, not a refusal")
+    assert user.name == "left for the errors handler"
+    session.rollback()

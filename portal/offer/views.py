@@ -201,7 +201,6 @@ def customer(offer_id: int):
     except DomainError as error:
         if error.status == 404:
             raise
-        db.session.rollback()
         return _customer_page(offer_id, error.fields or {"form": error.message}, error.status)
     if decision == "accept":
         flash(_("Vielen Dank! Sie haben das Angebot angenommen."), "success")

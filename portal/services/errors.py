@@ -1,5 +1,10 @@
 """Domain errors raised by services; views map them to HTTP answers."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
 
 class DomainError(Exception):
     """Base of all errors a use case reports to its caller."""
@@ -35,3 +40,17 @@ class Conflict(DomainError):
     """The input is well-formed but clashes with the current state."""
 
     status = 409
+
+
+@contextmanager
+def all_or_nothing(session: Session) -> Iterator[None]:
+    """Undo what the block changed when it refuses: a DomainError rolls the session back first.
+
+    A use case still commits once at its end; this only makes the way out of a refusal uniform,
+    so neither the use case nor its view rolls back by hand.
+    """
+    try:
+        yield
+    except DomainError:
+        session.rollback()
+        raise

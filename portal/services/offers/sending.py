@@ -16,7 +16,7 @@ from portal import audit, pdf
 from portal.models import CustomerContact, Order, ServiceOffer, StepCompletion, User, utcnow
 from portal.models.offer import DRAFT, SENT, WITHDRAWN
 from portal.process import completion
-from portal.services.errors import Conflict, DomainError, Invalid, NotFound
+from portal.services.errors import Conflict, DomainError, Invalid, NotFound, all_or_nothing
 from portal.services.links import hash_token
 from portal.services.offers.drafting import DraftInput, apply, open_draft
 from portal.services.offers.mails import mail_contacts, mail_withdrawn, render_pdf
@@ -59,50 +59,49 @@ def send(
     Renders and stores the PDF, issues the secret link, mails every chosen contact in their
     language with the PDF attached, and completes offer_services on the first offer sent.
     """
-    order = partner_order(session, actor, order_id)
-    offer = open_draft(session, actor, order, version, "send")
-    if draft is not None:
-        apply(session, actor, offer, draft)
-    errors = {}
-    if not offer.lines:
-        errors["lines"] = _("Bitte mindestens eine Leistung in das Angebot aufnehmen.")
-    if offer.valid_until is None or offer.valid_until < today():
-        errors["valid_until"] = _("Bitte ein Gültigkeitsdatum ab heute angeben.")
-    wanted = set(contact_ids)
-    contacts = [c for c in contacts_of(session, order) if c.id in wanted]
-    if not contacts:
-        errors["contacts"] = _("Bitte mindestens einen Ansprechpartner des Kunden wählen.")
-    if errors:
-        session.rollback()
-        raise Invalid(_("Das Angebot kann so nicht verschickt werden."), **errors)
-    token = _issue(offer, actor, contacts)
-    try:
-        offer.pdf = render_pdf(order, offer)
-    except pdf.PdfError:
-        session.rollback()
-        raise PdfFailed(
-            _("Das PDF des Angebots konnte nicht erzeugt werden; nichts wurde verschickt.")
-        ) from None
-    offer.sha256 = hashlib.sha256(offer.pdf).hexdigest()
-    flush(session, stale())
-    mail_contacts(session, order, offer, contacts, token)
-    _complete_step(session, order, offer, actor)
-    amounts = totals(offer.lines, offer.vat_rate)
-    audit.record(
-        session,
-        actor,
-        "offer.send",
-        "service_offer",
-        offer.id,
-        order_id=order.id,
-        number=offer.number,
-        to=[c.email for c in contacts],
-        sha256=offer.sha256,
-        net=amounts.net,
-        gross=amounts.gross,
-    )
-    session.commit()
-    return SendResult(offer)
+    with all_or_nothing(session):
+        order = partner_order(session, actor, order_id)
+        offer = open_draft(session, actor, order, version, "send")
+        if draft is not None:
+            apply(session, actor, offer, draft)
+        errors = {}
+        if not offer.lines:
+            errors["lines"] = _("Bitte mindestens eine Leistung in das Angebot aufnehmen.")
+        if offer.valid_until is None or offer.valid_until < today():
+            errors["valid_until"] = _("Bitte ein Gültigkeitsdatum ab heute angeben.")
+        wanted = set(contact_ids)
+        contacts = [c for c in contacts_of(session, order) if c.id in wanted]
+        if not contacts:
+            errors["contacts"] = _("Bitte mindestens einen Ansprechpartner des Kunden wählen.")
+        if errors:
+            raise Invalid(_("Das Angebot kann so nicht verschickt werden."), **errors)
+        token = _issue(offer, actor, contacts)
+        try:
+            offer.pdf = render_pdf(order, offer)
+        except pdf.PdfError:
+            raise PdfFailed(
+                _("Das PDF des Angebots konnte nicht erzeugt werden; nichts wurde verschickt.")
+            ) from None
+        offer.sha256 = hashlib.sha256(offer.pdf).hexdigest()
+        flush(session, stale())
+        mail_contacts(session, order, offer, contacts, token)
+        _complete_step(session, order, offer, actor)
+        amounts = totals(offer.lines, offer.vat_rate)
+        audit.record(
+            session,
+            actor,
+            "offer.send",
+            "service_offer",
+            offer.id,
+            order_id=order.id,
+            number=offer.number,
+            to=[c.email for c in contacts],
+            sha256=offer.sha256,
+            net=amounts.net,
+            gross=amounts.gross,
+        )
+        session.commit()
+        return SendResult(offer)
 
 
 def _issue(offer: ServiceOffer, actor: User, contacts: list[CustomerContact]) -> str:
