@@ -9,6 +9,7 @@ from portal.errors import flash_refusal
 from portal.extensions import db
 from portal.filters import locale
 from portal.review import bp
+from portal.review.forms import answer_fields, large_type
 from portal.services import review
 from portal.services.errors import DomainError
 
@@ -25,8 +26,9 @@ STATUS_LABELS = {
 @login_required
 def workspace(order_id: int, kind: str):
     """Every answer with the customer's value, the final value, a status and a comment."""
-    if request.args.get("large") in ("0", "1"):
-        session[LARGE] = request.args["large"] == "1"  # remembered: the projector stays large
+    large = large_type(request.args)
+    if large is not None:
+        session[LARGE] = large  # remembered: the projector stays large
     return _render(order_id, kind)
 
 
@@ -48,29 +50,30 @@ def _render(order_id: int, kind: str, problem=None, posted=None, status: int = 2
 @login_required
 def save_answer(order_id: int, kind: str):
     """Save one answer's review; back to the same answer (#a-<n>) or the form with the error."""
-    form = request.form
+    fields = answer_fields(request.form)
     try:
         review.save_review(
             db.session,
             current_user,
             order_id,
             kind,
-            form.get("pointer", ""),
-            status=form.get("status", ""),
-            final=form.getlist("final"),
-            comment=form.get("comment", ""),
-            version=form.get("version", -1, type=int),
+            fields.pointer,
+            status=fields.status,
+            final=fields.final,
+            comment=fields.comment,
+            version=fields.version,
             locale=locale(),
         )
     except DomainError as error:
         if error.status in (403, 404):
             raise
         field = next(iter(error.fields), None)
-        problem = {"pointer": form.get("pointer"), "message": error.message, "field": field}
-        return _render(order_id, kind, problem, form if error.status == 400 else None, error.status)
-    number = form.get("number", 0, type=int)
-    flash(_("Antwort %(n)d gespeichert.", n=number), "success")
-    return redirect(_workspace_url(order_id, kind, form.get("filter")) + f"#a-{number}", 303)
+        problem = {"pointer": fields.pointer, "message": error.message, "field": field}
+        posted = request.form if error.status == 400 else None  # the input, shown again
+        return _render(order_id, kind, problem, posted, error.status)
+    flash(_("Antwort %(n)d gespeichert.", n=fields.number), "success")
+    url = _workspace_url(order_id, kind, fields.filter)
+    return redirect(f"{url}#a-{fields.number}", 303)
 
 
 def _workspace_url(order_id: int, kind: str, chosen: str | None = None) -> str:
