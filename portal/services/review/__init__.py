@@ -8,10 +8,8 @@ each refusal is written to the audit log.
 """
 
 import copy
-import hashlib
 import json
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import format_datetime
@@ -23,7 +21,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import forms_schema
 from forms_schema.data import same
-from forms_schema.nodes import choice_value
 from portal import audit, questionnaires
 from portal.models import (
     AnswerReview,
@@ -40,11 +37,42 @@ from portal.models.review import ACCEPTED, CHANGED, OPEN, STATUSES
 from portal.questionnaires import label_of, labels
 from portal.services import access, responses
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.services.review.rules import (
+    COMMENT_LIMIT,
+    FILTERS,
+    canonical,
+    chosen_filter,
+    clean_comment,
+    content_hash,
+    differences,
+    filtered,
+    final_document,
+    form_values,
+    leaves,
+    parse_final,
+    reviews_of,
+)
 
-FILTERS = ("open", "changed")
-COMMENT_LIMIT = 4000
-_TRUE = ("true", "ja", "yes")
-_FALSE = ("false", "nein", "no")
+__all__ = [
+    "COMMENT_LIMIT",
+    "FILTERS",
+    "DiffPage",
+    "DiffRow",
+    "Row",
+    "SectionRow",
+    "Workspace",
+    "content_hash",
+    "diff",
+    "diff_page",
+    "finalise",
+    "finalised",
+    "form_values",
+    "order_section",
+    "parse_final",
+    "save_review",
+    "snapshot",
+    "workspace",
+]
 
 
 @dataclass
@@ -154,35 +182,12 @@ def snapshot(session: Session, actor: User, order_id: int, kind: str) -> Questio
     return found
 
 
-def _leaves(questionnaire, data: dict, context: dict) -> list[tuple[str, forms_schema.Node, Any]]:
-    """(pointer, node, answer) of every visible question, rows of repeating groups one by one."""
-    shown = questionnaire.visible(data, context)
-    found: list[tuple[str, forms_schema.Node, Any]] = []
-
-    def walk(nodes, base: str, value: Any) -> None:
-        for node in nodes:
-            pointer = f"{base}/{node.key}"
-            if pointer not in shown:
-                continue
-            here = value.get(node.key) if isinstance(value, dict) else None
-            if node.kind == "group":
-                walk(node.children, pointer, here)
-            elif node.kind == "repeat":
-                for index, row in enumerate(here if isinstance(here, list) else []):
-                    walk(node.children, f"{pointer}/{index}", row)
-            else:
-                found.append((pointer, node, copy.deepcopy(here)))
-
-    walk(questionnaire.nodes(), "", data)
-    return found
-
-
 def _rows(questionnaire, data: dict, context: dict, reviews: dict[str, Any], locale: str):
     """The workspace rows of submitted answers `data`; `reviews` maps pointer -> AnswerReview
     or a snapshot's review dict."""
     names = labels(questionnaire, locale)
     rows = []
-    for number, (pointer, node, original) in enumerate(_leaves(questionnaire, data, context), 1):
+    for number, (pointer, node, original) in enumerate(leaves(questionnaire, data, context), 1):
         row = Row(
             number, pointer, label_of(pointer, names), "", node, original, original, None, "", 0
         )
@@ -254,14 +259,8 @@ def workspace(
     order = access.get_order(session, actor, order_id)
     state = _state(session, order, _kind(kind))
     rows = _all_rows(session, state, kind, locale)
-    chosen = filter if filter in FILTERS else None
-    shown = [
-        r
-        for r in rows
-        if chosen is None
-        or (chosen == "open" and r.is_open)
-        or (chosen == "changed" and r.status == CHANGED)
-    ]
+    chosen = chosen_filter(filter)
+    shown = filtered(rows, chosen)
     return Workspace(
         order=order,
         kind=kind,
@@ -293,19 +292,6 @@ def _file_names(session: Session, order: Order, values) -> dict[str, str]:
         .where(Upload.id.in_(ids), Response.order_id == order.id)
     )
     return {f"upload:{upload_id}": name for upload_id, name in found}
-
-
-def form_values(value: Any, locale: str = "de") -> list[str]:
-    """A stored answer as the review form's input values ([] for no answer)."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [choice_value(v) for v in value]
-    if isinstance(value, bool):
-        return [choice_value(value)]
-    if isinstance(value, float) and locale == "de":
-        return [format(value, "g").replace(".", ",")]
-    return [str(value)]
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -345,73 +331,6 @@ def _require_partner(actor: User) -> None:
         raise Forbidden(_("Nur Mitarbeiter des Partners prüfen die Antworten."))
 
 
-def parse_final(node: forms_schema.Node, raw: str | list[str] | None) -> Any:
-    """The typed value of a final answer typed into the review form; Invalid for bad input.
-
-    An empty input means "no answer" (None).
-    """
-    if node.type == "array":
-        values = [raw] if isinstance(raw, str) else list(raw or [])
-        values = [v.strip() for v in values if v and v.strip()]
-        if not values:
-            return None
-        by_key = {choice_value(v): v for v in node.enum}
-        unknown = [v for v in values if v not in by_key]
-        if unknown:
-            raise Invalid(_("Unbekannte Auswahl: %(values)s", values=", ".join(unknown)))
-        return [by_key[k] for k in dict.fromkeys(by_key) if k in values]  # in the choices' order
-    text = (raw[0] if raw else "") if isinstance(raw, list) else (raw or "")
-    text = text.strip()
-    if not text:
-        return None
-    if node.enum:
-        by_key = {choice_value(v): v for v in node.enum}
-        if text not in by_key:
-            raise Invalid(_("Bitte eine der angebotenen Antworten wählen."))
-        return by_key[text]
-    if node.type == "boolean":
-        if text.lower() in _TRUE:
-            return True
-        if text.lower() in _FALSE:
-            return False
-        raise Invalid(_("Bitte Ja oder Nein wählen."))
-    if node.type in ("integer", "number"):
-        return _number(text, integer=node.type == "integer")
-    return text
-
-
-def _number(text: str, integer: bool) -> int | float:
-    cleaned = text.replace(" ", "").replace("\u00a0", "")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")  # German decimal comma
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise Invalid(
-            _("Bitte eine Zahl angeben.") if not integer else _("Bitte eine ganze Zahl angeben.")
-        )
-    if value == value.to_integral_value():
-        return int(value)
-    if integer:
-        raise Invalid(_("Bitte eine ganze Zahl angeben."))
-    return float(value)
-
-
-def _final_document(data: dict, rows: list[Row]) -> dict:
-    """The submitted answers with every final value put in place (None removes the answer)."""
-    document = copy.deepcopy(data)
-    for row in rows:
-        if same(row.final, row.original):
-            continue
-        if row.final is None:
-            forms_schema.delete(document, row.pointer)
-        else:
-            forms_schema.set(document, row.pointer, copy.deepcopy(row.final))
-    return document
-
-
 def save_review(
     session: Session,
     actor: User,
@@ -440,9 +359,7 @@ def save_review(
     if row is None:
         raise NotFound(_("Diese Antwort gibt es in diesem Fragebogen nicht."))
     value = _checked_value(state, rows, row, status, final, locale)
-    comment = (comment or "").strip()
-    if len(comment) > COMMENT_LIMIT:
-        raise Invalid(_("Der Kommentar ist zu lang (höchstens %(n)d Zeichen).", n=COMMENT_LIMIT))
+    comment = clean_comment(comment)
     review = stored.get(pointer)
     _check_version(review, version)
     if review is None:
@@ -496,7 +413,7 @@ def _checked_value(state: _State, rows, row: Row, status: str, final, locale: st
         )
         raise Invalid(message, final=message)
     candidate = replace(row, final=value)
-    document = _final_document(state.data, [candidate if r is row else r for r in rows])
+    document = final_document(state.data, [candidate if r is row else r for r in rows])
     errors = state.questionnaire.validate(
         document, partial=True, context=state.context, locale=locale
     )
@@ -525,26 +442,6 @@ def _conflict(review: AnswerReview | None):
     )
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def content_hash(snap: QuestionnaireSnapshot) -> str:
-    """SHA-256 over the canonical JSON of a snapshot's content, who and when."""
-    body = {
-        "order_id": snap.order_id,
-        "questionnaire": snap.questionnaire,
-        "version": snap.version,
-        "schema_version": snap.schema_version,
-        "original": snap.original,
-        "final": snap.final,
-        "reviews": snap.reviews,
-        "finalised_by_id": snap.finalised_by_id,
-        "finalised_at": snap.finalised_at.isoformat(timespec="microseconds"),
-    }
-    return hashlib.sha256(_canonical(body).encode()).hexdigest()
-
-
 def _build_snapshot(session: Session, state: _State, kind: str, rows: list[Row], actor: User):
     previous = session.scalar(
         select(func.max(QuestionnaireSnapshot.version)).where(
@@ -558,21 +455,9 @@ def _build_snapshot(session: Session, state: _State, kind: str, rows: list[Row],
         questionnaire=kind,
         version=(previous or 0) + 1,
         schema_version=state.schema_version,
-        original=json.loads(_canonical(state.data)),
-        final=json.loads(_canonical(_final_document(state.data, rows))),
-        reviews=json.loads(
-            _canonical(
-                {
-                    r.pointer: {
-                        "status": r.status,
-                        "comment": r.comment,
-                        "original": r.original,
-                        "final": r.final,
-                    }
-                    for r in rows
-                }
-            )
-        ),
+        original=json.loads(canonical(state.data)),
+        final=json.loads(canonical(final_document(state.data, rows))),
+        reviews=json.loads(canonical(reviews_of(rows))),
         finalised_by_id=actor.id,
         finalised_at=utcnow(),
     )
@@ -658,47 +543,18 @@ def diff(snap: QuestionnaireSnapshot, locale: str = "de") -> list[DiffRow]:
     """What changed between the customer's submission and the final state, in form order."""
     questionnaire = questionnaires.get(snap.questionnaire, snap.schema_version)
     names = labels(questionnaire, locale)
-    out = []
-    for pointer, review in sorted(snap.reviews.items(), key=_in_form_order(questionnaire)):
-        if same(review.get("original"), review.get("final")):
-            continue
-        out.append(
-            DiffRow(
-                label_of(pointer, names),
-                review.get("original"),
-                review.get("final"),
-                review.get("status"),
-                review.get("comment") or "",
-                pointer,
-                questionnaire.node(pointer),
-            )
+    return [
+        DiffRow(
+            label_of(pointer, names),
+            review.get("original"),
+            review.get("final"),
+            review.get("status"),
+            review.get("comment") or "",
+            pointer,
+            questionnaire.node(pointer),
         )
-    return out
-
-
-def _in_form_order(questionnaire):
-    """A sort key for (pointer, ...) items: form order, rows of a repeating group one by one."""
-    position: dict[str, int] = {}
-
-    def walk(nodes) -> None:
-        for node in nodes:
-            position[node.pointer_template] = len(position)
-            walk(node.children)
-
-    walk(questionnaire.nodes())
-
-    def key(item) -> tuple[int, ...]:
-        template, parts = "", []
-        for token in item[0].strip("/").split("/"):
-            if token.isdigit():
-                template += "/*"
-                parts.append(int(token))
-            else:
-                template += f"/{token}"
-                parts.append(position.get(template, len(position)))
-        return tuple(parts)
-
-    return key
+        for pointer, review in differences(questionnaire, snap.reviews)
+    ]
 
 
 # -- the order page ------------------------------------------------------------------------
@@ -750,7 +606,7 @@ def order_section(session: Session, order: Order) -> list[SectionRow]:
             out.append(SectionRow(kind, False, 0, 0, None))
             continue
         questionnaire = questionnaires.get(kind, response.schema_version)
-        pointers = [p for p, _n, _v in _leaves(questionnaire, response.data, context)]
+        pointers = [p for p, _n, _v in leaves(questionnaire, response.data, context)]
         done = len(statuses.get(kind, set()).intersection(pointers))
         out.append(SectionRow(kind, True, len(pointers), done, None))
     return out
