@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-import forms_schema
 from forms_schema.data import same
 from portal import audit, questionnaires
 from portal.models import (
@@ -35,7 +34,7 @@ from portal.models import (
 from portal.models.response import SUBMITTED
 from portal.models.review import ACCEPTED, CHANGED, OPEN, STATUSES
 from portal.questionnaires import label_of, labels
-from portal.services import access, responses
+from portal.services import access
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.review.rules import (
     COMMENT_LIMIT,
@@ -51,6 +50,18 @@ from portal.services.review.rules import (
     leaves,
     parse_final,
     reviews_of,
+)
+from portal.services.review.state import (
+    Row,
+    State,
+    all_rows,
+    finalised,
+    known_kind,
+    latest_snapshot,
+    questionnaire_state,
+    rows_of,
+    snapshot,
+    stored_reviews,
 )
 
 __all__ = [
@@ -73,34 +84,6 @@ __all__ = [
     "snapshot",
     "workspace",
 ]
-
-
-@dataclass
-class Row:
-    """One answer in the workspace: the customer's original beside the final value."""
-
-    number: int  # 1-based position among all rows: the anchor "#a-<number>"
-    pointer: str
-    label: str
-    page: str
-    node: forms_schema.Node
-    original: Any
-    final: Any
-    status: str | None
-    comment: str
-    version: int  # 0 before the first save
-    updated_by: str | None = None
-    updated_at: Any = None
-
-    @property
-    def changed(self) -> bool:
-        """Whether the final value differs from the customer's answer."""
-        return not same(self.original, self.final)
-
-    @property
-    def is_open(self) -> bool:
-        """Still to be dealt with: no status yet, or an open question."""
-        return self.status in (None, OPEN)
 
 
 @dataclass
@@ -148,104 +131,6 @@ class DiffRow:
         return iter((self.label, self.original, self.final, self.status, self.comment))
 
 
-# -- reading ------------------------------------------------------------------------------
-
-
-def _kind(kind: str) -> str:
-    if kind not in questionnaires.KINDS:
-        raise NotFound(_("Diesen Fragebogen gibt es nicht."))
-    return kind
-
-
-def _latest(session: Session, order_id: int, kind: str) -> QuestionnaireSnapshot | None:
-    return session.scalar(
-        select(QuestionnaireSnapshot)
-        .where(
-            QuestionnaireSnapshot.order_id == order_id, QuestionnaireSnapshot.questionnaire == kind
-        )
-        .order_by(QuestionnaireSnapshot.version.desc())
-        .limit(1)
-    )
-
-
-def finalised(session: Session, order: Order, kind: str) -> bool:
-    """Whether the questionnaire of this order is finalised (frozen); for the hold_call gate."""
-    return _latest(session, order.id, kind) is not None
-
-
-def snapshot(session: Session, actor: User, order_id: int, kind: str) -> QuestionnaireSnapshot:
-    """The frozen snapshot of a finalised questionnaire, for everyone who may see the order."""
-    order = access.get_order(session, actor, order_id)
-    found = _latest(session, order.id, _kind(kind))
-    if found is None:
-        raise NotFound(_("Dieser Fragebogen ist noch nicht abgeschlossen."))
-    return found
-
-
-def _rows(questionnaire, data: dict, context: dict, reviews: dict[str, Any], locale: str):
-    """The workspace rows of submitted answers `data`; `reviews` maps pointer -> AnswerReview
-    or a snapshot's review dict."""
-    names = labels(questionnaire, locale)
-    rows = []
-    for number, (pointer, node, original) in enumerate(leaves(questionnaire, data, context), 1):
-        row = Row(
-            number, pointer, label_of(pointer, names), "", node, original, original, None, "", 0
-        )
-        top = questionnaire.node("/" + pointer.strip("/").split("/")[0])
-        row.page = top.page if top else ""
-        review = reviews.get(pointer)
-        if isinstance(review, AnswerReview):
-            row.status, row.comment, row.version = review.status, review.comment, review.version
-            row.final = original if review.status == ACCEPTED else review.final
-            row.updated_by, row.updated_at = review.updated_by.name, review.updated_at
-        elif isinstance(review, dict):
-            row.status, row.comment = review.get("status"), review.get("comment") or ""
-            row.final = review.get("final")
-        rows.append(row)
-    return rows
-
-
-@dataclass
-class _State:
-    order: Order
-    questionnaire: Any
-    context: dict
-    data: dict
-    schema_version: int
-    snapshot: QuestionnaireSnapshot | None
-
-
-def _state(session: Session, order: Order, kind: str) -> _State:
-    """The answers under review: the snapshot's once finalised, else the submitted response."""
-    frozen = _latest(session, order.id, kind)
-    context = questionnaires.context_of(order)
-    if frozen is not None:
-        questionnaire = questionnaires.get(kind, frozen.schema_version)
-        return _State(order, questionnaire, context, frozen.original, frozen.schema_version, frozen)
-    response = responses.find(session, order, kind)
-    if response is None or response.status != SUBMITTED:
-        raise Conflict(_("Der Kunde hat diesen Fragebogen noch nicht abgeschickt."))
-    questionnaire = questionnaires.get(kind, response.schema_version)
-    return _State(order, questionnaire, context, response.data, response.schema_version, None)
-
-
-def _stored_reviews(session: Session, order: Order, kind: str) -> dict[str, AnswerReview]:
-    found = session.scalars(
-        select(AnswerReview)
-        .where(AnswerReview.order_id == order.id, AnswerReview.questionnaire == kind)
-        .options(joinedload(AnswerReview.updated_by))
-    )
-    return {review.pointer: review for review in found}
-
-
-def _all_rows(session: Session, state: _State, kind: str, locale: str) -> list[Row]:
-    if state.snapshot is not None:
-        reviews: dict[str, Any] = state.snapshot.reviews
-    else:
-        reviews = _stored_reviews(session, state.order, kind)
-    return _rows(state.questionnaire, state.data, state.context, reviews, locale)
-
-
 def workspace(
     session: Session,
     actor: User,
@@ -257,8 +142,8 @@ def workspace(
     """Every visible answer of a submitted questionnaire with its review; `filter` "open"
     (no status yet or an open question) or "changed" narrows the list, progress counts all."""
     order = access.get_order(session, actor, order_id)
-    state = _state(session, order, _kind(kind))
-    rows = _all_rows(session, state, kind, locale)
+    state = questionnaire_state(session, order, known_kind(kind))
+    rows = all_rows(session, state, kind, locale)
     chosen = chosen_filter(filter)
     shown = filtered(rows, chosen)
     return Workspace(
@@ -301,7 +186,7 @@ def _refuse_if_frozen(
     session: Session, actor: User, order: Order, kind: str, attempt: str, **extra
 ):
     """Once finalised, nobody (admin included) writes: log the attempt, commit it, refuse."""
-    frozen = _latest(session, order.id, kind)
+    frozen = latest_snapshot(session, order.id, kind)
     if frozen is None:
         return
     refusal = Conflict(
@@ -350,11 +235,11 @@ def save_review(
     is refused naming them, never silently overwritten.
     """
     order = access.get_order(session, actor, order_id)
-    _refuse_if_frozen(session, actor, order, _kind(kind), "save", pointer=pointer)
+    _refuse_if_frozen(session, actor, order, known_kind(kind), "save", pointer=pointer)
     _require_partner(actor)
-    state = _state(session, order, kind)
-    stored = _stored_reviews(session, order, kind)
-    rows = _rows(state.questionnaire, state.data, state.context, stored, locale)
+    state = questionnaire_state(session, order, kind)
+    stored = stored_reviews(session, order, kind)
+    rows = rows_of(state.questionnaire, state.data, state.context, stored, locale)
     row = next((r for r in rows if r.pointer == pointer), None)
     if row is None:
         raise NotFound(_("Diese Antwort gibt es in diesem Fragebogen nicht."))
@@ -373,7 +258,7 @@ def save_review(
         # Another reviewer committed between our read and our write: theirs stands.
         session.rollback()
         _refuse_if_frozen(session, actor, order, kind, "save", pointer=pointer)
-        _conflict(_stored_reviews(session, order, kind).get(pointer))
+        _conflict(stored_reviews(session, order, kind).get(pointer))
     audit.record(
         session,
         actor,
@@ -391,7 +276,7 @@ def save_review(
     return review
 
 
-def _checked_value(state: _State, rows, row: Row, status: str, final, locale: str) -> Any:
+def _checked_value(state: State, rows, row: Row, status: str, final, locale: str) -> Any:
     """The final value to store for this status, checked against the question's rules."""
     if status not in STATUSES:
         raise Invalid(_("Bitte einen Status wählen."), status=_("Bitte einen Status wählen."))
@@ -442,7 +327,7 @@ def _conflict(review: AnswerReview | None):
     )
 
 
-def _build_snapshot(session: Session, state: _State, kind: str, rows: list[Row], actor: User):
+def _build_snapshot(session: Session, state: State, kind: str, rows: list[Row], actor: User):
     previous = session.scalar(
         select(func.max(QuestionnaireSnapshot.version)).where(
             QuestionnaireSnapshot.order_id == state.order.id,
@@ -469,10 +354,10 @@ def diff_page(session: Session, actor: User, order_id: int, kind: str, locale: s
     """The differences between submission and final state: of the frozen snapshot once
     finalised, before that of the snapshot finalising now would create (not stored)."""
     order = access.get_order(session, actor, order_id)
-    state = _state(session, order, _kind(kind))
+    state = questionnaire_state(session, order, known_kind(kind))
     snap = state.snapshot
     if snap is None:
-        snap = _build_snapshot(session, state, kind, _all_rows(session, state, kind, locale), actor)
+        snap = _build_snapshot(session, state, kind, all_rows(session, state, kind, locale), actor)
     rows = diff(snap, locale)
     return DiffPage(
         order=order,
@@ -488,10 +373,10 @@ def diff_page(session: Session, actor: User, order_id: int, kind: str, locale: s
 def finalise(session: Session, actor: User, order_id: int, kind: str) -> QuestionnaireSnapshot:
     """Freeze a fully reviewed questionnaire into a hashed, versioned snapshot."""
     order = access.get_order(session, actor, order_id)
-    _refuse_if_frozen(session, actor, order, _kind(kind), "finalise")
+    _refuse_if_frozen(session, actor, order, known_kind(kind), "finalise")
     _require_partner(actor)
-    state = _state(session, order, kind)
-    rows = _all_rows(session, state, kind, "de")
+    state = questionnaire_state(session, order, kind)
+    rows = all_rows(session, state, kind, "de")
     missing = sum(r.status is None for r in rows)
     if missing:
         raise Conflict(
