@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -35,7 +34,13 @@ from portal.models.response import SUBMITTED
 from portal.models.review import ACCEPTED, CHANGED, OPEN, STATUSES
 from portal.questionnaires import label_of, labels
 from portal.services import access
-from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.review.guards import (
+    check_version,
+    conflict,
+    refuse_if_frozen,
+    require_partner,
+)
 from portal.services.review.rules import (
     COMMENT_LIMIT,
     FILTERS,
@@ -57,7 +62,6 @@ from portal.services.review.state import (
     all_rows,
     finalised,
     known_kind,
-    latest_snapshot,
     questionnaire_state,
     rows_of,
     snapshot,
@@ -182,40 +186,6 @@ def _file_names(session: Session, order: Order, values) -> dict[str, str]:
 # -- writing ------------------------------------------------------------------------------
 
 
-def _refuse_if_frozen(
-    session: Session, actor: User, order: Order, kind: str, attempt: str, **extra
-):
-    """Once finalised, nobody (admin included) writes: log the attempt, commit it, refuse."""
-    frozen = latest_snapshot(session, order.id, kind)
-    if frozen is None:
-        return
-    refusal = Conflict(
-        _(
-            "Dieser Fragebogen ist seit %(when)s abgeschlossen und kann nicht mehr geändert "
-            "werden. Der Versuch wurde protokolliert.",
-            when=format_datetime(frozen.finalised_at, "short"),
-        )
-    )
-    audit.refuse(
-        session,
-        actor,
-        refusal,
-        "review",
-        "questionnaire_snapshot",
-        frozen.id,
-        order_id=order.id,
-        questionnaire=kind,
-        attempted=attempt,
-        role=actor.role,
-        **extra,
-    )
-
-
-def _require_partner(actor: User) -> None:
-    if actor.role != Role.PARTNER_STAFF:
-        raise Forbidden(_("Nur Mitarbeiter des Partners prüfen die Antworten."))
-
-
 def save_review(
     session: Session,
     actor: User,
@@ -235,8 +205,8 @@ def save_review(
     is refused naming them, never silently overwritten.
     """
     order = access.get_order(session, actor, order_id)
-    _refuse_if_frozen(session, actor, order, known_kind(kind), "save", pointer=pointer)
-    _require_partner(actor)
+    refuse_if_frozen(session, actor, order, known_kind(kind), "save", pointer=pointer)
+    require_partner(actor)
     state = questionnaire_state(session, order, kind)
     stored = stored_reviews(session, order, kind)
     rows = rows_of(state.questionnaire, state.data, state.context, stored, locale)
@@ -246,7 +216,7 @@ def save_review(
     value = _checked_value(state, rows, row, status, final, locale)
     comment = clean_comment(comment)
     review = stored.get(pointer)
-    _check_version(review, version)
+    check_version(review, version)
     if review is None:
         review = AnswerReview(order_id=order.id, questionnaire=kind, pointer=pointer)
         session.add(review)
@@ -257,8 +227,8 @@ def save_review(
     except (StaleDataError, IntegrityError):
         # Another reviewer committed between our read and our write: theirs stands.
         session.rollback()
-        _refuse_if_frozen(session, actor, order, kind, "save", pointer=pointer)
-        _conflict(stored_reviews(session, order, kind).get(pointer))
+        refuse_if_frozen(session, actor, order, kind, "save", pointer=pointer)
+        conflict(stored_reviews(session, order, kind).get(pointer))
     audit.record(
         session,
         actor,
@@ -308,25 +278,6 @@ def _checked_value(state: State, rows, row: Row, status: str, final, locale: str
     return value
 
 
-def _check_version(review: AnswerReview | None, version: int) -> None:
-    """Refuse a save that did not start from the stored version of the review."""
-    if (review.version if review is not None else 0) != version:
-        _conflict(review)
-
-
-def _conflict(review: AnswerReview | None):
-    if review is None:
-        raise Conflict(_("Diese Antwort wurde inzwischen geändert. Bitte die Seite neu laden."))
-    raise Conflict(
-        _(
-            "%(who)s hat diese Antwort inzwischen gespeichert (%(when)s). Ihre Änderung ist "
-            "nicht übernommen; bitte den aktuellen Stand prüfen und erneut speichern.",
-            who=review.updated_by.name,
-            when=format_datetime(review.updated_at, "short"),
-        )
-    )
-
-
 def _build_snapshot(session: Session, state: State, kind: str, rows: list[Row], actor: User):
     previous = session.scalar(
         select(func.max(QuestionnaireSnapshot.version)).where(
@@ -373,8 +324,8 @@ def diff_page(session: Session, actor: User, order_id: int, kind: str, locale: s
 def finalise(session: Session, actor: User, order_id: int, kind: str) -> QuestionnaireSnapshot:
     """Freeze a fully reviewed questionnaire into a hashed, versioned snapshot."""
     order = access.get_order(session, actor, order_id)
-    _refuse_if_frozen(session, actor, order, known_kind(kind), "finalise")
-    _require_partner(actor)
+    refuse_if_frozen(session, actor, order, known_kind(kind), "finalise")
+    require_partner(actor)
     state = questionnaire_state(session, order, kind)
     rows = all_rows(session, state, kind, "de")
     missing = sum(r.status is None for r in rows)
@@ -393,7 +344,7 @@ def finalise(session: Session, actor: User, order_id: int, kind: str) -> Questio
         session.flush()
     except IntegrityError:
         session.rollback()  # someone else finalised at the same moment: theirs stands
-        _refuse_if_frozen(session, actor, order, kind, "finalise")
+        refuse_if_frozen(session, actor, order, kind, "finalise")
         raise
     # Every answer has a review row now; raising their versions makes a save that read them
     # before this commit fail on its own write, so nothing lands beside the frozen snapshot.
