@@ -7,18 +7,14 @@ into a hashed QuestionnaireSnapshot: from then on every write is refused, for ev
 each refusal is written to the audit log.
 """
 
-import copy
 import json
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
-from forms_schema.data import same
 from portal import audit, questionnaires
 from portal.models import (
     AnswerReview,
@@ -31,22 +27,17 @@ from portal.models import (
     utcnow,
 )
 from portal.models.response import SUBMITTED
-from portal.models.review import ACCEPTED, CHANGED, OPEN, STATUSES
+from portal.models.review import CHANGED, OPEN
 from portal.questionnaires import label_of, labels
 from portal.services import access
-from portal.services.errors import Conflict, Invalid, NotFound
-from portal.services.review.guards import (
-    check_version,
-    conflict,
-    refuse_if_frozen,
-    require_partner,
-)
+from portal.services.errors import Conflict
+from portal.services.review.answers import save_review
+from portal.services.review.guards import refuse_if_frozen, require_partner
 from portal.services.review.rules import (
     COMMENT_LIMIT,
     FILTERS,
     canonical,
     chosen_filter,
-    clean_comment,
     content_hash,
     differences,
     filtered,
@@ -63,9 +54,7 @@ from portal.services.review.state import (
     finalised,
     known_kind,
     questionnaire_state,
-    rows_of,
     snapshot,
-    stored_reviews,
 )
 
 __all__ = [
@@ -181,101 +170,6 @@ def _file_names(session: Session, order: Order, values) -> dict[str, str]:
         .where(Upload.id.in_(ids), Response.order_id == order.id)
     )
     return {f"upload:{upload_id}": name for upload_id, name in found}
-
-
-# -- writing ------------------------------------------------------------------------------
-
-
-def save_review(
-    session: Session,
-    actor: User,
-    order_id: int,
-    kind: str,
-    pointer: str,
-    *,
-    status: str,
-    final: str | list[str] | None,
-    comment: str,
-    version: int,
-    locale: str = "de",
-) -> AnswerReview:
-    """Partner staff record the status, final value and comment of one answer.
-
-    `version` is the review version the reviewer saw; if someone saved in between, the save
-    is refused naming them, never silently overwritten.
-    """
-    order = access.get_order(session, actor, order_id)
-    refuse_if_frozen(session, actor, order, known_kind(kind), "save", pointer=pointer)
-    require_partner(actor)
-    state = questionnaire_state(session, order, kind)
-    stored = stored_reviews(session, order, kind)
-    rows = rows_of(state.questionnaire, state.data, state.context, stored, locale)
-    row = next((r for r in rows if r.pointer == pointer), None)
-    if row is None:
-        raise NotFound(_("Diese Antwort gibt es in diesem Fragebogen nicht."))
-    value = _checked_value(state, rows, row, status, final, locale)
-    comment = clean_comment(comment)
-    review = stored.get(pointer)
-    check_version(review, version)
-    if review is None:
-        review = AnswerReview(order_id=order.id, questionnaire=kind, pointer=pointer)
-        session.add(review)
-    review.status, review.final, review.comment = status, value, comment
-    review.updated_by_id, review.updated_at = actor.id, utcnow()
-    try:
-        session.flush()  # raises the version counter, or StaleDataError if someone was faster
-    except (StaleDataError, IntegrityError):
-        # Another reviewer committed between our read and our write: theirs stands.
-        session.rollback()
-        refuse_if_frozen(session, actor, order, kind, "save", pointer=pointer)
-        conflict(stored_reviews(session, order, kind).get(pointer))
-    audit.record(
-        session,
-        actor,
-        "review.save",
-        "answer_review",
-        review.id,
-        order_id=order.id,
-        questionnaire=kind,
-        pointer=pointer,
-        status=status,
-        version=review.version,
-        final_differs=not same(value, row.original),
-    )
-    session.commit()
-    return review
-
-
-def _checked_value(state: State, rows, row: Row, status: str, final, locale: str) -> Any:
-    """The final value to store for this status, checked against the question's rules."""
-    if status not in STATUSES:
-        raise Invalid(_("Bitte einen Status wählen."), status=_("Bitte einen Status wählen."))
-    if status == ACCEPTED:
-        return copy.deepcopy(row.original)
-    if row.node.widget == "file":
-        if status == CHANGED:
-            message = _("Dateien lassen sich im Review nicht ersetzen; bitte kommentieren.")
-            raise Invalid(message, final=message)
-        return copy.deepcopy(row.original)
-    try:
-        value = parse_final(row.node, final)
-    except Invalid as error:
-        raise Invalid(error.message, final=error.message) from None
-    if status == CHANGED and same(value, row.original):
-        message = _(
-            "Der endgültige Wert ist gleich der Antwort des Kunden. Bitte den geänderten Wert "
-            "eintragen oder „übernommen“ wählen."
-        )
-        raise Invalid(message, final=message)
-    candidate = replace(row, final=value)
-    document = final_document(state.data, [candidate if r is row else r for r in rows])
-    errors = state.questionnaire.validate(
-        document, partial=True, context=state.context, locale=locale
-    )
-    mine = [e.message for e in errors if e.pointer == row.pointer]
-    if mine:
-        raise Invalid(mine[0], final=mine[0])
-    return value
 
 
 def _build_snapshot(session: Session, state: State, kind: str, rows: list[Row], actor: User):
