@@ -7,15 +7,12 @@ into a hashed QuestionnaireSnapshot: from then on every write is refused, for ev
 each refusal is written to the audit log.
 """
 
-import json
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from portal import audit, questionnaires
+from portal import questionnaires
 from portal.models import (
     AnswerReview,
     Order,
@@ -24,32 +21,25 @@ from portal.models import (
     Role,
     Upload,
     User,
-    utcnow,
 )
 from portal.models.response import SUBMITTED
-from portal.models.review import CHANGED, OPEN
 from portal.questionnaires import label_of, labels
 from portal.services import access
-from portal.services.errors import Conflict
 from portal.services.review.answers import save_review
-from portal.services.review.guards import refuse_if_frozen, require_partner
+from portal.services.review.finalising import build_snapshot, finalise
 from portal.services.review.rules import (
     COMMENT_LIMIT,
     FILTERS,
-    canonical,
     chosen_filter,
     content_hash,
     differences,
     filtered,
-    final_document,
     form_values,
     leaves,
     parse_final,
-    reviews_of,
 )
 from portal.services.review.state import (
     Row,
-    State,
     all_rows,
     finalised,
     known_kind,
@@ -172,29 +162,6 @@ def _file_names(session: Session, order: Order, values) -> dict[str, str]:
     return {f"upload:{upload_id}": name for upload_id, name in found}
 
 
-def _build_snapshot(session: Session, state: State, kind: str, rows: list[Row], actor: User):
-    previous = session.scalar(
-        select(func.max(QuestionnaireSnapshot.version)).where(
-            QuestionnaireSnapshot.order_id == state.order.id,
-            QuestionnaireSnapshot.questionnaire == kind,
-        )
-    )
-    # A JSON round trip: what is hashed is exactly what the database gives back.
-    snap = QuestionnaireSnapshot(
-        order_id=state.order.id,
-        questionnaire=kind,
-        version=(previous or 0) + 1,
-        schema_version=state.schema_version,
-        original=json.loads(canonical(state.data)),
-        final=json.loads(canonical(final_document(state.data, rows))),
-        reviews=json.loads(canonical(reviews_of(rows))),
-        finalised_by_id=actor.id,
-        finalised_at=utcnow(),
-    )
-    snap.content_hash = content_hash(snap)
-    return snap
-
-
 def diff_page(session: Session, actor: User, order_id: int, kind: str, locale: str = "de"):
     """The differences between submission and final state: of the frozen snapshot once
     finalised, before that of the snapshot finalising now would create (not stored)."""
@@ -202,7 +169,7 @@ def diff_page(session: Session, actor: User, order_id: int, kind: str, locale: s
     state = questionnaire_state(session, order, known_kind(kind))
     snap = state.snapshot
     if snap is None:
-        snap = _build_snapshot(session, state, kind, all_rows(session, state, kind, locale), actor)
+        snap = build_snapshot(session, state, kind, all_rows(session, state, kind, locale), actor)
     rows = diff(snap, locale)
     return DiffPage(
         order=order,
@@ -213,57 +180,6 @@ def diff_page(session: Session, actor: User, order_id: int, kind: str, locale: s
         rows=rows,
         files=_file_names(session, order, [(r.original, r.final) for r in rows]),
     )
-
-
-def finalise(session: Session, actor: User, order_id: int, kind: str) -> QuestionnaireSnapshot:
-    """Freeze a fully reviewed questionnaire into a hashed, versioned snapshot."""
-    order = access.get_order(session, actor, order_id)
-    refuse_if_frozen(session, actor, order, known_kind(kind), "finalise")
-    require_partner(actor)
-    state = questionnaire_state(session, order, kind)
-    rows = all_rows(session, state, kind, "de")
-    missing = sum(r.status is None for r in rows)
-    if missing:
-        raise Conflict(
-            _(
-                "Noch %(missing)d von %(total)d Antworten ohne Status; erst danach lässt sich "
-                "der Fragebogen abschließen.",
-                missing=missing,
-                total=len(rows),
-            )
-        )
-    snap = _build_snapshot(session, state, kind, rows, actor)
-    session.add(snap)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()  # someone else finalised at the same moment: theirs stands
-        refuse_if_frozen(session, actor, order, kind, "finalise")
-        raise
-    # Every answer has a review row now; raising their versions makes a save that read them
-    # before this commit fail on its own write, so nothing lands beside the frozen snapshot.
-    session.execute(
-        update(AnswerReview)
-        .where(AnswerReview.order_id == order.id, AnswerReview.questionnaire == kind)
-        .values(version=AnswerReview.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    audit.record(
-        session,
-        actor,
-        "review.finalise",
-        "questionnaire_snapshot",
-        snap.id,
-        order_id=order.id,
-        questionnaire=kind,
-        version=snap.version,
-        schema_version=snap.schema_version,
-        content_hash=snap.content_hash,
-        changed=sum(r.status == CHANGED for r in rows),
-        open=sum(r.status == OPEN for r in rows),
-    )
-    session.commit()
-    return snap
 
 
 # -- the difference -------------------------------------------------------------------------
