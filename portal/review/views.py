@@ -10,8 +10,8 @@ from portal.extensions import db
 from portal.filters import locale
 from portal.review import bp
 from portal.review.forms import answer_fields, large_type
-from portal.services import review
 from portal.services.errors import DomainError
+from portal.services.review import answers, finalising, pages, rules
 
 LARGE = "review_large"
 STATUS_LABELS = {
@@ -33,7 +33,7 @@ def workspace(order_id: int, kind: str):
 
 
 def _render(order_id: int, kind: str, problem=None, posted=None, status: int = 200):
-    page = review.workspace(
+    page = pages.workspace(
         db.session, current_user, order_id, kind, request.values.get("filter"), locale()
     )
     return render_template(
@@ -42,7 +42,7 @@ def _render(order_id: int, kind: str, problem=None, posted=None, status: int = 2
         large=session.get(LARGE, False),
         problem=problem,
         posted=posted,
-        form_values=review.form_values,
+        form_values=rules.form_values,
     ), status
 
 
@@ -52,7 +52,7 @@ def save_answer(order_id: int, kind: str):
     """Save one answer's review; back to the same answer (#a-<n>) or the form with the error."""
     fields = answer_fields(request.form)
     try:
-        review.save_review(
+        answers.save_review(
             db.session,
             current_user,
             order_id,
@@ -77,8 +77,9 @@ def save_answer(order_id: int, kind: str):
 
 
 def _workspace_url(order_id: int, kind: str, chosen: str | None = None) -> str:
-    chosen = chosen if chosen in review.FILTERS else None
-    return url_for("review.workspace", order_id=order_id, kind=kind, filter=chosen)
+    return url_for(
+        "review.workspace", order_id=order_id, kind=kind, filter=rules.chosen_filter(chosen)
+    )
 
 
 @bp.post("/<int:order_id>/review/<kind>/finalise")
@@ -86,7 +87,7 @@ def _workspace_url(order_id: int, kind: str, chosen: str | None = None) -> str:
 def finalise(order_id: int, kind: str):
     """Freeze the fully reviewed questionnaire; afterwards nobody can change it."""
     try:
-        review.finalise(db.session, current_user, order_id, kind)
+        finalising.finalise(db.session, current_user, order_id, kind)
     except DomainError as error:
         if error.status == 403:
             raise
@@ -100,7 +101,7 @@ def finalise(order_id: int, kind: str):
 @login_required
 def diff(order_id: int, kind: str):
     """What changed between the customer's submission and the final state."""
-    page = review.diff_page(db.session, current_user, order_id, kind, locale())
+    page = pages.diff_page(db.session, current_user, order_id, kind, locale())
     return render_template("review/diff.html", page=page)
 
 
@@ -113,4 +114,4 @@ def review_status(status: str | None) -> str:
 @bp.app_template_global("review_state")
 def review_state(order):
     """The order page's review part: per questionnaire progress and frozen state."""
-    return review.order_section(db.session, order)
+    return pages.order_section(db.session, order)
