@@ -20,14 +20,12 @@ from forms_schema.data import same
 from portal import audit
 from portal.models import AnswerReview, User, utcnow
 from portal.models.review import ACCEPTED, CHANGED, STATUSES
-from portal.services import access
 from portal.services.errors import Invalid, NotFound
-from portal.services.review.guards import check_version, conflict, refuse_if_frozen, require_partner
+from portal.services.review.guards import check_version, conflict, refuse_if_frozen, writable_order
 from portal.services.review.rules import clean_comment, final_document, parse_final
 from portal.services.review.state import (
     Row,
     State,
-    known_kind,
     questionnaire_state,
     rows_of,
     stored_reviews,
@@ -52,9 +50,7 @@ def save_review(
     `version` is the review version the reviewer saw; if someone saved in between, the save
     is refused naming them, never silently overwritten.
     """
-    order = access.get_order(session, actor, order_id)
-    refuse_if_frozen(session, actor, order, known_kind(kind), "save", pointer=pointer)
-    require_partner(actor)
+    order = writable_order(session, actor, order_id, kind, "save", pointer=pointer)
     state = questionnaire_state(session, order, kind)
     stored = stored_reviews(session, order, kind)
     rows = rows_of(state.questionnaire, state.data, state.context, stored, locale)

@@ -16,18 +16,15 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.models import AnswerReview, QuestionnaireSnapshot, User, utcnow
 from portal.models.review import CHANGED, OPEN
-from portal.services import access
 from portal.services.errors import Conflict
-from portal.services.review.guards import refuse_if_frozen, require_partner
+from portal.services.review.guards import refuse_if_frozen, writable_order
 from portal.services.review.rules import canonical, content_hash, final_document, reviews_of
-from portal.services.review.state import Row, State, all_rows, known_kind, questionnaire_state
+from portal.services.review.state import Row, State, all_rows, questionnaire_state
 
 
 def finalise(session: Session, actor: User, order_id: int, kind: str) -> QuestionnaireSnapshot:
     """Freeze a fully reviewed questionnaire into a hashed, versioned snapshot."""
-    order = access.get_order(session, actor, order_id)
-    refuse_if_frozen(session, actor, order, known_kind(kind), "finalise")
-    require_partner(actor)
+    order = writable_order(session, actor, order_id, kind, "finalise")
     state = questionnaire_state(session, order, kind)
     rows = all_rows(session, state, kind, "de")
     missing = sum(r.status is None for r in rows)

@@ -1,5 +1,9 @@
 """The checks every write of the review shares: who may write, on what state, from which version.
 
+writable_order() is the one loader of both writes (save and finalise), in this order: the order
+visible to the actor (else 404), not finalised (else the audited refusal), partner staff (else
+403).
+
 Partner staff alone review and finalise. Once finalised, every write is refused for everyone,
 admin included, and each attempt is audited (committed on its own, so it survives the failed
 request). A save that did not start from the stored version of its review, or that loses the
@@ -14,8 +18,20 @@ from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.models import AnswerReview, Order, Role, User
+from portal.services import access
 from portal.services.errors import Conflict, Forbidden
-from portal.services.review.state import latest_snapshot
+from portal.services.review.state import known_kind, latest_snapshot
+
+
+def writable_order(
+    session: Session, actor: User, order_id: int, kind: str, attempt: str, **extra
+) -> Order:
+    """The order whose questionnaire `kind` partner staff are about to write: visible to the
+    actor, not finalised (else the attempt is audited and refused, for every role)."""
+    order = access.get_order(session, actor, order_id)
+    refuse_if_frozen(session, actor, order, known_kind(kind), attempt, **extra)
+    require_partner(actor)
+    return order
 
 
 def refuse_if_frozen(
