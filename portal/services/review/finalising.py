@@ -2,8 +2,8 @@
 
 Once every answer has a status, partner staff freeze the submitted answers, the final ones and
 every review into a versioned QuestionnaireSnapshot with a SHA-256 over its canonical JSON
-(rules.content_hash). From then on every write is refused (guards.refuse_if_frozen); the
-hold_call step of portal/process.py waits for both questionnaires to be finalised.
+(rules.content_hash). From then on every write is refused (guards.refuse_if_frozen); recording
+the call as held (services/protocol/hold_call.py) waits for both questionnaires to be finalised.
 """
 
 import json
