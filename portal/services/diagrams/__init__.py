@@ -1,4 +1,4 @@
-"""The data flow diagram (step 6 "diagram" in portal.process): see it, prefill it, save it.
+"""Part of step 6 `hold_call` of portal/process.py: the data flow diagram; see, prefill, save it.
 
 The IT architect and the technician draw the diagram in the setup call; everyone who may see
 the order sees it. Every save is a new DataFlowDiagram version, and the SVG is drawn from a
