@@ -1,10 +1,15 @@
-"""Tenancy: which orders a user may see. Any other order is reported as not found."""
+"""Tenancy: which orders a user may see. Any other order is reported as not found.
 
+Also the two checks that the steps after acceptance share: partner staff only (the message
+names what the step does), and an order accepted, with its customer record.
+"""
+
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from portal.models import CustomerGrant, Order, Role, User
-from portal.services.errors import NotFound
+from portal.services.errors import Conflict, Forbidden, NotFound
 
 
 def visible_orders(actor: User) -> ColumnElement[bool]:
@@ -32,3 +37,17 @@ def get_order(session: Session, actor: User, order_id: int) -> Order:
     if order is None:
         raise NotFound("Bestellung nicht gefunden.")
     return order
+
+
+def accepted_order(session: Session, actor: User, order_id: int) -> Order:
+    """The order the actor may see, once accepted: the steps after acceptance need its customer."""
+    order = get_order(session, actor, order_id)
+    if order.customer_id is None:
+        raise Conflict(_("Die Bestellung ist noch nicht angenommen."))
+    return order
+
+
+def require_partner(actor: User, message: str) -> None:
+    """Forbidden with the message unless the actor is partner staff."""
+    if actor.role != Role.PARTNER_STAFF:
+        raise Forbidden(message)

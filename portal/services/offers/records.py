@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
-from portal.models import Order, Role, ServiceOffer, User, utcnow
+from portal.models import Order, ServiceOffer, User, utcnow
 from portal.models.offer import DRAFT, SENT, WITHDRAWN
 from portal.process import completion
 from portal.services import access
-from portal.services.errors import Conflict, Forbidden, NotFound
+from portal.services.errors import Conflict, NotFound
 from portal.services.links import LinkGone, hash_token
 from portal.services.protocol import confirmation_of, contacts_of, protocol_of
 
@@ -28,8 +28,7 @@ OPEN = (DRAFT, SENT)
 def partner_order(session: Session, actor: User, order_id: int) -> Order:
     """The order, for partner staff of a partner granted its customer (others: 404 or 403)."""
     order = access.get_order(session, actor, order_id)
-    if actor.role != Role.PARTNER_STAFF:
-        raise Forbidden(_("Zusatzleistungen bieten die Mitarbeiter des Partners an."))
+    access.require_partner(actor, _("Zusatzleistungen bieten die Mitarbeiter des Partners an."))
     return order
 
 

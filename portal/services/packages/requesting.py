@@ -12,8 +12,9 @@ from portal import audit
 from portal.models import DocumentPackage, User, utcnow
 from portal.models.package import PENDING
 from portal.services import access
+from portal.services.access import require_partner
 from portal.services.errors import Conflict
-from portal.services.packages.versions import approved, require_partner, versions_of
+from portal.services.packages.versions import approved, versions_of
 
 
 def request(session: Session, actor: User, order_id: int) -> DocumentPackage:

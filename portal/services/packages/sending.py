@@ -12,12 +12,12 @@ from portal import audit, mail
 from portal.models import PackageSend, StepCompletion, User, utcnow
 from portal.models.package import READY
 from portal.services import access
+from portal.services.access import require_partner
 from portal.services.errors import Conflict, Invalid
 from portal.services.packages.mails import compose, recipients
 from portal.services.packages.versions import (
     STEP,
     filename,
-    require_partner,
     sent,
     version_of,
 )

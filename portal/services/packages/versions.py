@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from portal.models import DocumentPackage, Order, Role, StepCompletion, User
+from portal.models import DocumentPackage, Order, StepCompletion
 from portal.models.package import FAILED, PENDING, READY
 from portal.process import completion
-from portal.services.errors import Forbidden, NotFound
+from portal.services.errors import NotFound
 
 STEP, APPROVE = "send_package", "approve_protocol"
 # Stage key -> share done in percent and the text the page shows while it runs.
@@ -30,12 +30,6 @@ STAGES = {
     "failed": (100, _l("fehlgeschlagen")),
 }
 STATUS_LABELS = {PENDING: _l("wird erstellt"), READY: _l("fertig"), FAILED: _l("fehlgeschlagen")}
-
-
-def require_partner(actor: User, message: str) -> None:
-    """Forbidden with the message unless the actor is partner staff."""
-    if actor.role != Role.PARTNER_STAFF:
-        raise Forbidden(message)
 
 
 def approved(order: Order) -> bool:

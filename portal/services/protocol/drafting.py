@@ -24,9 +24,9 @@ from portal.models import (
 )
 from portal.models.protocol import DRAFT, SUBMITTED
 from portal.services import calls
+from portal.services.access import accepted_order
 from portal.services.errors import Conflict, Forbidden
 from portal.services.protocol.guards import (
-    accepted_order,
     check_version,
     flush,
     may_draft,

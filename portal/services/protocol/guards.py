@@ -30,17 +30,9 @@ def may_draft(actor: User, order: Order) -> bool:
     return actor.role == Role.PARTNER_STAFF or is_lead(actor, order)
 
 
-def accepted_order(session: Session, actor: User, order_id: int) -> Order:
-    """The order the actor may see, once accepted: steps 6 and 7 need its customer record."""
-    order = access.get_order(session, actor, order_id)
-    if order.customer_id is None:
-        raise Conflict(_("Die Bestellung ist noch nicht angenommen."))
-    return order
-
-
 def lead_order(session: Session, actor: User, order_id: int, message: str) -> Order:
     """The accepted order, for its project lead only; anyone else is refused with `message`."""
-    order = accepted_order(session, actor, order_id)
+    order = access.accepted_order(session, actor, order_id)
     if not is_lead(actor, order):
         raise Forbidden(message)
     return order

@@ -23,9 +23,10 @@ from portal.models import (
 from portal.models.call import BOOKED
 from portal.process import STEP_BY_KEY, completion, is_actionable_by
 from portal.services import calls, review
+from portal.services.access import accepted_order
 from portal.services.errors import Conflict, Forbidden
 from portal.services.protocol.contacts import contacts_confirmed
-from portal.services.protocol.guards import HOLD_CALL, accepted_order, step_open
+from portal.services.protocol.guards import HOLD_CALL, step_open
 
 # What completing the setup call still needs, in the order the page lists it.
 MISSING = {

@@ -27,6 +27,7 @@ from portal.models import (
 from portal.models.protocol import APPROVED, DRAFT, RETURNED, SUBMITTED
 from portal.process import STEP_BY_KEY, completion, is_actionable_by
 from portal.services import calls
+from portal.services.access import accepted_order
 from portal.services.protocol.contacts import (
     confirmation_of,
     contacts_confirmed,
@@ -41,7 +42,6 @@ from portal.services.protocol.drafting import (
 )
 from portal.services.protocol.guards import (
     HOLD_CALL,
-    accepted_order,
     is_lead,
     may_draft,
     step_open,

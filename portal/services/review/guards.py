@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.models import AnswerReview, Order, Role, User
+from portal.models import AnswerReview, Order, User
 from portal.services import access
-from portal.services.errors import Conflict, Forbidden
+from portal.services.errors import Conflict
 from portal.services.review.state import known_kind, latest_snapshot
 
 
@@ -65,8 +65,7 @@ def refuse_if_frozen(
 
 def require_partner(actor: User) -> None:
     """Only partner staff review and finalise; everyone else may look."""
-    if actor.role != Role.PARTNER_STAFF:
-        raise Forbidden(_("Nur Mitarbeiter des Partners prüfen die Antworten."))
+    access.require_partner(actor, _("Nur Mitarbeiter des Partners prüfen die Antworten."))
 
 
 def check_version(review: AnswerReview | None, version: int) -> None:
