@@ -33,7 +33,8 @@ from portal.models import (
 from portal.models.call import BOOKED, CANCELLED
 from portal.models.outbox import KEPT
 from portal.services import calls, orders
-from portal.services.calls import BERLIN, Invitee
+from portal.services.calls import Invitee
+from portal.services.calls.rules import BERLIN
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.links import hash_token
 from tests.conftest import add_user, login

@@ -27,7 +27,8 @@ from portal.models import CalendarWrite, OutboxMessage, User, utcnow
 from portal.models.call import CANCELLED
 from portal.models.outbox import PENDING, SENT
 from portal.services import calendar_sync, calls, links
-from portal.services.calls import BERLIN, Invitee
+from portal.services.calls import Invitee
+from portal.services.calls.rules import BERLIN
 from portal.services.errors import Conflict
 from tests.conftest import login
 from tests.helpers import deliver

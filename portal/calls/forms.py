@@ -11,7 +11,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from portal.models import CustomerContact, Role, User
-from portal.services.calls import DURATIONS, Invitee
+from portal.services.calls import Invitee
+from portal.services.calls.rules import DURATIONS
 
 
 @dataclass

@@ -18,6 +18,7 @@ from portal.errors import flash_refusal
 from portal.extensions import db
 from portal.models import Role
 from portal.services import access, calendar_sync, calls, links
+from portal.services.calls.rules import DURATIONS
 from portal.services.errors import DomainError
 
 
@@ -52,7 +53,7 @@ def plan(order_id: int):
         call=call,
         calendar_states=calendar_sync.states(db.session, call) if call else [],
         offer=calls.open_offer(db.session, order),
-        durations=calls.DURATIONS,
+        durations=DURATIONS,
     )
 
 

@@ -8,7 +8,6 @@ calendar server, and one that cannot be reached is retried until it matches the 
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -42,11 +41,21 @@ from portal.services.call_invitation import (
     domain,
     invitation,
 )
+from portal.services.calls.rules import (
+    BERLIN,
+    blockers,
+    check_duration,
+    check_text,
+    clean_contact,
+    day_window,
+    held_times,
+    parse_start,
+    warning_level,
+    window,
+    working_hours,
+)
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
-BERLIN = ZoneInfo("Europe/Berlin")
-DURATIONS = (30, 60, 90, 120, 180)
-SEARCH_DAYS = 10
 STAFF_ROLES = (Role.PROJECT_LEAD, Role.IT_ARCHITECT, Role.TECHNICIAN, Role.PARTNER_STAFF)
 
 
@@ -127,32 +136,15 @@ def add_contact(
     """Add a customer contact to the customer record of an order."""
     _require_partner(actor)
     order = _accepted_order(session, actor, order_id)
-    name, email = " ".join(name.split()), email.strip().lower()
-    errors = {}
-    if not 2 <= len(name) <= 200:
-        errors["name"] = _("Bitte den Namen angeben.")
-    try:
-        invite.check_email(email)
-    except ValueError:
-        errors["email"] = _("Bitte eine gültige E-Mail-Adresse angeben.")
-    if language not in ("de", "en"):
-        errors["language"] = _("Bitte Deutsch oder Englisch wählen.")
-    if errors:
-        raise Invalid(_("Bitte die markierten Angaben prüfen."), **errors)
+    fields = clean_contact(name, email, phone, role, language)
     if session.scalar(
         select(CustomerContact.id).where(
-            CustomerContact.customer_id == order.customer_id, CustomerContact.email == email
+            CustomerContact.customer_id == order.customer_id,
+            CustomerContact.email == fields["email"],
         )
     ):
         raise Conflict(_("Diesen Ansprechpartner gibt es schon."), email=_("Schon vorhanden."))
-    contact = CustomerContact(
-        customer_id=order.customer_id,
-        name=name,
-        email=email,
-        phone=phone.strip()[:60] or None,
-        role=role.strip()[:120] or None,
-        language=language,
-    )
+    contact = CustomerContact(customer_id=order.customer_id, **fields)
     session.add(contact)
     session.flush()
     audit.record(session, actor, "contact.add", "customer_contact", contact.id, order_id=order.id)
@@ -164,7 +156,7 @@ def _staff_person(
     session: Session, person: Attendance, start, end, busy_extra, own_uid: str | None
 ) -> tuple[slots.Person, str | None]:
     settings = session.scalar(select(StaffCalendar).where(StaffCalendar.user_id == person.user.id))
-    hours = _hours(settings)
+    hours = working_hours(settings)
     busy = list(busy_extra)
     warning = None
     try:
@@ -176,13 +168,6 @@ def _staff_person(
             reason=reach.describe(error),
         )
     return slots.Person(person.name, person.required, hours, tuple(busy)), warning
-
-
-def _hours(settings: StaffCalendar | None) -> slots.WorkingHours:
-    if settings is None:
-        return slots.WorkingHours()
-    days = frozenset(int(d) for d in settings.weekdays.split(",") if d.strip().isdigit())
-    return slots.WorkingHours(days, settings.day_start, settings.day_end, settings.timezone)
 
 
 def _calendar_busy(
@@ -223,9 +208,7 @@ def _portal_busy(session: Session, user: User, exclude_order_id: int | None) -> 
             SlotOffer.status == "open", SlotOffer.order_id != (exclude_order_id or 0)
         )
     ):
-        if any(p.get("user_id") == user.id for p in offer.participants):
-            length = timedelta(minutes=offer.duration_minutes)
-            busy += [slots.Busy(s, s + length) for s in map(datetime.fromisoformat, offer.starts)]
+        busy += held_times(offer, user.id)
     return busy
 
 
@@ -240,21 +223,12 @@ def search(
     """Free slots of the next working days at which every required participant is free."""
     _require_partner(actor)
     order = _accepted_order(session, actor, order_id)
-    if duration not in DURATIONS:
-        raise Invalid(_("Bitte eine angebotene Dauer wählen."))
+    check_duration(duration)
     now = now or utcnow()
-    days, start, end = _window(now)
+    days, start, end = window(now)
     return _search(
         session, order, resolve(session, order, invitees), duration, days, start, end, now
     )
-
-
-def _window(now: datetime) -> tuple[list[date], datetime, datetime]:
-    """The next working days from now, and the instants where the first starts and the last ends."""
-    days = slots.working_days(now.astimezone(BERLIN).date(), SEARCH_DAYS)
-    start = datetime.combine(days[0], datetime.min.time(), BERLIN)
-    end = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), BERLIN)
-    return days, start, end
 
 
 def _search(session, order, attendance, duration, days, start, end, now) -> Search:
@@ -276,39 +250,9 @@ def _search(session, order, attendance, duration, days, start, end, now) -> Sear
 
 def _check_free(session, order, attendance, starts_at: datetime, duration: int) -> list[str]:
     end = starts_at + timedelta(minutes=duration)
-    day = starts_at.astimezone(BERLIN).date()
-    window_start = datetime.combine(day, datetime.min.time(), BERLIN)
-    result = _search(
-        session,
-        order,
-        attendance,
-        duration,
-        [day],
-        window_start,
-        window_start + timedelta(days=1),
-        utcnow(),
-    )
-    blockers = [
-        entry for entry in slots.who_is_busy(result.people, starts_at, end) if entry.required
-    ]
-    reasons = {
-        slots.BUSY: _("hat einen Termin"),
-        slots.OUTSIDE_HOURS: _("außerhalb der Arbeitszeit"),
-    }
-    return [f"{b.name} ({reasons.get(b.reason, b.reason)})" for b in blockers]
-
-
-def _parse_start(value: str | datetime) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise Invalid(_("Ungültiger Termin.")) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=BERLIN)
-    return moment.astimezone(UTC)
+    days, start, day_end = day_window(starts_at)
+    result = _search(session, order, attendance, duration, days, start, day_end, utcnow())
+    return blockers(result.people, starts_at, end)
 
 
 def book(
@@ -336,7 +280,7 @@ def book(
         actor,
         actor.email,
         resolve(session, order, invitees),
-        _parse_start(start),
+        parse_start(start),
         duration,
         location,
         video_url,
@@ -356,14 +300,13 @@ def _book(
     video_url,
     agenda,
 ) -> None:
-    if duration not in DURATIONS:
-        raise Invalid(_("Bitte eine angebotene Dauer wählen."))
+    check_duration(duration)
     if starts_at <= utcnow():
         raise Invalid(_("Der Termin liegt in der Vergangenheit."))
-    _check_text(location, video_url, agenda)
-    blockers = _check_free(session, order, attendance, starts_at, duration)
-    if blockers:
-        raise Conflict(_("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(blockers)))
+    check_text(location, video_url, agenda)
+    busy = _check_free(session, order, attendance, starts_at, duration)
+    if busy:
+        raise Conflict(_("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(busy)))
     call = call_of(session, order)
     first = call is None or call.status == CANCELLED
     removed: list[CallParticipant] = []
@@ -435,17 +378,6 @@ def _book(
         participants=[p.email for p in attendance],
     )
     session.commit()
-
-
-def _check_text(location: str, video_url: str, agenda: str) -> None:
-    if len(location) > 300 or len(agenda) > 5000:
-        raise Invalid(_("Ort oder Agenda ist zu lang."))
-    if video_url and not (video_url.startswith("https://") or video_url.startswith("http://")):
-        raise Invalid(_("Der Video-Link muss mit https:// beginnen."))
-    # invite.py accepts printable ASCII only (else a 500 while building the invitation), and
-    # the column holds 500 characters: non-ASCII links must be entered percent-encoded.
-    if len(video_url) > 500 or any(c in ' "<>' or not "!" <= c <= "~" for c in video_url):
-        raise Invalid(_("Der Video-Link ist ungültig."))
 
 
 def _send(session, order, call, recipients, method, template) -> list[OutboxMessage]:
@@ -583,15 +515,13 @@ def offer(
     people = resolve(session, order, invitees)
     if not any(p.contact for p in people):
         raise Invalid(_("Bitte mindestens einen Ansprechpartner des Kunden einladen."))
-    moments = sorted({_parse_start(s) for s in starts})
+    moments = sorted({parse_start(s) for s in starts})
     if not 1 <= len(moments) <= 10:
         raise Invalid(_("Bitte 1 bis 10 Termine zur Auswahl markieren."))
-    _check_text(location, video_url, agenda)
+    check_text(location, video_url, agenda)
     for moment in moments:
-        if blockers := _check_free(session, order, people, moment, duration):
-            raise Conflict(
-                _("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(blockers))
-            )
+        if busy := _check_free(session, order, people, moment, duration):
+            raise Conflict(_("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(busy)))
     for old in session.scalars(
         select(SlotOffer).where(SlotOffer.order_id == order.id, SlotOffer.status == "open")
     ):
@@ -652,7 +582,7 @@ def pick(session: Session, order: Order, offer_id: int, start: str, picked_by: s
     offer_ = open_offer(session, order)
     if offer_ is None or offer_.id != offer_id:
         raise Conflict(_("Diese Terminauswahl ist nicht mehr offen."))
-    moment = _parse_start(start)
+    moment = parse_start(start)
     if moment.isoformat() not in offer_.starts:
         raise Invalid(_("Dieser Termin wurde nicht angeboten."))
     booker = session.get(User, offer_.created_by_id)
@@ -713,7 +643,7 @@ def _fresh(session, order, offer_, people, taken) -> list[slots.Slot]:
             )
     if remaining:
         return remaining
-    days, start, end = _window(now)
+    days, start, end = window(now)
     return _search(session, order, people, offer_.duration_minutes, days, start, end, now).slots[
         :10
     ]
@@ -728,12 +658,4 @@ def provisioning_warning(
     if completion(order, "provision_cloud") is not None:
         return None
     today = today or utcnow().astimezone(BERLIN).date()
-    call_day = call.starts_at.astimezone(BERLIN).date()
-    if call_day <= today:
-        return "overdue"
-    days_left = sum(1 for day in slots.working_days(today, 30) if day < call_day)
-    if days_left <= 3:
-        return "urgent"
-    if days_left <= 7:
-        return "soon"
-    return "pending"
+    return warning_level(call.starts_at.astimezone(BERLIN).date(), today)
