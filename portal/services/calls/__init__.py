@@ -41,6 +41,7 @@ from portal.services.call_invitation import (
     domain,
     invitation,
 )
+from portal.services.calls.queries import call_of, open_offer, open_offers
 from portal.services.calls.rules import (
     BERLIN,
     blockers,
@@ -88,11 +89,6 @@ def _accepted_order(session: Session, actor: User, order_id: int) -> Order:
     if order.customer is None:
         raise Conflict(_("Die Bestellung ist noch nicht angenommen."))
     return order
-
-
-def call_of(session: Session, order: Order) -> SetupCall | None:
-    """The order's setup call, booked or cancelled, or None."""
-    return session.scalar(select(SetupCall).where(SetupCall.order_id == order.id))
 
 
 def resolve(session: Session, order: Order, invitees: list[Invitee]) -> list[Attendance]:
@@ -362,9 +358,7 @@ def _book(
         [p.user for p in attendance if p.user],
         [p.user for p in removed_people if p.user],
     )
-    for offer in session.scalars(
-        select(SlotOffer).where(SlotOffer.order_id == order.id, SlotOffer.status == "open")
-    ):
+    for offer in open_offers(session, order):
         offer.status = "withdrawn"  # a booked call releases every time still on offer
     audit.record(
         session,
@@ -522,9 +516,7 @@ def offer(
     for moment in moments:
         if busy := _check_free(session, order, people, moment, duration):
             raise Conflict(_("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(busy)))
-    for old in session.scalars(
-        select(SlotOffer).where(SlotOffer.order_id == order.id, SlotOffer.status == "open")
-    ):
+    for old in open_offers(session, order):
         old.status = "withdrawn"
     offer_ = SlotOffer(
         order_id=order.id,
@@ -562,13 +554,6 @@ def offer(
     )
     session.commit()
     return offer_
-
-
-def open_offer(session: Session, order: Order) -> SlotOffer | None:
-    """The offer a customer may currently pick from."""
-    return session.scalar(
-        select(SlotOffer).where(SlotOffer.order_id == order.id, SlotOffer.status == "open")
-    )
 
 
 @dataclass
