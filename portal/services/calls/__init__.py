@@ -41,6 +41,7 @@ from portal.services.call_invitation import (
     domain,
     invitation,
 )
+from portal.services.calls.guards import accepted_order, require_partner
 from portal.services.calls.queries import call_of, open_offer, open_offers
 from portal.services.calls.rules import (
     BERLIN,
@@ -55,7 +56,7 @@ from portal.services.calls.rules import (
     window,
     working_hours,
 )
-from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.services.errors import Conflict, Invalid, NotFound
 
 STAFF_ROLES = (Role.PROJECT_LEAD, Role.IT_ARCHITECT, Role.TECHNICIAN, Role.PARTNER_STAFF)
 
@@ -77,18 +78,6 @@ class Search:
     slots: list[slots.Slot]
     people: list[slots.Person]
     warnings: list[str] = field(default_factory=list)
-
-
-def _require_partner(actor: User) -> None:
-    if actor.role != Role.PARTNER_STAFF:
-        raise Forbidden(_("Nur Mitarbeiter des Partners planen den Setup Call."))
-
-
-def _accepted_order(session: Session, actor: User, order_id: int) -> Order:
-    order = access.get_order(session, actor, order_id)
-    if order.customer is None:
-        raise Conflict(_("Die Bestellung ist noch nicht angenommen."))
-    return order
 
 
 def resolve(session: Session, order: Order, invitees: list[Invitee]) -> list[Attendance]:
@@ -130,8 +119,8 @@ def add_contact(
     language: str = "de",
 ) -> CustomerContact:
     """Add a customer contact to the customer record of an order."""
-    _require_partner(actor)
-    order = _accepted_order(session, actor, order_id)
+    require_partner(actor)
+    order = accepted_order(session, actor, order_id)
     fields = clean_contact(name, email, phone, role, language)
     if session.scalar(
         select(CustomerContact.id).where(
@@ -217,8 +206,8 @@ def search(
     now: datetime | None = None,
 ) -> Search:
     """Free slots of the next working days at which every required participant is free."""
-    _require_partner(actor)
-    order = _accepted_order(session, actor, order_id)
+    require_partner(actor)
+    order = accepted_order(session, actor, order_id)
     check_duration(duration)
     now = now or utcnow()
     days, start, end = window(now)
@@ -268,8 +257,8 @@ def book(
     Invitations go to the outbox and staff calendars to the calendar writes: the worker
     delivers both, so nothing here waits on a mail or calendar server.
     """
-    _require_partner(actor)
-    order = _accepted_order(session, actor, order_id)
+    require_partner(actor)
+    order = accepted_order(session, actor, order_id)
     _book(
         session,
         order,
@@ -442,8 +431,8 @@ def _complete_step(session, order, call, actor: User) -> None:
 
 def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> None:
     """Cancel the call: METHOD:CANCEL to every attendee; the step is open again."""
-    _require_partner(actor)
-    order = _accepted_order(session, actor, order_id)
+    require_partner(actor)
+    order = accepted_order(session, actor, order_id)
     call = call_of(session, order)
     if call is None or call.status != BOOKED:
         raise Conflict(_("Es ist kein Setup Call gebucht."))
@@ -504,8 +493,8 @@ def offer(
     agenda: str = "",
 ) -> SlotOffer:
     """Offer the customer contacts a choice of free times through their link."""
-    _require_partner(actor)
-    order = _accepted_order(session, actor, order_id)
+    require_partner(actor)
+    order = accepted_order(session, actor, order_id)
     people = resolve(session, order, invitees)
     if not any(p.contact for p in people):
         raise Invalid(_("Bitte mindestens einen Ansprechpartner des Kunden einladen."))
