@@ -2,7 +2,8 @@
 
 Every generated invitation is read back with the email package and icalendar. Times are a few
 working days ahead of the real clock (the mail links and their expiry use it as well); the one
-test that needs a fixed moment (the switch to summer time) freezes portal.services.calls.utcnow.
+test that needs a fixed moment (the switch to summer time) freezes the clock of
+portal.services.calls (utcnow in each of its modules that reads it).
 """
 
 import re
@@ -33,7 +34,7 @@ from portal.models import (
 from portal.models.call import BOOKED, CANCELLED
 from portal.models.outbox import KEPT
 from portal.services import calls, orders
-from portal.services.calls import Invitee
+from portal.services.calls import Invitee, availability
 from portal.services.calls.rules import BERLIN
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.links import hash_token
@@ -458,7 +459,8 @@ def test_a_call_booked_in_march_for_after_the_switch_to_summer_time_keeps_its_wa
         year += 1
     assert switch.weekday() == 6 and switch.month == 3
     now = datetime.combine(switch - timedelta(days=4), time(12), BERLIN)  # Wednesday, winter time
-    monkeypatch.setattr(calls, "utcnow", lambda: now.astimezone(UTC))
+    for module in (calls, availability):
+        monkeypatch.setattr(module, "utcnow", lambda: now.astimezone(UTC))
 
     found = calls.search(session, world.partner, order.id, team(world), 60, now=now)
     friday, monday = switch - timedelta(days=2), switch + timedelta(days=1)

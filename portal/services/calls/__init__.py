@@ -6,7 +6,7 @@ change records what each must show (portal.services.calendar_sync), so no reques
 calendar server, and one that cannot be reached is retried until it matches the call.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, render_template
@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal import audit, mail, vault
-from portal.calendar import invite, reach, slots, sources
+from portal import audit, mail
+from portal.calendar import invite, slots
 from portal.models import (
     CallEvent,
     CallParticipant,
@@ -24,7 +24,6 @@ from portal.models import (
     OutboxMessage,
     SetupCall,
     SlotOffer,
-    StaffCalendar,
     StepCompletion,
     User,
     utcnow,
@@ -39,20 +38,17 @@ from portal.services.call_invitation import (
     domain,
     invitation,
 )
+from portal.services.calls.availability import check_free, find, search
 from portal.services.calls.guards import accepted_order, require_partner
 from portal.services.calls.participants import Invitee, add_contact, resolve
 from portal.services.calls.queries import call_of, open_offer, open_offers
 from portal.services.calls.rules import (
     BERLIN,
-    blockers,
     check_duration,
     check_text,
-    day_window,
-    held_times,
     parse_start,
     warning_level,
     window,
-    working_hours,
 )
 from portal.services.errors import Conflict, Invalid, NotFound
 
@@ -69,116 +65,6 @@ __all__ = [
     "provisioning_warning",
     "search",
 ]
-
-
-@dataclass
-class Search:
-    slots: list[slots.Slot]
-    people: list[slots.Person]
-    warnings: list[str] = field(default_factory=list)
-
-
-def _staff_person(
-    session: Session, person: Attendance, start, end, busy_extra, own_uid: str | None
-) -> tuple[slots.Person, str | None]:
-    settings = session.scalar(select(StaffCalendar).where(StaffCalendar.user_id == person.user.id))
-    hours = working_hours(settings)
-    busy = list(busy_extra)
-    warning = None
-    try:
-        busy += _calendar_busy(settings, start, end, own_uid)
-    except (sources.CalendarUnavailable, vault.VaultError) as error:
-        warning = _(
-            "Der Kalender von %(name)s konnte nicht gelesen werden: %(reason)s Die Suche berücksichtigt für %(name)s nur die Arbeitszeiten und die im Portal gebuchten Termine.",
-            name=person.name,
-            reason=reach.describe(error),
-        )
-    return slots.Person(person.name, person.required, hours, tuple(busy)), warning
-
-
-def _calendar_busy(
-    settings: StaffCalendar | None, start, end, own_uid: str | None
-) -> list[slots.Busy]:
-    """Busy times from the person's calendar, without the portal's own event of this call."""
-    if settings is None or settings.source == "none" or not settings.url:
-        return []
-    allowed = reach.policy()
-    if settings.source == "ics":
-        return sources.ics_feed_busy(settings.url, start, end, exclude_uid=own_uid, policy=allowed)
-    password = vault.reveal(settings.password) if settings.password_id else ""
-    return sources.caldav_busy(
-        settings.url,
-        settings.username or "",
-        password,
-        start,
-        end,
-        exclude_uid=own_uid,
-        policy=allowed,
-    )
-
-
-def _portal_busy(session: Session, user: User, exclude_order_id: int | None) -> list[slots.Busy]:
-    """Calls booked in the portal and times held by open offers keep staff busy, too."""
-    booked = session.scalars(
-        select(SetupCall)
-        .join(CallParticipant)
-        .where(
-            CallParticipant.user_id == user.id,
-            SetupCall.status == BOOKED,
-            SetupCall.order_id != (exclude_order_id or 0),
-        )
-    )
-    busy = [slots.Busy(c.starts_at, c.ends_at) for c in booked]
-    for offer in session.scalars(
-        select(SlotOffer).where(
-            SlotOffer.status == "open", SlotOffer.order_id != (exclude_order_id or 0)
-        )
-    ):
-        busy += held_times(offer, user.id)
-    return busy
-
-
-def search(
-    session: Session,
-    actor: User,
-    order_id: int,
-    invitees: list[Invitee],
-    duration: int,
-    now: datetime | None = None,
-) -> Search:
-    """Free slots of the next working days at which every required participant is free."""
-    require_partner(actor)
-    order = accepted_order(session, actor, order_id)
-    check_duration(duration)
-    now = now or utcnow()
-    days, start, end = window(now)
-    return _search(
-        session, order, resolve(session, order, invitees), duration, days, start, end, now
-    )
-
-
-def _search(session, order, attendance, duration, days, start, end, now) -> Search:
-    people, warnings = [], []
-    # The call's own event in a staff calendar must not block moving that very call.
-    call = call_of(session, order)
-    own_uid = call.uid if call is not None else None
-    for person in attendance:
-        if person.user is None:
-            continue  # customer contacts have no calendar here; the time is agreed with them
-        busy = _portal_busy(session, person.user, order.id)
-        staff, warning = _staff_person(session, person, start, end, busy, own_uid)
-        people.append(staff)
-        if warning:
-            warnings.append(warning)
-    found = slots.free_slots(people, days=days, duration=timedelta(minutes=duration), now=now)
-    return Search(found, people, warnings)
-
-
-def _check_free(session, order, attendance, starts_at: datetime, duration: int) -> list[str]:
-    end = starts_at + timedelta(minutes=duration)
-    days, start, day_end = day_window(starts_at)
-    result = _search(session, order, attendance, duration, days, start, day_end, utcnow())
-    return blockers(result.people, starts_at, end)
 
 
 def book(
@@ -230,7 +116,7 @@ def _book(
     if starts_at <= utcnow():
         raise Invalid(_("Der Termin liegt in der Vergangenheit."))
     check_text(location, video_url, agenda)
-    busy = _check_free(session, order, attendance, starts_at, duration)
+    busy = check_free(session, order, attendance, starts_at, duration)
     if busy:
         raise Conflict(_("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(busy)))
     call = call_of(session, order)
@@ -444,7 +330,7 @@ def offer(
         raise Invalid(_("Bitte 1 bis 10 Termine zur Auswahl markieren."))
     check_text(location, video_url, agenda)
     for moment in moments:
-        if busy := _check_free(session, order, people, moment, duration):
+        if busy := check_free(session, order, people, moment, duration):
             raise Conflict(_("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(busy)))
     for old in open_offers(session, order):
         old.status = "withdrawn"
@@ -551,7 +437,7 @@ def _fresh(session, order, offer_, people, taken) -> list[slots.Slot]:
         if (
             moment != taken
             and moment > now
-            and not _check_free(session, order, people, moment, offer_.duration_minutes)
+            and not check_free(session, order, people, moment, offer_.duration_minutes)
         ):
             remaining.append(
                 slots.Slot(moment, moment + timedelta(minutes=offer_.duration_minutes))
@@ -559,9 +445,7 @@ def _fresh(session, order, offer_, people, taken) -> list[slots.Slot]:
     if remaining:
         return remaining
     days, start, end = window(now)
-    return _search(session, order, people, offer_.duration_minutes, days, start, end, now).slots[
-        :10
-    ]
+    return find(session, order, people, offer_.duration_minutes, days, start, end, now).slots[:10]
 
 
 def provisioning_warning(
