@@ -9,19 +9,16 @@ calendar server, and one that cannot be reached is retried until it matches the 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal import audit, mail
+from portal import audit
 from portal.calendar import invite, slots
 from portal.models import (
     CallEvent,
     CallParticipant,
     Order,
-    OutboxMessage,
     SetupCall,
     SlotOffer,
     StepCompletion,
@@ -30,9 +27,8 @@ from portal.models import (
 )
 from portal.models.call import BOOKED, CANCELLED
 from portal.process import completion
-from portal.services import access, calendar_sync, links
+from portal.services import access, calendar_sync
 from portal.services.call_invitation import (
-    Attendance,
     attendance,
     attendance_of,
     domain,
@@ -40,6 +36,7 @@ from portal.services.call_invitation import (
 )
 from portal.services.calls.availability import check_free, find, search
 from portal.services.calls.guards import accepted_order, require_partner
+from portal.services.calls.mails import send_invitations, send_links, send_offer
 from portal.services.calls.participants import Invitee, add_contact, resolve
 from portal.services.calls.queries import call_of, open_offer, open_offers
 from portal.services.calls.rules import (
@@ -161,12 +158,12 @@ def _book(
             details={"removed": [p.email for p in removed_people]},
         )
     )
-    _send(session, order, call, attendance, "REQUEST", "call_invitation")
+    send_invitations(session, order, call, attendance, "REQUEST", "call_invitation")
     if removed_people:
         # RFC 5546 3.2.5: a CANCEL that uninvites lists the attendees being removed.
-        _send(session, order, call, removed_people, "CANCEL", "call_cancelled")
+        send_invitations(session, order, call, removed_people, "CANCEL", "call_cancelled")
     if first:
-        _send_links(session, order, [p for p in attendance if p.contact])
+        send_links(session, order, [p for p in attendance if p.contact])
     _complete_step(session, order, call, booker)
     calendar_sync.plan(
         session,
@@ -188,55 +185,6 @@ def _book(
         participants=[p.email for p in attendance],
     )
     session.commit()
-
-
-def _send(session, order, call, recipients, method, template) -> list[OutboxMessage]:
-    """One email per recipient in their language; the calendar lists every recipient."""
-    calendar = invite.calendar(
-        invitation(order, call, recipients, cancelled=method == "CANCEL"), method
-    )
-    rows = []
-    for person in recipients:
-        with force_locale(person.language):
-            context = {
-                "order": order,
-                "call": call,
-                "person": person,
-                "people": recipients,
-            }
-            subject = render_template(f"mail/{template}.subject.txt", **context).strip()
-            text = render_template(f"mail/{template}.txt", **context)
-            html = render_template(f"mail/{template}.html", **context)
-        message = invite.invitation_email(
-            sender=current_app.config["MAIL_FROM"],
-            to=[person.email],
-            subject=subject,
-            text=text,
-            html=html,
-            ics=calendar,
-            method=method,
-        )
-        rows.append(mail.queue_prebuilt(session, message))
-    return rows
-
-
-def _send_links(session, order, contacts: list[Attendance]) -> list[OutboxMessage]:
-    """The seed: CP sends the customer the links to the questionnaires (fresh tokens each time)."""
-    if not contacts:
-        return []
-    issued = links.issue_all(session, order, utcnow())
-    return [
-        issued.mail_to(
-            session,
-            name=person.name,
-            email=person.email,
-            language=person.language,
-            template="questionnaire_links",
-            order=order,
-            person=person,
-        )
-        for person in contacts
-    ]
 
 
 def _complete_step(session, order, call, actor: User) -> None:
@@ -277,7 +225,7 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> No
             details={"reason": reason[:500]},
         )
     )
-    _send(session, order, call, people, "CANCEL", "call_cancelled")
+    send_invitations(session, order, call, people, "CANCEL", "call_cancelled")
     calendar_sync.plan(session, call, [p.user for p in people if p.user], [])
     session.execute(
         delete(StepCompletion).where(
@@ -346,19 +294,7 @@ def offer(
     )
     session.add(offer_)
     session.flush()
-    now = utcnow()
-    for person in (p for p in people if p.contact):
-        links.issue_all(session, order, now).mail_to(
-            session,
-            name=person.name,
-            email=person.email,
-            language=person.language,
-            template="call_offer",
-            order=order,
-            person=person,
-            offer=offer_,
-            moments=moments,
-        )
+    send_offer(session, order, [p for p in people if p.contact], offer_, moments)
     audit.record(
         session,
         actor,
