@@ -34,7 +34,7 @@ from portal.models import (
 from portal.models.call import BOOKED, CANCELLED
 from portal.models.outbox import KEPT
 from portal.services import calls, orders
-from portal.services.calls import Invitee, availability, booking
+from portal.services.calls import Invitee, availability, booking, pages, slot_offer
 from portal.services.calls import mails as call_mails
 from portal.services.calls.rules import BERLIN
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -460,7 +460,7 @@ def test_a_call_booked_in_march_for_after_the_switch_to_summer_time_keeps_its_wa
         year += 1
     assert switch.weekday() == 6 and switch.month == 3
     now = datetime.combine(switch - timedelta(days=4), time(12), BERLIN)  # Wednesday, winter time
-    for module in (calls, availability, booking, call_mails):
+    for module in (availability, booking, call_mails, pages, slot_offer):
         monkeypatch.setattr(module, "utcnow", lambda: now.astimezone(UTC))
 
     found = calls.search(session, world.partner, order.id, team(world), 60, now=now)

@@ -1,7 +1,8 @@
 """Who takes part in the call: chosen invitees resolved to people, and the customer's contacts.
 
 Staff must be active and in a call role (partner staff of the order's partner only), contacts
-must belong to the order's customer, and the order's project lead must be among them.
+must belong to the order's customer, and a project lead must be among them (the booking page
+always adds the order's own).
 """
 
 from dataclasses import dataclass
