@@ -18,7 +18,7 @@ from portal.calendar import reach, slots, sources
 from portal.models import CallParticipant, SetupCall, SlotOffer, StaffCalendar, User, utcnow
 from portal.models.call import BOOKED
 from portal.services.call_invitation import Attendance
-from portal.services.calls.guards import accepted_order, require_partner
+from portal.services.calls.guards import planning_order
 from portal.services.calls.participants import Invitee, resolve
 from portal.services.calls.queries import call_of
 from portal.services.calls.rules import (
@@ -111,8 +111,7 @@ def search(
     now: datetime | None = None,
 ) -> Search:
     """Free slots of the next working days at which every required participant is free."""
-    require_partner(actor)
-    order = accepted_order(session, actor, order_id)
+    order = planning_order(session, actor, order_id)
     check_duration(duration)
     now = now or utcnow()
     days, start, end = window(now)

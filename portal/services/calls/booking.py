@@ -19,7 +19,7 @@ from portal.models.call import BOOKED, CANCELLED
 from portal.services import access, calendar_sync
 from portal.services.call_invitation import attendance, attendance_of, domain, invitation
 from portal.services.calls.availability import check_free
-from portal.services.calls.guards import accepted_order, require_partner
+from portal.services.calls.guards import planning_order
 from portal.services.calls.mails import send_invitations, send_links
 from portal.services.calls.participants import Invitee, resolve
 from portal.services.calls.queries import call_of, open_offers
@@ -44,8 +44,7 @@ def book(
     Invitations go to the outbox and staff calendars to the calendar writes: the worker
     delivers both, so nothing here waits on a mail or calendar server.
     """
-    require_partner(actor)
-    order = accepted_order(session, actor, order_id)
+    order = planning_order(session, actor, order_id)
     schedule(
         session,
         order,
@@ -172,8 +171,7 @@ def _complete_step(session, order, call, actor: User) -> None:
 
 def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> None:
     """Cancel the call: METHOD:CANCEL to every attendee; the step is open again."""
-    require_partner(actor)
-    order = accepted_order(session, actor, order_id)
+    order = planning_order(session, actor, order_id)
     call = call_of(session, order)
     if call is None or call.status != BOOKED:
         raise Conflict(_("Es ist kein Setup Call gebucht."))

@@ -1,4 +1,4 @@
-"""The checks every use case of step 3 shares: partner staff only, an order already accepted."""
+"""The check every use case of step 3 starts with: partner staff, a visible, accepted order."""
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -8,14 +8,11 @@ from portal.services import access
 from portal.services.errors import Conflict, Forbidden
 
 
-def require_partner(actor: User) -> None:
-    """Only the partner's staff plan the call (the order's visibility is checked after)."""
+def planning_order(session: Session, actor: User, order_id: int) -> Order:
+    """The order whose call the actor plans: only partner staff (Forbidden), only an order they
+    may see (NotFound), only once the back office accepted it and it has a customer (Conflict)."""
     if actor.role != Role.PARTNER_STAFF:
         raise Forbidden(_("Nur Mitarbeiter des Partners planen den Setup Call."))
-
-
-def accepted_order(session: Session, actor: User, order_id: int) -> Order:
-    """The order as the actor may see it, once the back office accepted it (it has a customer)."""
     order = access.get_order(session, actor, order_id)
     if order.customer is None:
         raise Conflict(_("Die Bestellung ist noch nicht angenommen."))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.models import CustomerContact, Order, Role, User
 from portal.services.call_invitation import Attendance
-from portal.services.calls.guards import accepted_order, require_partner
+from portal.services.calls.guards import planning_order
 from portal.services.calls.rules import clean_contact
 from portal.services.errors import Conflict, Invalid
 
@@ -72,8 +72,7 @@ def add_contact(
     language: str = "de",
 ) -> CustomerContact:
     """Add a customer contact to the customer record of an order."""
-    require_partner(actor)
-    order = accepted_order(session, actor, order_id)
+    order = planning_order(session, actor, order_id)
     fields = clean_contact(name, email, phone, role, language)
     if session.scalar(
         select(CustomerContact.id).where(

@@ -16,7 +16,7 @@ from portal.calendar import slots
 from portal.models import Order, SlotOffer, User, utcnow
 from portal.services.calls.availability import check_free, find
 from portal.services.calls.booking import schedule
-from portal.services.calls.guards import accepted_order, require_partner
+from portal.services.calls.guards import planning_order
 from portal.services.calls.mails import send_offer
 from portal.services.calls.participants import Invitee, resolve
 from portal.services.calls.queries import open_offer, open_offers
@@ -37,8 +37,7 @@ def offer(
     agenda: str = "",
 ) -> SlotOffer:
     """Offer the customer contacts a choice of free times through their link."""
-    require_partner(actor)
-    order = accepted_order(session, actor, order_id)
+    order = planning_order(session, actor, order_id)
     people = resolve(session, order, invitees)
     if not any(p.contact for p in people):
         raise Invalid(_("Bitte mindestens einen Ansprechpartner des Kunden einladen."))
