@@ -29,6 +29,7 @@ from portal.services.calls.rules import (
     window,
     working_hours,
 )
+from portal.services.errors import Conflict
 
 
 @dataclass
@@ -142,3 +143,9 @@ def check_free(session, order, attendance, starts_at: datetime, duration: int) -
     days, start, day_end = day_window(starts_at)
     result = find(session, order, attendance, duration, days, start, day_end, utcnow())
     return blockers(result.people, starts_at, end)
+
+
+def require_free(session, order, attendance, starts_at: datetime, duration: int) -> None:
+    """Refuse a time at which a required person cannot take the call, naming who and why."""
+    if busy := check_free(session, order, attendance, starts_at, duration):
+        raise Conflict(_("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(busy)))

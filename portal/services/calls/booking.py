@@ -18,7 +18,7 @@ from portal.models import CallEvent, CallParticipant, SetupCall, StepCompletion,
 from portal.models.call import BOOKED, CANCELLED
 from portal.services import access, calendar_sync
 from portal.services.call_invitation import attendance, attendance_of, domain, invitation
-from portal.services.calls.availability import check_free
+from portal.services.calls.availability import require_free
 from portal.services.calls.guards import planning_order
 from portal.services.calls.mails import send_invitations, send_links
 from portal.services.calls.participants import Invitee, resolve
@@ -77,9 +77,7 @@ def schedule(
     if starts_at <= utcnow():
         raise Invalid(_("Der Termin liegt in der Vergangenheit."))
     check_text(location, video_url, agenda)
-    busy = check_free(session, order, attendance, starts_at, duration)
-    if busy:
-        raise Conflict(_("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(busy)))
+    require_free(session, order, attendance, starts_at, duration)
     call = call_of(session, order)
     first = call is None or call.status == CANCELLED
     removed: list[CallParticipant] = []

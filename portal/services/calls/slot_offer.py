@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.calendar import slots
 from portal.models import Order, SlotOffer, User, utcnow
-from portal.services.calls.availability import check_free, find
+from portal.services.calls.availability import check_free, find, require_free
 from portal.services.calls.booking import schedule
 from portal.services.calls.guards import planning_order
 from portal.services.calls.mails import send_offer
@@ -46,8 +46,7 @@ def offer(
         raise Invalid(_("Bitte 1 bis 10 Termine zur Auswahl markieren."))
     check_text(location, video_url, agenda)
     for moment in moments:
-        if busy := check_free(session, order, people, moment, duration):
-            raise Conflict(_("Zu diesem Termin ist nicht jeder frei: %(who)s", who="; ".join(busy)))
+        require_free(session, order, people, moment, duration)
     for old in open_offers(session, order):
         old.status = "withdrawn"
     offer_ = SlotOffer(
