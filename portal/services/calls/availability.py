@@ -41,7 +41,7 @@ class Search:
     warnings: list[str] = field(default_factory=list)
 
 
-def staff_person(
+def _staff_person(
     session: Session, person: Attendance, start, end, busy_extra, own_uid: str | None
 ) -> tuple[slots.Person, str | None]:
     """A staff member as the slot search sees them: working hours, and busy times from their
@@ -51,7 +51,7 @@ def staff_person(
     busy = list(busy_extra)
     warning = None
     try:
-        busy += calendar_busy(settings, start, end, own_uid)
+        busy += _calendar_busy(settings, start, end, own_uid)
     except (sources.CalendarUnavailable, vault.VaultError) as error:
         warning = _(
             "Der Kalender von %(name)s konnte nicht gelesen werden: %(reason)s Die Suche berücksichtigt für %(name)s nur die Arbeitszeiten und die im Portal gebuchten Termine.",
@@ -61,7 +61,7 @@ def staff_person(
     return slots.Person(person.name, person.required, hours, tuple(busy)), warning
 
 
-def calendar_busy(
+def _calendar_busy(
     settings: StaffCalendar | None, start, end, own_uid: str | None
 ) -> list[slots.Busy]:
     """Busy times from the person's calendar, without the portal's own event of this call."""
@@ -82,7 +82,7 @@ def calendar_busy(
     )
 
 
-def portal_busy(session: Session, user: User, exclude_order_id: int | None) -> list[slots.Busy]:
+def _portal_busy(session: Session, user: User, exclude_order_id: int | None) -> list[slots.Busy]:
     """Calls booked in the portal and times held by open offers keep staff busy, too."""
     booked = session.scalars(
         select(SetupCall)
@@ -120,7 +120,8 @@ def search(
 
 
 def find(session, order, attendance, duration, days, start, end, now) -> Search:
-    """The search over [start, end) for people already resolved, shared by search, book, pick."""
+    """The search over [start, end) for people already resolved: the search, the free check and
+    a pick's fresh options share it."""
     people, warnings = [], []
     # The call's own event in a staff calendar must not block moving that very call.
     call = call_of(session, order)
@@ -128,8 +129,8 @@ def find(session, order, attendance, duration, days, start, end, now) -> Search:
     for person in attendance:
         if person.user is None:
             continue  # customer contacts have no calendar here; the time is agreed with them
-        busy = portal_busy(session, person.user, order.id)
-        staff, warning = staff_person(session, person, start, end, busy, own_uid)
+        busy = _portal_busy(session, person.user, order.id)
+        staff, warning = _staff_person(session, person, start, end, busy, own_uid)
         people.append(staff)
         if warning:
             warnings.append(warning)
