@@ -1,11 +1,18 @@
-"""Reading the participant choice of the booking page from the request."""
+"""Reading the booking page's requests: the participant choice, the call's details, a contact.
+
+Only the participant choice is coerced here (ids, a duration on offer); every other value comes
+as typed, and what it must be is checked once, by the use cases (portal.services.calls). Their
+refusals are flashed rather than shown at a field, so no WTForms class is needed here.
+"""
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from portal.models import CustomerContact, Role, User
-from portal.services.calls import DURATIONS, Invitee
+from portal.services.calls import Invitee
+from portal.services.calls.rules import DURATIONS
 
 
 @dataclass
@@ -42,6 +49,48 @@ class Choice:
             "optional": sorted(self.optional),
             "duration": self.duration,
         }
+
+
+@dataclass(frozen=True)
+class CallFields:
+    """The booking or offer form's time(s) and the call's details, as typed."""
+
+    start: str
+    offered: list[str]
+    location: str
+    video_url: str
+    agenda: str
+
+    def details(self) -> dict[str, str]:
+        """Location, video link and agenda as the use cases take them."""
+        return {"location": self.location, "video_url": self.video_url, "agenda": self.agenda}
+
+
+def call_fields(form: MultiDict) -> CallFields:
+    """The time to book (`start`), the times to offer (`offer`, one per ticked box), the details."""
+    return CallFields(
+        start=form.get("start", ""),
+        offered=form.getlist("offer"),
+        location=form.get("location", ""),
+        video_url=form.get("video_url", ""),
+        agenda=form.get("agenda", ""),
+    )
+
+
+def contact_fields(form: MultiDict) -> dict[str, str]:
+    """A new customer contact as typed; add_contact tidies and checks it."""
+    return {
+        "name": form.get("name", ""),
+        "email": form.get("email", ""),
+        "phone": form.get("phone", ""),
+        "role": form.get("role", ""),
+        "language": form.get("language", "de"),
+    }
+
+
+def contact_ids(form: MultiDict) -> list[int]:
+    """The contacts ticked to receive fresh links."""
+    return [int(v) for v in form.getlist("contact") if v.isdigit()]
 
 
 def _int(value) -> int | None:

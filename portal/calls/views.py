@@ -6,11 +6,19 @@ from flask_login import current_user, login_required
 
 from portal.authz import roles_required
 from portal.calls import bp
-from portal.calls.forms import contacts_of, read_choice, staff
+from portal.calls.forms import (
+    call_fields,
+    contact_fields,
+    contact_ids,
+    contacts_of,
+    read_choice,
+    staff,
+)
 from portal.errors import flash_refusal
 from portal.extensions import db
 from portal.models import Role
 from portal.services import access, calendar_sync, calls, links
+from portal.services.calls.rules import DURATIONS
 from portal.services.errors import DomainError
 
 
@@ -45,7 +53,7 @@ def plan(order_id: int):
         call=call,
         calendar_states=calendar_sync.states(db.session, call) if call else [],
         offer=calls.open_offer(db.session, order),
-        durations=calls.DURATIONS,
+        durations=DURATIONS,
     )
 
 
@@ -58,18 +66,16 @@ def _back(order_id: int, choice=None):
 def book(order_id: int):
     """Book or move the call to the chosen time (checked again against every calendar)."""
     order = access.get_order(db.session, current_user, order_id)
-    choice = read_choice(request.form, db.session, order)
+    choice, fields = read_choice(request.form, db.session, order), call_fields(request.form)
     try:
         calls.book(
             db.session,
             current_user,
             order_id,
             invitees=choice.invitees(order, current_user),
-            start=request.form.get("start", ""),
+            start=fields.start,
             duration=choice.duration,
-            location=request.form.get("location", ""),
-            video_url=request.form.get("video_url", ""),
-            agenda=request.form.get("agenda", ""),
+            **fields.details(),
         )
     except DomainError as error:
         flash_refusal(error)
@@ -83,18 +89,16 @@ def book(order_id: int):
 def offer(order_id: int):
     """Send the customer contacts a choice of free times to pick from."""
     order = access.get_order(db.session, current_user, order_id)
-    choice = read_choice(request.form, db.session, order)
+    choice, fields = read_choice(request.form, db.session, order), call_fields(request.form)
     try:
         calls.offer(
             db.session,
             current_user,
             order_id,
             invitees=choice.invitees(order, current_user),
-            starts=request.form.getlist("offer"),
+            starts=fields.offered,
             duration=choice.duration,
-            location=request.form.get("location", ""),
-            video_url=request.form.get("video_url", ""),
-            agenda=request.form.get("agenda", ""),
+            **fields.details(),
         )
     except DomainError as error:
         flash_refusal(error)
@@ -132,18 +136,8 @@ def ics(order_id: int):
 @roles_required(Role.PARTNER_STAFF)
 def add_contact(order_id: int):
     """Add a customer contact to the customer record."""
-    form = request.form
     try:
-        calls.add_contact(
-            db.session,
-            current_user,
-            order_id,
-            name=form.get("name", ""),
-            email=form.get("email", ""),
-            phone=form.get("phone", ""),
-            role=form.get("role", ""),
-            language=form.get("language", "de"),
-        )
+        calls.add_contact(db.session, current_user, order_id, **contact_fields(request.form))
     except DomainError as error:
         if error.status == 404:
             raise
@@ -157,9 +151,9 @@ def add_contact(order_id: int):
 @roles_required(Role.PARTNER_STAFF)
 def send_links(order_id: int):
     """Send the chosen customer contacts fresh links to both questionnaires."""
-    contact_ids = [int(v) for v in request.form.getlist("contact") if v.isdigit()]
+    chosen = contact_ids(request.form)
     try:
-        count = links.send_to_contacts(db.session, current_user, order_id, contact_ids)
+        count = links.send_to_contacts(db.session, current_user, order_id, chosen)
     except DomainError as error:
         flash_refusal(error)
     else:

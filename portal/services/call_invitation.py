@@ -1,6 +1,7 @@
 """The iCalendar view of a setup call: its people and the invitation as it stands.
 
-Shared by booking (portal.services.calls) and the calendar writes (calendar_sync).
+Shared by booking and its mails (portal.services.calls.booking, .mails) and the calendar
+writes (calendar_sync).
 """
 
 from dataclasses import dataclass

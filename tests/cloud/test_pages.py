@@ -9,7 +9,7 @@ from sqlalchemy import event
 from portal.calendar import slots
 from portal.extensions import db
 from portal.models import CloudProvisioning, SetupCall, StepCompletion
-from portal.services.calls import BERLIN
+from portal.services.calls.rules import BERLIN
 from tests.cloud.builders import SERVER, book_directly, count, provision, revealed
 from tests.conftest import login
 from tests.helpers import accept, place

@@ -1,8 +1,9 @@
 """Step 6 (hold_call), the contacts: the order's project lead completes and confirms them.
 
-Partner staff add the customer's contacts when they plan the call (portal.services.calls); the
-lead adds what the call showed (role, email, phone, whether they attended) and confirms the list.
-The confirmation keeps a snapshot of the contacts; a contact added afterwards voids it.
+Partner staff add the customer's contacts when they plan the call
+(portal.services.calls.participants); the lead adds what the call showed (role, email, phone,
+whether they attended) and confirms the list. The confirmation keeps a snapshot of the
+contacts; a contact added afterwards voids it.
 """
 
 from typing import Any

@@ -1,0 +1,217 @@
+"""Booking the call (step 3 `schedule_call`): book or move it, cancel it, its .ics file.
+
+A booking checks the time again against everyone's calendars, keeps the call's UID and raises
+its SEQUENCE on every change, queues the invitations (and a CANCEL for those taken off), plans
+the staff calendar writes for the worker, releases the times still on offer, and completes the
+step; a cancellation opens the step again. Each commits once.
+"""
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.calendar import invite
+from portal.models import CallEvent, CallParticipant, SetupCall, StepCompletion, User, utcnow
+from portal.models.call import BOOKED, CANCELLED
+from portal.services import access, calendar_sync
+from portal.services.call_invitation import attendance, attendance_of, domain, invitation
+from portal.services.calls.availability import require_free
+from portal.services.calls.guards import planning_order
+from portal.services.calls.mails import send_invitations, send_links
+from portal.services.calls.participants import Invitee, resolve
+from portal.services.calls.queries import call_of, open_offers
+from portal.services.calls.rules import check_duration, check_text, parse_start
+from portal.services.errors import Conflict, Invalid, NotFound
+
+
+def book(
+    session: Session,
+    actor: User,
+    order_id: int,
+    *,
+    invitees: list[Invitee],
+    start: str | datetime,
+    duration: int,
+    location: str = "",
+    video_url: str = "",
+    agenda: str = "",
+) -> None:
+    """Book (or move) the call at a time checked again against the calendars.
+
+    Invitations go to the outbox and staff calendars to the calendar writes: the worker
+    delivers both, so nothing here waits on a mail or calendar server.
+    """
+    order = planning_order(session, actor, order_id)
+    schedule(
+        session,
+        order,
+        actor,
+        actor.email,
+        resolve(session, order, invitees),
+        parse_start(start),
+        duration,
+        location,
+        video_url,
+        agenda,
+    )
+
+
+def schedule(
+    session,
+    order,
+    booker: User,
+    by_label: str,
+    attendance,
+    starts_at,
+    duration,
+    location,
+    video_url,
+    agenda,
+) -> None:
+    """Book or move the call for people already resolved: the partner's booking, the customer's
+    pick. The first booking sends the contacts their links; a move cancels for those removed."""
+    check_duration(duration)
+    if starts_at <= utcnow():
+        raise Invalid(_("Der Termin liegt in der Vergangenheit."))
+    check_text(location, video_url, agenda)
+    require_free(session, order, attendance, starts_at, duration)
+    call = call_of(session, order)
+    first = call is None or call.status == CANCELLED
+    removed: list[CallParticipant] = []
+    if call is None:
+        call = SetupCall(
+            order_id=order.id, uid=invite.new_uid(domain()), sequence=0, booked_by_id=booker.id
+        )
+        session.add(call)
+    else:
+        call.sequence += 1
+        keep = {
+            (p.user.id if p.user else None, p.contact.id if p.contact else None) for p in attendance
+        }
+        if not first:  # after a cancellation everyone already has their CANCEL
+            removed = [p for p in call.participants if (p.user_id, p.contact_id) not in keep]
+        for participant in list(call.participants):
+            call.participants.remove(participant)
+    call.status = BOOKED
+    call.starts_at, call.ends_at = starts_at, starts_at + timedelta(minutes=duration)
+    call.location, call.video_url, call.agenda = location.strip(), video_url.strip(), agenda.strip()
+    call.updated_at = utcnow()
+    call.participants.extend(
+        CallParticipant(
+            user_id=p.user.id if p.user else None,
+            contact_id=p.contact.id if p.contact else None,
+            required=p.required,
+        )
+        for p in attendance
+    )
+    session.flush()
+    kind = "booked" if first else "rescheduled"
+    removed_people = [attendance_of(p) for p in removed]
+    call.history.append(
+        CallEvent(
+            kind=kind,
+            sequence=call.sequence,
+            starts_at=call.starts_at,
+            ends_at=call.ends_at,
+            by=by_label,
+            details={"removed": [p.email for p in removed_people]},
+        )
+    )
+    send_invitations(session, order, call, attendance, "REQUEST", "call_invitation")
+    if removed_people:
+        # RFC 5546 3.2.5: a CANCEL that uninvites lists the attendees being removed.
+        send_invitations(session, order, call, removed_people, "CANCEL", "call_cancelled")
+    if first:
+        send_links(session, order, [p for p in attendance if p.contact])
+    _complete_step(session, order, call, booker)
+    calendar_sync.plan(
+        session,
+        call,
+        [p.user for p in attendance if p.user],
+        [p.user for p in removed_people if p.user],
+    )
+    for offer in open_offers(session, order):
+        offer.status = "withdrawn"  # a booked call releases every time still on offer
+    audit.record(
+        session,
+        by_label,
+        f"call.{kind}",
+        "setup_call",
+        call.id,
+        order_id=order.id,
+        starts_at=call.starts_at.isoformat(),
+        sequence=call.sequence,
+        participants=[p.email for p in attendance],
+    )
+    session.commit()
+
+
+def _complete_step(session, order, call, actor: User) -> None:
+    """Step schedule_call is done, with the call's start (its due date for provisioning)."""
+    scheduled = session.scalar(
+        select(StepCompletion).where(
+            StepCompletion.order_id == order.id, StepCompletion.step == "schedule_call"
+        )
+    )
+    details = {"starts_at": call.starts_at.isoformat(), "call_id": call.id}
+    if scheduled is None:
+        session.add(
+            StepCompletion(
+                order_id=order.id, step="schedule_call", completed_by_id=actor.id, details=details
+            )
+        )
+    else:
+        scheduled.details = details
+
+
+def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> None:
+    """Cancel the call: METHOD:CANCEL to every attendee; the step is open again."""
+    order = planning_order(session, actor, order_id)
+    call = call_of(session, order)
+    if call is None or call.status != BOOKED:
+        raise Conflict(_("Es ist kein Setup Call gebucht."))
+    call.sequence += 1
+    call.status = CANCELLED
+    call.updated_at = utcnow()
+    people = attendance(call)
+    call.history.append(
+        CallEvent(
+            kind="cancelled",
+            sequence=call.sequence,
+            starts_at=call.starts_at,
+            ends_at=call.ends_at,
+            by=actor.email,
+            details={"reason": reason[:500]},
+        )
+    )
+    send_invitations(session, order, call, people, "CANCEL", "call_cancelled")
+    calendar_sync.plan(session, call, [p.user for p in people if p.user], [])
+    session.execute(
+        delete(StepCompletion).where(
+            StepCompletion.order_id == order.id, StepCompletion.step == "schedule_call"
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        "call.cancel",
+        "setup_call",
+        call.id,
+        order_id=order.id,
+        sequence=call.sequence,
+    )
+    session.commit()
+
+
+def ics(session: Session, actor: User, order_id: int) -> bytes:
+    """The call's current state as an .ics file (PUBLISH-free, as a calendar would store it)."""
+    order = access.get_order(session, actor, order_id)
+    call = call_of(session, order)
+    if call is None:
+        raise NotFound(_("Es ist kein Setup Call gebucht."))
+    return invite.calendar(
+        invitation(order, call, attendance(call), call.status == CANCELLED), None
+    )

@@ -1,0 +1,82 @@
+"""The mails of step 3: invitations and cancellations with their calendar, and the link mails.
+
+Each recipient gets one message in their language. Invitations carry the iCalendar (REQUEST or
+CANCEL, RFC 6047) and are queued prebuilt; the questionnaire links and an offer of times carry
+fresh customer links (portal.services.links). Everything goes through the outbox, delivered by
+the worker.
+"""
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from portal import mail
+from portal.calendar import invite
+from portal.models import OutboxMessage, utcnow
+from portal.services import links
+from portal.services.call_invitation import Attendance, invitation
+
+
+def send_invitations(session, order, call, recipients, method, template) -> list[OutboxMessage]:
+    """One email per recipient in their language; the calendar lists every recipient."""
+    calendar = invite.calendar(
+        invitation(order, call, recipients, cancelled=method == "CANCEL"), method
+    )
+    rows = []
+    for person in recipients:
+        with force_locale(person.language):
+            context = {
+                "order": order,
+                "call": call,
+                "person": person,
+                "people": recipients,
+            }
+            subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+            text = render_template(f"mail/{template}.txt", **context)
+            html = render_template(f"mail/{template}.html", **context)
+        message = invite.invitation_email(
+            sender=current_app.config["MAIL_FROM"],
+            to=[person.email],
+            subject=subject,
+            text=text,
+            html=html,
+            ics=calendar,
+            method=method,
+        )
+        rows.append(mail.queue_prebuilt(session, message))
+    return rows
+
+
+def send_links(session, order, contacts: list[Attendance]) -> list[OutboxMessage]:
+    """The seed: CP sends the customer the links to the questionnaires (fresh tokens each time)."""
+    if not contacts:
+        return []
+    issued = links.issue_all(session, order, utcnow())
+    return [
+        issued.mail_to(
+            session,
+            name=person.name,
+            email=person.email,
+            language=person.language,
+            template="questionnaire_links",
+            order=order,
+            person=person,
+        )
+        for person in contacts
+    ]
+
+
+def send_offer(session, order, contacts: list[Attendance], offer, moments) -> None:
+    """Each contact gets the offered times with their own fresh links, through which they pick."""
+    now = utcnow()
+    for person in contacts:
+        links.issue_all(session, order, now).mail_to(
+            session,
+            name=person.name,
+            email=person.email,
+            language=person.language,
+            template="call_offer",
+            order=order,
+            person=person,
+            offer=offer,
+            moments=moments,
+        )
