@@ -1,6 +1,8 @@
 """The onboarding process as data: nine steps, and an order's progress derived from completions.
 
 Every screen that shows progress reads STEPS and derive(); nothing stores a status field.
+Where each step's use cases, pages and rules live, by its key: README.md, "Where each step's
+code lives".
 """
 
 from dataclasses import dataclass

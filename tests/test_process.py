@@ -1,12 +1,15 @@
 """The process definition and the progress derived from completion records."""
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 from portal.models import Role
 from portal.process import STEP_BY_KEY, STEPS, StepStatus, derive, is_complete, next_for
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def order(deployment="on_premises", lead_id=None):
@@ -89,3 +92,26 @@ def test_next_for_matches_role_and_only_the_orders_own_project_lead():
     assert next_for(other_lead, order(lead_id=7), states) == []
     partner = SimpleNamespace(role=Role.PARTNER_STAFF, id=1)
     assert [s.step.key for s in next_for(partner, order(lead_id=7), states)] == ["offer_services"]
+
+
+def _step_map() -> list[list[str]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Where each step's code lives", 1)[1].split("\n## ", 1)[0]
+    return [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("| `")
+    ]
+
+
+def test_readme_maps_every_step_key_to_code_that_exists():
+    rows = _step_map()
+    assert [re.findall(r"`([^`]+)`", row[0]) for row in rows] == [[s.key] for s in STEPS]
+    for row in rows:
+        places = [p for cell in row[1:] for p in re.findall(r"`([^`]+)`", cell)]
+        folders = [ROOT / p for p in places if "/" in p and p.endswith("/")]
+        for place in places:
+            if "/" in place:
+                assert (ROOT / place).exists(), f"{row[0]}: {place} does not exist"
+            elif place.endswith(".py"):
+                assert any((f / place).exists() for f in folders), f"{row[0]}: {place} not found"
