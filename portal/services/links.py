@@ -72,20 +72,20 @@ class Issued:
     urls: dict[str, str] = field(default_factory=dict)
     secrets: mail.Secrets = field(default_factory=mail.Secrets)
 
-    def mail_to(
-        self, session: Session, *, name: str, email: str, language: str, template: str, **context
-    ) -> OutboxMessage:
-        """Queue one mail with the links to one person and record it on each link."""
+    def mail_to(self, session: Session, to, template: str, /, **context) -> OutboxMessage:
+        """Queue one mail with the links to one person (anyone with a name, an email and a
+        language: a contact, an attendee, a user) and record it on each link. The template
+        names the person as the context does (person=..., recipient=...)."""
         row = mail.queue_template(
             session,
-            to=email,
-            language=language,
+            to=to.email,
+            language=to.language,
             template=template,
             secrets=self.secrets,
             urls=self.urls,
             **context,
         )
-        sent = {"name": name, "email": email, "message_id": row.id}
+        sent = {"name": to.name, "email": to.email, "message_id": row.id}
         for link in self.links.values():
             # A new list: the JSON column notices assignment, not changes inside.
             link.sent_to = [*(link.sent_to or []), sent]
@@ -151,15 +151,7 @@ def send_to_contacts(session: Session, actor, order_id: int, contact_ids: list[i
         raise Invalid(_("Bitte mindestens einen Ansprechpartner wählen."))
     issued = issue_all(session, order, utcnow())
     for contact in contacts:
-        issued.mail_to(
-            session,
-            name=contact.name,
-            email=contact.email,
-            language=contact.language,
-            template="questionnaire_links",
-            order=order,
-            person=contact,
-        )
+        issued.mail_to(session, contact, "questionnaire_links", order=order, person=contact)
     audit.record(session, actor, "links.send", "order", order.id, to=[c.email for c in contacts])
     session.commit()
     return len(contacts)

@@ -263,12 +263,5 @@ def _send_confirmation(session: Session, order: Order, issued: links.Issued) -> 
     )
     for user in recipients:
         issued.mail_to(
-            session,
-            name=user.name,
-            email=user.email,
-            language=user.language,
-            template="order_accepted",
-            order=order,
-            recipient=user,
-            lead=order.project_lead,
+            session, user, "order_accepted", order=order, recipient=user, lead=order.project_lead
         )

@@ -52,15 +52,7 @@ def send_links(session, order, contacts: list[Attendance]) -> list[OutboxMessage
         return []
     issued = links.issue_all(session, order, utcnow())
     return [
-        issued.mail_to(
-            session,
-            name=person.name,
-            email=person.email,
-            language=person.language,
-            template="questionnaire_links",
-            order=order,
-            person=person,
-        )
+        issued.mail_to(session, person, "questionnaire_links", order=order, person=person)
         for person in contacts
     ]
 
@@ -70,13 +62,5 @@ def send_offer(session, order, contacts: list[Attendance], offer, moments) -> No
     now = utcnow()
     for person in contacts:
         links.issue_all(session, order, now).mail_to(
-            session,
-            name=person.name,
-            email=person.email,
-            language=person.language,
-            template="call_offer",
-            order=order,
-            person=person,
-            offer=offer,
-            moments=moments,
+            session, person, "call_offer", order=order, person=person, offer=offer, moments=moments
         )
