@@ -187,6 +187,16 @@ def test_a_busy_required_participant_is_a_conflict_naming_who(session, world, or
     assert the_call(session, order).starts_at == start
 
 
+def test_the_orders_own_project_lead_must_take_part(session, world, order, lara):
+    start, before = at(1, 10), last_mail_id(session)
+    without_lead = [Invitee(user_id=world.partner.id), Invitee(user_id=world.architect.id)]
+    another_lead = [Invitee(user_id=lara.id), *without_lead]
+    for people in (without_lead, another_lead):
+        with pytest.raises(Invalid, match="Der Projektleiter der Bestellung muss teilnehmen"):
+            book(session, world, order, start, people)
+    assert the_call(session, order) is None and mails(session, before) == []
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

@@ -1,8 +1,8 @@
 """Who takes part in the call: chosen invitees resolved to people, and the customer's contacts.
 
 Staff must be active and in a call role (partner staff of the order's partner only), contacts
-must belong to the order's customer, and a project lead must be among them (the booking page
-always adds the order's own).
+must belong to the order's customer, and the order's own project lead must be among them (the
+booking page always adds them; another lead does not stand in).
 """
 
 from dataclasses import dataclass
@@ -55,7 +55,7 @@ def resolve(session: Session, order: Order, invitees: list[Invitee]) -> list[Att
         if person.email.lower() not in seen:
             seen.add(person.email.lower())
             people.append(person)
-    if not any(p.user and p.user.role == Role.PROJECT_LEAD for p in people):
+    if not any(p.user and p.user.id == order.project_lead_id for p in people):
         raise Invalid(_("Der Projektleiter der Bestellung muss teilnehmen."))
     return people
 
