@@ -1,6 +1,6 @@
 """Step 3 `schedule_call` of portal/process.py: partner staff find a time and book the setup call.
 
-The partner chooses the participants (staff, a project lead among them, and customer
+The partner chooses the participants (staff, the order's project lead among them, and customer
 contacts), searches the next ten working days for times at which every required person is free
 (working hours, their calendars, calls booked in the portal, times held by open offers), and
 books one, or offers a few to the customer contacts, who pick one through their link. A booking
