@@ -147,7 +147,7 @@ def main() -> int:
         world = make_world(db.session)
         order_ = accept(db.session, world, place(db.session, world, deployment="cp_cloud"))
         tokens = order_.tokens
-        questionnaire = responses.questionnaire_of(order_.order, "technical", None)
+        questionnaire = responses.questionnaire_of(db.session, order_.order, "technical", None)
         server, base = serve(app)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(

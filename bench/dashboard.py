@@ -18,6 +18,7 @@ from werkzeug.security import generate_password_hash
 from portal import create_app
 from portal.extensions import db
 from portal.models import Order, OrderLine, Organisation, ServiceItem, StepCompletion, User, utcnow
+from portal.services.studio.seeding import seed_from_files
 
 REPEATS = 30
 PASSWORD = "bench-password-123"  # noqa: S105
@@ -43,6 +44,7 @@ def build(size: int, workdir: Path):
         else:
             db.drop_all()
         db.create_all()
+        seed_from_files(db.session)
         vendor = Organisation(name="Saxess", kind="vendor")
         partner = Organisation(name="CP", kind="partner")
         item = ServiceItem(

@@ -130,7 +130,7 @@ def add_version(root: Path, number: int, change) -> dict[str, set[str]]:
         schema = change(json.loads((root / kind / "v1.json").read_text(encoding="utf-8")))
         (root / kind / f"v{number}.json").write_text(json.dumps(schema), "utf-8")
         keys[kind] = set(schema["properties"])
-    questionnaires.get.cache_clear()
+    questionnaires.clear_cache()
     return keys
 
 

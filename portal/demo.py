@@ -37,6 +37,7 @@ USERS = (
     ("lead@saxess.example", "Lena Projektleiterin", Role.PROJECT_LEAD, "Saxess"),
     ("architect@saxess.example", "Arne Architekt", Role.IT_ARCHITECT, "Saxess"),
     ("technician@saxess.example", "Tina Technikerin", Role.TECHNICIAN, "Saxess"),
+    ("editor@saxess.example", "Edda Editorin", Role.QUESTIONNAIRE_EDITOR, "Saxess"),
     ("admin@saxess.example", "Adam Admin", Role.ADMIN, "Saxess"),
 )
 

@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 from portal import create_app
 from portal.extensions import db as _db
 from portal.models import Organisation, OrgKind, Role, User
+from portal.services.studio.seeding import seed_from_files
 
 # Fixtures of a real SMTP server (aiosmtpd), for every test module that asks for them.
 pytest_plugins = ["tests.smtp_server"]
@@ -66,6 +67,7 @@ def _reset(db, create: bool = True) -> None:
         db.drop_all()
     if create:
         db.create_all()
+        seed_from_files(db.session)
 
 
 @pytest.fixture

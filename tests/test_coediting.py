@@ -112,7 +112,7 @@ def test_seventeen_people_each_on_their_own_question_lose_nothing_and_never_conf
     document = session.scalar(select(Response))
     from portal.services import responses
 
-    questionnaire = responses.questionnaire_of(document.order, "technical", document)
+    questionnaire = responses.questionnaire_of(session, document.order, "technical", document)
     for i, (_page, pointer, _pattern) in enumerate(questions):
         value = stored(session)[pointer.strip("/")]
         assert questionnaire.form_values(pointer, value) == [typed[i]], (pointer, value)

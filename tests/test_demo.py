@@ -15,7 +15,7 @@ def test_demo_data_loads_twice_and_one_order_waits_for_its_package(app, runner, 
         assert "partner@cp.example" in result.output
 
     assert session.scalar(select(func.count()).select_from(Order)) == 3
-    assert session.scalar(select(func.count()).select_from(User)) == 6
+    assert session.scalar(select(func.count()).select_from(User)) == 7
     order = session.scalar(select(Order).where(Order.short_code == "SONNE"))
     states = {s.step.key: s.status for s in derive(order, order.completions, utcnow())}
     assert states["approve_protocol"] == StepStatus.DONE

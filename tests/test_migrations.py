@@ -1,5 +1,6 @@
 """The migrations build exactly the models' schema, and downgrade to an empty database."""
 
+import json
 import os
 from datetime import UTC, datetime
 from email import message_from_string, policy
@@ -112,3 +113,15 @@ def test_the_upgrade_that_seals_links_masks_them_in_mails_already_out(bare_app):
         )
         assert 'href="http://127.0.0.1:5000/r/•••••"' in masked.get_body(("html",)).get_content()
     assert stored["pending"] == mail.as_string()
+
+
+def test_the_upgrade_stores_the_shipped_questionnaires_as_the_first_versions(bare_app):
+    from portal import questionnaires
+
+    flask_migrate.upgrade(directory=str(MIGRATIONS))
+    for kind in questionnaires.KINDS:
+        shipped = [number for number, _ in questionnaires.files(kind)]
+        assert questionnaires.latest(db.session, kind) == shipped[-1]
+        for number, path in questionnaires.files(kind):
+            document = json.loads(path.read_text(encoding="utf-8"))
+            assert questionnaires.get(db.session, kind, number).schema == document

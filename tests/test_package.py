@@ -304,7 +304,7 @@ def squash(value: str) -> str:
 def expected(session, order, kind: str, language: str):
     """(pointer, label, final answer pieces) of every question asked, from the snapshot."""
     snap = snapshot_of(session, order, kind)
-    definition = questionnaires.get(kind, snap.schema_version)
+    definition = questionnaires.get(session, kind, snap.schema_version)
     for pointer, node in leaves(definition, snap.original, questionnaires.context_of(order)):
         yield (
             pointer,
@@ -319,7 +319,7 @@ def assert_every_answer_in_order(session, order, document: str, language: str) -
     count = 0
     for kind in ("technical", "business"):
         snap = snapshot_of(session, order, kind)
-        definition = questionnaires.get(kind, snap.schema_version)
+        definition = questionnaires.get(session, kind, snap.schema_version)
         first_page = squash(definition.pages[0].title(language))
         cursor = flat.index(first_page, flat.index(squash(definition.title(language))))
         for pointer, label, pieces in expected(session, order, kind, language):

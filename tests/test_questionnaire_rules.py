@@ -160,7 +160,7 @@ def test_submit_lists_both_rules_in_the_summary(client, session, tokens, lang):
     data["cloud_ip_allow_list"][0]["address"] = "192.168.1.1"
     data["named_users"], data["concurrent_users"] = 40, 55
     response = store_directly(session, data)
-    assert response.schema_version == questionnaires.latest("technical")
+    assert response.schema_version == questionnaires.latest(session, "technical")
     enter(client, tokens["technical"], lang)
     refused = client.post("/customer/technical/submit")
     assert refused.status_code == 400

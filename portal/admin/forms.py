@@ -27,6 +27,7 @@ ROLE_LABELS = {
     Role.PROJECT_LEAD: _l("Projektleitung"),
     Role.IT_ARCHITECT: _l("IT-Architektur"),
     Role.TECHNICIAN: _l("Technik"),
+    Role.QUESTIONNAIRE_EDITOR: _l("Fragebogen-Redaktion"),
     Role.ADMIN: _l("Administration"),
 }
 KIND_LABELS = {OrgKind.PARTNER: _l("Partner"), OrgKind.VENDOR: _l("Hersteller")}

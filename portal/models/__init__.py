@@ -21,6 +21,12 @@ from portal.models.org import ROLE_ORG_KIND, Organisation, OrgKind, Role, User
 from portal.models.outbox import OutboxMessage
 from portal.models.package import DocumentPackage, PackageSend
 from portal.models.protocol import CallAttendance, ContactConfirmation, Protocol
+from portal.models.questionnaire import (
+    DraftSave,
+    QuestionnaireVersion,
+    ResponseMigration,
+    TestFill,
+)
 from portal.models.response import Response, ResponseRevision, Upload
 from portal.models.review import AnswerReview, QuestionnaireSnapshot
 from portal.models.secret import Secret
@@ -49,6 +55,7 @@ __all__ = [
     "CustomerLink",
     "DataFlowDiagram",
     "DocumentPackage",
+    "DraftSave",
     "License",
     "Order",
     "OfferLine",
@@ -59,13 +66,16 @@ __all__ = [
     "PackageSend",
     "Protocol",
     "QuestionnaireSnapshot",
+    "QuestionnaireVersion",
     "Response",
+    "ResponseMigration",
     "ResponseRevision",
     "Role",
     "Secret",
     "ServiceItem",
     "ServiceOffer",
     "StepCompletion",
+    "TestFill",
     "Upload",
     "User",
     "utcnow",

@@ -29,6 +29,8 @@ class Order(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
     project_lead_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The questionnaire version numbers the order was accepted with: {"technical": 3, ...}.
+    questionnaire_versions: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
     partner: Mapped[Organisation] = relationship()
     placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])

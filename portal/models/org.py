@@ -21,6 +21,7 @@ class Role(StrEnum):
     PROJECT_LEAD = "project_lead"
     IT_ARCHITECT = "it_architect"
     TECHNICIAN = "technician"
+    QUESTIONNAIRE_EDITOR = "questionnaire_editor"
     ADMIN = "admin"
 
 
@@ -31,6 +32,7 @@ ROLE_ORG_KIND = {
     Role.PROJECT_LEAD: OrgKind.VENDOR,
     Role.IT_ARCHITECT: OrgKind.VENDOR,
     Role.TECHNICIAN: OrgKind.VENDOR,
+    Role.QUESTIONNAIRE_EDITOR: OrgKind.VENDOR,
     Role.ADMIN: OrgKind.VENDOR,
 }
 

@@ -66,7 +66,7 @@ def show(order_id: int):
         states=states,
         mine=next_for(current_user, order, states),
         accept_form=_accept_form(),
-        answers=responses.overview(order),
+        answers=responses.overview(db.session, order),
         call=(call := calls.call_of(db.session, order)),
         provisioning=calls.provisioning_warning(order, call),
         contacts=contacts_of(db.session, order),

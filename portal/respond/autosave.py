@@ -18,7 +18,9 @@ def changes(kind: str, page_key: str):
     author = session.get(AUTHOR_KEY)
     if not author:
         return jsonify(saved=False, message=_("Bitte geben Sie zuerst Ihren Namen an.")), 403
-    questionnaire = responses.questionnaire_of(order, kind, responses.find(db.session, order, kind))
+    questionnaire = responses.questionnaire_of(
+        db.session, order, kind, responses.find(db.session, order, kind)
+    )
     if page_key not in {p.key for p in questionnaire.pages}:
         abort(404)
     context = questionnaires.context_of(order)

@@ -65,7 +65,7 @@ def landing():
 
 def _card(order, kind, allowed):
     response = responses.find(db.session, order, kind)
-    questionnaire = responses.questionnaire_of(order, kind, response)
+    questionnaire = responses.questionnaire_of(db.session, order, kind, response)
     data = response.data if response else {}
     progress = questionnaire.progress(data, questionnaires.context_of(order))
     return {
@@ -103,7 +103,7 @@ def page(kind: str, page_key: str):
     response = responses.find(db.session, order, kind)
     if response and response.status == "submitted":
         return redirect(url_for("respond.summary", kind=kind))
-    questionnaire = responses.questionnaire_of(order, kind, response)
+    questionnaire = responses.questionnaire_of(db.session, order, kind, response)
     if page_key not in {p.key for p in questionnaire.pages}:
         abort(404)
     if request.method == "GET":
@@ -159,7 +159,7 @@ def _next_url(kind, questionnaire, page_key, action) -> str:
 
 
 def _render_page(order, kind, page_key, response, form=None, result=None, row_names=None):
-    questionnaire = responses.questionnaire_of(order, kind, response)
+    questionnaire = responses.questionnaire_of(db.session, order, kind, response)
     context = questionnaires.context_of(order)
     document = responses.document_of(response, questionnaire)
     posted = form is not None  # a refused save shows what was typed, not what is stored
@@ -299,7 +299,7 @@ def summary(kind: str):
 
 
 def _summary(order, kind, response, errors=None):
-    questionnaire = responses.questionnaire_of(order, kind, response)
+    questionnaire = responses.questionnaire_of(db.session, order, kind, response)
     context = questionnaires.context_of(order)
     data = response.data if response else {}
     if errors is None and (response is None or response.status != "submitted"):

@@ -209,7 +209,7 @@ def _save_once(session, order, kind, plan: Plan, files, author, locale) -> SaveR
             questionnaire=kind,
             attempted="save",
         )
-    questionnaire = questionnaire_of(order, kind, response)
+    questionnaire = questionnaire_of(session, order, kind, response)
     context = questionnaires.context_of(order)
     stored = document_of(response, questionnaire)
     errors = _file_errors(questionnaire, files, locale)
@@ -219,7 +219,9 @@ def _save_once(session, order, kind, plan: Plan, files, author, locale) -> SaveR
     clashes = merged.apply(plan(response, stored))
     if response is None:
         response = Response(
-            order_id=order.id, questionnaire=kind, schema_version=questionnaires.latest(kind)
+            order_id=order.id,
+            questionnaire=kind,
+            schema_version=questionnaires.pinned(session, order, kind),
         )
         session.add(response)
         session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import audit
+from portal import audit, questionnaires
 from portal import license as licensing
 from portal.models import (
     DEPLOYMENTS,
@@ -189,6 +189,11 @@ def accept_order(session: Session, actor: User, order_id: int, project_lead_id: 
     customer.grants.append(CustomerGrant(organisation_id=order.partner_id, granted_by_id=actor.id))
     order.customer = customer
     order.project_lead = lead
+    # Answers are given against the versions current now; a newer version reaches this order
+    # only through an editor's migration (portal/services/studio).
+    order.questionnaire_versions = {
+        k: questionnaires.latest(session, k) for k in questionnaires.KINDS
+    }
     license_ = License(
         order=order, customer=customer, issued_at=now, document=_license_text(order, now)
     )

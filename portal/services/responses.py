@@ -54,10 +54,10 @@ def find(session: Session, order: Order, kind: str, lock: bool = False) -> Respo
     return session.scalar(query)
 
 
-def questionnaire_of(order: Order, kind: str, response: Response | None):
-    """The questionnaire definition a response uses (the latest for a new one)."""
-    version = response.schema_version if response else questionnaires.latest(kind)
-    return questionnaires.get(kind, version)
+def questionnaire_of(session, order: Order, kind: str, response: Response | None):
+    """The questionnaire definition a response uses (the order's pinned version for a new one)."""
+    version = response.schema_version if response else questionnaires.pinned(session, order, kind)
+    return questionnaires.get(session, kind, version)
 
 
 def document_of(response: Response | None, questionnaire) -> Document:
@@ -88,7 +88,7 @@ def submit(session: Session, order: Order, kind: str, *, author: str, locale: st
         )
     else:
         response_data = response.data
-    questionnaire = questionnaire_of(order, kind, response)
+    questionnaire = questionnaire_of(session, order, kind, response)
     context = questionnaires.context_of(order)
     errors = questionnaire.validate(response_data, partial=False, context=context, locale=locale)
     if errors or response is None:
@@ -173,14 +173,14 @@ class Overview:
     progress: float
 
 
-def overview(order: Order, locale: str = "de") -> list[Overview]:
+def overview(session: Session, order: Order, locale: str = "de") -> list[Overview]:
     """Per questionnaire of an order: its state, the share answered, last saved by whom."""
     stored = {r.questionnaire: r for r in order.responses}
     context = questionnaires.context_of(order)
     rows = []
     for kind in questionnaires.KINDS:
         response = stored.get(kind)
-        questionnaire = questionnaire_of(order, kind, response)
+        questionnaire = questionnaire_of(session, order, kind, response)
         progress = questionnaire.progress(response.data if response else {}, context)
         rows.append(Overview(kind, questionnaire.title(locale), response, progress))
     return rows

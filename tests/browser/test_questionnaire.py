@@ -447,7 +447,7 @@ def test_axe_finds_no_violations_on_any_questionnaire_page(
     if answers:
         seed(session, order, kind, answers)
     enter(page, live_server, tokens[kind])
-    keys = [p.key for p in questionnaires.get(kind, 1).pages]
+    keys = [p.key for p in questionnaires.get(session, kind, 1).pages]
     problems = []
 
     def scan(where: str) -> None:

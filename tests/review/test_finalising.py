@@ -40,7 +40,7 @@ def test_the_snapshot_freezes_answers_statuses_comments_who_and_when(session, wo
     session.expire_all()
     snap = review.snapshot(session, world.lead, order.id, TECH)
     assert snap.version == 1 and snap.questionnaire == TECH
-    assert snap.schema_version == questionnaires.latest(TECH)
+    assert snap.schema_version == questionnaires.latest(session, TECH)
     assert snap.finalised_by_id == world.partner.id and snap.finalised_at >= before
     assert snap.original == responses.find(session, order, TECH).data
     assert snap.final["server"]["ram_gb"] == 64

@@ -125,6 +125,7 @@ def _render(session: Session, lease: Lease, sources: _Sources) -> bytes:
             lease.advance(session, kind)
             parts.append(
                 content.questionnaire(
+                    session,
                     sources.snapshots[kind],
                     context,
                     sources.files,

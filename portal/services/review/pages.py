@@ -134,7 +134,7 @@ def diff_page(
     snap = state.snapshot
     if snap is None:
         snap = build_snapshot(session, state, kind, all_rows(session, state, kind, locale), actor)
-    rows = diff(snap, locale)
+    rows = diff(session, snap, locale)
     return DiffPage(
         order=order,
         kind=kind,
@@ -146,9 +146,9 @@ def diff_page(
     )
 
 
-def diff(snap: QuestionnaireSnapshot, locale: str = "de") -> list[DiffRow]:
+def diff(session: Session, snap: QuestionnaireSnapshot, locale: str = "de") -> list[DiffRow]:
     """What changed between the customer's submission and the final state, in form order."""
-    questionnaire = questionnaires.get(snap.questionnaire, snap.schema_version)
+    questionnaire = questionnaires.get(session, snap.questionnaire, snap.schema_version)
     names = labels(questionnaire, locale)
     return [
         DiffRow(
@@ -212,7 +212,7 @@ def order_section(session: Session, order: Order) -> list[SectionRow]:
         if response is None or response.status != SUBMITTED:
             out.append(SectionRow(kind, False, 0, 0, None))
             continue
-        questionnaire = questionnaires.get(kind, response.schema_version)
+        questionnaire = questionnaires.get(session, kind, response.schema_version)
         pointers = [p for p, _n, _v in leaves(questionnaire, response.data, context)]
         done = len(statuses.get(kind, set()).intersection(pointers))
         out.append(SectionRow(kind, True, len(pointers), done, None))

@@ -125,12 +125,12 @@ def questionnaire_state(session: Session, order: Order, kind: str) -> State:
     frozen = latest_snapshot(session, order.id, kind)
     context = questionnaires.context_of(order)
     if frozen is not None:
-        questionnaire = questionnaires.get(kind, frozen.schema_version)
+        questionnaire = questionnaires.get(session, kind, frozen.schema_version)
         return State(order, questionnaire, context, frozen.original, frozen.schema_version, frozen)
     response = responses.find(session, order, kind)
     if response is None or response.status != SUBMITTED:
         raise Conflict(_("Der Kunde hat diesen Fragebogen noch nicht abgeschickt."))
-    questionnaire = questionnaires.get(kind, response.schema_version)
+    questionnaire = questionnaires.get(session, kind, response.schema_version)
     return State(order, questionnaire, context, response.data, response.schema_version, None)
 
 

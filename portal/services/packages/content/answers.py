@@ -119,6 +119,7 @@ def _flatten(items) -> list[Answer]:
 
 
 def questionnaire(
+    session,
     snapshot: QuestionnaireSnapshot,
     context: dict[str, Any],
     files: dict[str, str],
@@ -126,7 +127,7 @@ def questionnaire(
     locale: str,
 ) -> Questionnaire:
     """A finalised questionnaire's pages with every question the customer was asked."""
-    definition = questionnaires.get(snapshot.questionnaire, snapshot.schema_version)
+    definition = questionnaires.get(session, snapshot.questionnaire, snapshot.schema_version)
     reader = _Reader(
         definition,
         definition.visible(snapshot.original, context),
