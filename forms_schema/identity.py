@@ -47,11 +47,14 @@ def identities(source: Mapping[str, Any] | Questionnaire) -> dict[str, str]:
     return {identity: q.template for identity, q in unique(outline(document_of(source))).items()}
 
 
-def unique(found: Outline) -> dict[str, Question]:
-    """The questions by identity; SchemaError at the second of two with the same identity."""
+def unique(found: Outline, strict: bool = True) -> dict[str, Question]:
+    """The questions by identity; SchemaError at the second of two with the same identity
+    (strict=False: the first one wins, for lint(), which reports the others)."""
     out: dict[str, Question] = {}
     for q in found.questions:
         if q.identity in out:
+            if not strict:
+                continue
             raise SchemaError(
                 id_pointer(q), f"identity {q.identity!r} is also {out[q.identity].template!r}"
             )
@@ -123,8 +126,11 @@ def check_mapping(mapping: VersionMap, old: Outline, new: Outline) -> None:
             raise ValueError(f"recodes: {template!r} is no question of either version")
 
 
-def match(old: Outline, new: Outline, mapping: VersionMap) -> dict[str, Question]:
+def match(
+    old: Outline, new: Outline, mapping: VersionMap, strict: bool = True
+) -> dict[str, Question]:
     """Old template -> the new question it became: explicit renames first, then identities."""
+    unique(old, strict)  # an ambiguous old version is refused like a new one
     pairs: dict[str, Question] = {}
     taken: set[str] = set()
     for q in old.questions:
@@ -133,7 +139,7 @@ def match(old: Outline, new: Outline, mapping: VersionMap) -> dict[str, Question
         if found is not None and found.template not in taken:
             pairs[q.template] = found
             taken.add(found.template)
-    by_identity = unique(new)
+    by_identity = unique(new, strict)
     for q in old.questions:
         found = by_identity.get(q.identity)
         if q.template not in pairs and found is not None and found.template not in taken:
