@@ -67,6 +67,7 @@ def test_customers_and_strangers_are_sent_to_the_login(client):
 def test_an_editor_drafts_edits_and_a_second_person_publishes(client, session, world, editors):
     edda, emil = editors
     login(client, edda)
+    assert 'href="/studio/"' in _text(client.get("/"))  # the navigation leads there
     index = _text(client.get("/studio/"))
     assert "Fragebögen" in index and "Neuen Entwurf beginnen" in index
     response = client.post("/studio/technical/drafts")
