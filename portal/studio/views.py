@@ -87,10 +87,12 @@ def _slots(kind: str, number: int) -> list[tuple[str, str]]:
     ]
 
 
-@bp.post(f"{VERSION}/<any(submit, withdraw, approve, retire):action>")
+@bp.post(f"{VERSION}/<action>")
 @editors_only
 def act(kind: str, number: int, action: str):
     """Move a version along its lifecycle; a refusal is said on the version page."""
+    if action not in ACTIONS:
+        abort(404)
     use_case, done = ACTIONS[action]
     found = records.find(db.session, current_user, kind, number)
     try:
@@ -113,7 +115,6 @@ def json_editor(kind: str, number: int):
 @editors_only
 def save_json(kind: str, number: int):
     """Save the edited JSON as a new save; a broken text or a stale page keeps the user's text."""
-    request.max_form_memory_size = forms.DOCUMENT_MAX_BYTES
     post = forms.read_document(request.form)
     if post.document is None:
         return _json_page(kind, number, post, post.error, 400)

@@ -196,6 +196,8 @@ def test_the_diff_page_compares_any_two_versions(client, session, editors):
     assert "Vergleich" in page
     assert client.get("/studio/technical/diff?from=99&to=1").status_code == 404
     assert client.get("/studio/nonsense/diff").status_code == 404
+    assert client.post(f"/studio/technical/v{draft.number}/nonsense").status_code == 404
+    assert client.post(f"/studio/technical/v{draft.number}/json", data={}).status_code == 400
 
 
 def test_the_version_page_links_only_parts_that_are_installed(client, session, editors):
@@ -258,3 +260,23 @@ def test_the_diff_lists_changes_in_questionnaire_terms(client, session, editors)
     assert "Schlüssel umbenannt" in page and "sql_port" in page
     assert "Text geändert" in page and "Englisch" in page
     assert "SQL Server port number" in page
+
+
+def test_a_large_document_passes_the_form_limit_csrf_reads_first(tmp_path):
+    with running_app(tmp_path, WTF_CSRF_ENABLED=True, MAX_FORM_MEMORY_SIZE=50_000) as app:
+        vendor = Organisation(name="Saxess", kind=OrgKind.VENDOR)
+        edda = add_user(db.session, vendor, Role.QUESTIONNAIRE_EDITOR, "edda@saxess.example")
+        db.session.commit()
+        draft = core_draft(db.session, edda)
+        client = app.test_client()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', _text(client.get("/login")))
+        credentials = {"email": edda.email, "password": "correct horse battery"}
+        client.post("/login", data=credentials | {"csrf_token": token.group(1)})
+        url = f"/studio/technical/v{draft.number}/json"
+        page = _text(client.get(url))
+        text = _json_of(page)
+        assert len(text.encode()) > 50_000
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        form = {"document": text, "revision": _revision(page), "csrf_token": token}
+        assert client.post(url, data=form).status_code == 303
+        assert client.post("/login", data={"email": "x" * 60_000}).status_code == 413
