@@ -112,7 +112,8 @@ def test_answers_are_written_readably(client, session, world):
     session.commit()
     login(client, world.backoffice)
     rows = read_csv(export(client).data)
-    assert rows[0][:2] == ["Short code", "Customer"]
+    assert rows[0][:5] == ["Short code", "Customer", "Status", "Version", "Submitted at"]
+    assert rows[1][2] == "submitted"
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row[next(h for h in row if h.endswith("[test_system]"))] == "Yes"
 
@@ -162,3 +163,15 @@ def test_a_renamed_key_keeps_its_column_and_the_version_says_which(client, sessi
         ("BETA", "3", "4"),
     ]
     assert len(header) == len(set(header))
+
+
+@pytest.mark.parametrize("who", ["partner", "backoffice"])
+def test_the_dashboard_links_the_exports(client, world, who):
+    login(client, world.users[who])
+    page = client.get("/").get_data(as_text=True)
+    assert "Antworten exportieren" in page
+    for kind in ("technical", "business"):
+        for ext in ("csv", "xlsx"):
+            assert f'href="/exports/{kind}.{ext}"' in page
+    mine = "die Ihre Organisation sehen darf" in page
+    assert mine == (who == "partner")
