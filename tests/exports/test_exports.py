@@ -2,7 +2,8 @@
 
 import pytest
 
-from portal.models import Role
+from portal.models import Role, Upload
+from portal.services import drafts
 from tests import samples
 from tests.conftest import add_user, login
 from tests.exports.support import TECH, answered, publish_renamed, read_csv, read_xlsx
@@ -175,3 +176,36 @@ def test_the_dashboard_links_the_exports(client, world, who):
             assert f'href="/exports/{kind}.{ext}"' in page
     mine = "die Ihre Organisation sehen darf" in page
     assert mine == (who == "partner")
+
+
+def test_uploads_are_named_by_their_file_and_dates_stay_iso(client, session, world):
+    order = answered(session, world, "ACME").order
+    response = order.responses[0]
+    upload = Upload(
+        response_id=response.id,
+        pointer="/network_diagram",
+        filename="=netz plan.pdf",
+        mimetype="application/pdf",
+        size=4,
+        sha256="0" * 64,
+        content=b"%PDF",
+        uploaded_by="Kunde",
+    )
+    session.add(upload)
+    session.flush()
+    response.data = {**response.data, "network_diagram": f"upload:{upload.id}"}
+    session.commit()
+    saved = drafts.save(
+        session, order, "business", base_version=0, changes=samples.BUSINESS, author="K"
+    )
+    assert saved.saved, saved.errors
+    login(client, world.backoffice)
+
+    rows = read_csv(export(client).data)
+    assert rows[1][_column(rows[0], "network_diagram")] == "'=netz plan.pdf"
+    rows = read_csv(export(client, kind="business").data)
+    assert rows[1][_column(rows[0], "go_live_date")] == samples.BUSINESS["go_live_date"]
+
+
+def _column(header: list[str], identity: str) -> int:
+    return next(i for i, name in enumerate(header) if name.endswith(f"[{identity}]"))
