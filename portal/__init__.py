@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.calls import bp as calls_bp
     from portal.cloud import bp as cloud_bp
     from portal.diagram import bp as diagram_bp
+    from portal.exports import bp as exports_bp
     from portal.main import bp as main_bp
     from portal.offer import bp as offer_bp
     from portal.orders import bp as orders_bp
@@ -80,6 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(package_bp)
     app.register_blueprint(offer_bp)
+    app.register_blueprint(exports_bp)
     errors.register(app)
     filters.register(app)
     logmask.install(app)
