@@ -38,6 +38,7 @@ Public API:
     get, set, delete, flatten: pure helpers on answer dicts (forms_schema.data)
     with_ids(document) -> dict                   every question gets x-ui.id = its key (drafts)
     identities(document_or_questionnaire) -> {identity: pointer template}
+    diff(old, new, mapping=) -> list[Change(kind, pointer, old_pointer, locale, detail)]
     lint(document, previous, mapping=, in_use=) -> list[Problem(pointer, code, message, params)]
     forms_schema.changes: rows with ids (Document, RowIds) and saves as change sets
         (SetAnswer, AddRow, RemoveRow; Document.apply -> Clash list; diff(base, mine))
@@ -52,6 +53,7 @@ date, email and uri (forms_schema/README.md).
 """
 
 from forms_schema.data import delete, flatten, get, set
+from forms_schema.diff import Change, diff
 from forms_schema.errors import AnswerError, SchemaError
 from forms_schema.identity import identities, with_ids
 from forms_schema.lint import Problem, lint
@@ -61,12 +63,14 @@ from forms_schema.questionnaire import Questionnaire, load
 
 __all__ = [
     "AnswerError",
+    "Change",
     "Node",
     "Page",
     "Problem",
     "Questionnaire",
     "SchemaError",
     "delete",
+    "diff",
     "flatten",
     "get",
     "identities",
