@@ -83,9 +83,26 @@ def publish_v3(session, mapping=None, status=PUBLISHED) -> QuestionnaireVersion:
 
 def order_in_flight(session, world, code="ACME", answers=None):
     """An accepted on-premises order whose technical answers are saved on v2, not submitted."""
-    order = accept(session, world, place(session, world, code=code)).order
+    _tokens, order, response = customer_in_flight(session, world, code, answers)
+    return order, response
+
+
+def customer_in_flight(session, world, code="ACME", answers=None):
+    """order_in_flight() with the customer's link tokens."""
+    accepted = accept(session, world, place(session, world, code=code))
     result = drafts.save(
-        session, order, KIND, base_version=0, changes=answers or IN_FLIGHT, author="Kunde"
+        session, accepted.order, KIND, base_version=0, changes=answers or IN_FLIGHT, author="Kunde"
     )
     assert result.saved and not result.conflicts, result.errors
-    return order, result.response
+    return accepted.tokens, accepted.order, result.response
+
+
+def complete_answers() -> dict:
+    """Everything an on-premises v2 customer must answer, with the three questions v3 changes."""
+    answers = copy.deepcopy(samples.ON_PREMISES)
+    answers.update(
+        maintenance_windows=IN_FLIGHT["maintenance_windows"],
+        backup_responsibility="service_provider",
+        mfa_required=True,
+    )
+    return answers
