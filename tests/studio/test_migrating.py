@@ -16,7 +16,7 @@ from portal.models import (
 from portal.models.questionnaire import DRAFT
 from portal.models.review import ACCEPTED
 from portal.services import drafts
-from portal.services.errors import Conflict, Forbidden
+from portal.services.errors import Conflict, Forbidden, Invalid
 from portal.services.studio import migrating
 from tests.studio.migration_support import (
     IN_FLIGHT,
@@ -214,3 +214,28 @@ def test_an_open_page_from_before_the_migration_cannot_save_over_it(session, wor
         )
     session.rollback()
     assert session.get(Response, response.id).data["named_users"] == IN_FLIGHT["named_users"]
+
+
+def test_a_response_two_versions_behind_moves_version_by_version(session, world):
+    editor = migration_editor(session, world)
+    _order, response = order_in_flight(session, world)
+    response.schema_version = 1  # v1 asks the same questions as v2
+    session.commit()
+    publish_v3(session)
+    plan = migrating.dry_run(session, editor, response.id, 3)
+    assert [(s.from_version, s.to_version) for s in plan.steps] == [(1, 2), (2, 3)]
+    records = migrating.apply(session, editor, response.id, 3, expected_from=1)
+    assert [(r.from_version, r.to_version) for r in records] == [(1, 2), (2, 3)]
+    assert records[0].dropped == [] and records[1].dropped[0]["pointer"] == "/maintenance_windows"
+    assert session.get(Response, response.id).data["backup_responsibility"] == "external_provider"
+
+
+def test_a_map_that_does_not_fit_writes_nothing(session, world):
+    editor = migration_editor(session, world)
+    _order, response = order_in_flight(session, world)
+    publish_v3(session, mapping={"renames": {"/no_such_question": "/mfa_mandatory"}})
+    with pytest.raises(Invalid, match="no_such_question"):
+        migrating.apply(session, editor, response.id, 3, expected_from=2)
+    session.rollback()
+    assert session.get(Response, response.id).schema_version == 2
+    assert _count(session, ResponseMigration) == 0

@@ -1,5 +1,8 @@
 """What the others see after a migration: the customer's notice, the review page, the package."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from portal.models.response import SUBMITTED
@@ -61,6 +64,8 @@ def test_the_customer_sees_what_changed_until_they_save_again(
     for line in expected:
         assert line in page
     assert "mfa_required" not in page  # internal names stay internal
+    removed = "„Wartungsfenster“" if lang == "de" else "“Maintenance windows”"
+    assert page.count(removed) == 1  # once, with the answer; not again as a removed question
 
     version = int(page.split('name="base_version" value="')[1].split('"')[0])
     saved = client.post(first, data={"base_version": version, "action": "save"})
@@ -114,6 +119,9 @@ def test_the_package_lists_the_dropped_answers_with_the_version_change(session, 
 
     monkeypatch.setattr(test_package, "submit", submit_after_a_migration)
     order = test_package.documented_order(session, world)
-    document = text(test_package.generated(session, world, order).pdf)
+    pdf = test_package.generated(session, world, order).pdf
+    if os.environ.get("MIGRATION_SHOTS"):  # for a person to look at (pdftoppm -r 60)
+        (Path(os.environ["MIGRATION_SHOTS"]) / "package.pdf").write_bytes(pdf)
+    document = text(pdf)
     assert "Umzug auf Version 3 (von Version 2)" in document
     assert "Wartungsfenster" in document and "Sonntag ganztägig" in document

@@ -125,30 +125,38 @@ def change_text(
     internal: bool = True,
 ) -> str:
     """One change (forms_schema.diff as a dict) as a sentence; "" for a text in the other
-    language, which the reader does not see, and (internal=False, for customers) for a new
-    data key under the same label, which changes nothing they see."""
+    language, which the reader does not see; for customers (internal=False) also "" for a new
+    data key and for a removed question, whose dropped answer they read instead."""
     kind, detail = change.get("kind"), change.get("detail") or {}
     old_label = label_of(change.get("old_pointer") or change.get("pointer") or "", old_names)
     label = label_of(change.get("pointer") or "", new_names)
     if change.get("locale") not in (None, locale):
         return ""
     if kind == "removed":
-        return _("Frage entfernt: „%(label)s“", label=old_label)
+        # The customer reads the dropped answer with its value instead.
+        return _("Frage entfernt: „%(label)s“", label=old_label) if internal else ""
     if kind == "added":
         return _("Neue Frage: „%(label)s“", label=label)
     if kind == "renamed":
-        if old_label == label:
-            if not internal:
-                return ""
-            return _("„%(label)s“: interner Name geändert (%(old)s → %(new)s)", label=label,
-                     old=detail.get("old", ""), new=detail.get("new", ""))  # fmt: skip
-        return _("„%(old)s“ heißt jetzt „%(new)s“", old=old_label, new=label)
+        # A new data key: what the customer reads changes only with the label (a "label" change).
+        if not internal:
+            return ""
+        return _(
+            "„%(label)s“: interner Name geändert (%(old)s → %(new)s)",
+            label=label,
+            old=detail.get("old", ""),
+            new=detail.get("new", ""),
+        )
     if kind == "moved":
         return _("„%(label)s“ steht jetzt an anderer Stelle", label=label)
     if kind == "type":
         return _("„%(label)s“: andere Antwortart", label=label)
     if kind == "choices":
         return _("„%(label)s“: Auswahlmöglichkeiten geändert", label=label)
+    if kind == "label" and detail.get("text") == "label":
+        return _(
+            "„%(old)s“ heißt jetzt „%(new)s“", old=detail.get("old", ""), new=detail.get("new", "")
+        )
     if kind == "label":
         return _(
             "„%(label)s“: Text geändert: „%(old)s“ → „%(new)s“",
