@@ -69,3 +69,19 @@ def test_the_customer_notice_and_the_review_page(page, live_server, session, wor
     page.goto(f"{live_server}/orders/{order.id}/review/{KIND}")
     expect(page.locator("table.migration-dropped")).to_contain_text("Samstag 22–6 Uhr")
     _look(page, "5-review")
+
+
+def test_the_editor_confirms_the_map_of_a_draft(page, live_server, session, world):
+    editor = migration_editor(session, world)
+    draft = publish_v3(session, mapping={}, status="draft")
+    login(page, live_server, editor)
+    page.goto(f"{live_server}/studio/{KIND}/v3/mapping")
+    expect(page.locator("input[name=suggestion]")).to_be_checked()
+    page.locator("#recodes").fill("/backup_responsibility: service_provider -> external_provider")
+    page.get_by_role("button", name="Abbildung bestätigen").click()
+    expect(page.locator(".flash-success")).to_contain_text("gespeichert")
+    _look(page, "6-mapping")
+    session.expire_all()
+    assert session.get(type(draft), draft.id).mapping["recodes"] == {
+        "/backup_responsibility": {"service_provider": "external_provider"}
+    }

@@ -7,6 +7,7 @@ The map is stored in the draft and, like every save of a draft, kept as a DraftS
 """
 
 import copy
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from portal.models.questionnaire import DRAFT
 from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.studio import library
 from portal.services.studio.migrating import require_editor
+from portal.services.studio.migration_records import change_text
 
 
 @dataclass(frozen=True)
@@ -37,10 +39,32 @@ class MappingPage:
     old_labels: dict[str, str]
     new_labels: dict[str, str]
 
+    title: str = ""
+    lines: tuple[str, ...] = ()  # the changes as sentences in the page's language
+
     @property
     def editable(self) -> bool:
         """Only a draft's map changes."""
         return self.version.status == DRAFT
+
+    @property
+    def recode_lines(self) -> list[str]:
+        """The recodes as the form's lines ("/question: old -> new")."""
+        return [
+            f"{template}: {old} -> {_written(new)}"
+            for template, codes in self.recodes.items()
+            for old, new in codes.items()
+        ]
+
+
+def _written(code: Any) -> str:
+    # Text as it is, unless it would read as another JSON value ("2", "true"): then quoted.
+    if isinstance(code, str):
+        try:
+            json.loads(code)
+        except ValueError:
+            return code
+    return json.dumps(code, ensure_ascii=False)
 
 
 def _draft(session: Session, version_id: int) -> QuestionnaireVersion:
@@ -57,9 +81,10 @@ def mapping_page(session: Session, actor: User, version_id: int, locale: str) ->
     new = questionnaires.load(version)
     based_on = version.based_on
     mapping = version.mapping or {}
+    title = new.title(locale)
     if based_on is None:
         return MappingPage(
-            version, None, {}, {}, {}, [], None, {}, questionnaires.labels(new, locale)
+            version, None, {}, {}, {}, [], None, {}, questionnaires.labels(new, locale), title
         )
     old = questionnaires.load(based_on)
     problem = None
@@ -67,6 +92,7 @@ def mapping_page(session: Session, actor: User, version_id: int, locale: str) ->
         changes = library.changes(old, new, mapping)
     except library.MappingError as error:
         problem, changes = str(error), library.changes(old, new)
+    old_labels, new_labels = questionnaires.labels(old, locale), questionnaires.labels(new, locale)
     return MappingPage(
         version,
         based_on,
@@ -75,8 +101,14 @@ def mapping_page(session: Session, actor: User, version_id: int, locale: str) ->
         dict(mapping.get("recodes") or {}),
         changes,
         problem,
-        questionnaires.labels(old, locale),
-        questionnaires.labels(new, locale),
+        old_labels,
+        new_labels,
+        title,
+        tuple(
+            line
+            for change in changes
+            if (line := change_text(change, old_labels, new_labels, locale))
+        ),
     )
 
 
