@@ -39,6 +39,7 @@ Public API:
     with_ids(document) -> dict                   every question gets x-ui.id = its key (drafts)
     identities(document_or_questionnaire) -> {identity: pointer template}
     diff(old, new, mapping=) -> list[Change(kind, pointer, old_pointer, locale, detail)]
+    migrate(data, old, new, mapping) -> Migration(data, kept, converted, dropped)
     lint(document, previous, mapping=, in_use=) -> list[Problem(pointer, code, message, params)]
     forms_schema.changes: rows with ids (Document, RowIds) and saves as change sets
         (SetAnswer, AddRow, RemoveRow; Document.apply -> Clash list; diff(base, mine))
@@ -57,6 +58,7 @@ from forms_schema.diff import Change, diff
 from forms_schema.errors import AnswerError, SchemaError
 from forms_schema.identity import identities, with_ids
 from forms_schema.lint import Problem, lint
+from forms_schema.migrate import Converted, Dropped, Migration, migrate
 from forms_schema.nodes import Node, Page
 from forms_schema.pointers import name_to_pointer, pointer_to_name
 from forms_schema.questionnaire import Questionnaire, load
@@ -64,6 +66,9 @@ from forms_schema.questionnaire import Questionnaire, load
 __all__ = [
     "AnswerError",
     "Change",
+    "Converted",
+    "Dropped",
+    "Migration",
     "Node",
     "Page",
     "Problem",
@@ -76,6 +81,7 @@ __all__ = [
     "identities",
     "lint",
     "load",
+    "migrate",
     "name_to_pointer",
     "pointer_to_name",
     "set",
