@@ -41,6 +41,12 @@ Public API:
     diff(old, new, mapping=) -> list[Change(kind, pointer, old_pointer, locale, detail)]
     migrate(data, old, new, mapping) -> Migration(data, kept, converted, dropped)
     lint(document, previous, mapping=, in_use=) -> list[Problem(pointer, code, message, params)]
+        identity: x-ui.id (default the key), below the parent's: "it_contacts/email"
+        mapping: {"renames": {"/old/*/template": "/new/*/template"},
+                  "recodes": {"/template": {"old code": "new code"}}}  (templates, never rows)
+        Change.kind: added removed renamed moved type choices label help required rule limits
+        Migration.converted: Converted(old_pointer, new_pointer, old_value, new_value);
+        Migration.dropped: Dropped(pointer, value); see forms_schema/README.md
     forms_schema.changes: rows with ids (Document, RowIds) and saves as change sets
         (SetAnswer, AddRow, RemoveRow; Document.apply -> Clash list; diff(base, mine))
 
