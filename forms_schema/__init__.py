@@ -38,7 +38,15 @@ Public API:
     get, set, delete, flatten: pure helpers on answer dicts (forms_schema.data)
     with_ids(document) -> dict                   every question gets x-ui.id = its key (drafts)
     identities(document_or_questionnaire) -> {identity: pointer template}
+    diff(old, new, mapping=) -> list[Change(kind, pointer, old_pointer, locale, detail)]
+    migrate(data, old, new, mapping) -> Migration(data, kept, converted, dropped)
     lint(document, previous, mapping=, in_use=) -> list[Problem(pointer, code, message, params)]
+        identity: x-ui.id (default the key), below the parent's: "it_contacts/email"
+        mapping: {"renames": {"/old/*/template": "/new/*/template"},
+                  "recodes": {"/template": {"old code": "new code"}}}  (templates, never rows)
+        Change.kind: added removed renamed moved type choices label help required rule limits
+        Migration.converted: Converted(old_pointer, new_pointer, old_value, new_value);
+        Migration.dropped: Dropped(pointer, value); see forms_schema/README.md
     forms_schema.changes: rows with ids (Document, RowIds) and saves as change sets
         (SetAnswer, AddRow, RemoveRow; Document.apply -> Clash list; diff(base, mine))
 
@@ -52,26 +60,34 @@ date, email and uri (forms_schema/README.md).
 """
 
 from forms_schema.data import delete, flatten, get, set
+from forms_schema.diff import Change, diff
 from forms_schema.errors import AnswerError, SchemaError
 from forms_schema.identity import identities, with_ids
 from forms_schema.lint import Problem, lint
+from forms_schema.migrate import Converted, Dropped, Migration, migrate
 from forms_schema.nodes import Node, Page
 from forms_schema.pointers import name_to_pointer, pointer_to_name
 from forms_schema.questionnaire import Questionnaire, load
 
 __all__ = [
     "AnswerError",
+    "Change",
+    "Converted",
+    "Dropped",
+    "Migration",
     "Node",
     "Page",
     "Problem",
     "Questionnaire",
     "SchemaError",
     "delete",
+    "diff",
     "flatten",
     "get",
     "identities",
     "lint",
     "load",
+    "migrate",
     "name_to_pointer",
     "pointer_to_name",
     "set",

@@ -138,7 +138,9 @@ class _Walk:
         self.holders.append(Holder(template, schema, where, tuple(props)))
         at = where.get("properties", "") + "/properties"
         required = schema.get("required")
-        required = set(required) if isinstance(required, list) else set()
+        required = (
+            {n for n in required if isinstance(n, str)} if isinstance(required, list) else set()
+        )
         for name, sub in props.items():
             if isinstance(sub, Mapping) and isinstance(name, str):
                 pointer = f"{at}/{escape(name)}"

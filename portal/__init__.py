@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.calls import bp as calls_bp
     from portal.cloud import bp as cloud_bp
     from portal.diagram import bp as diagram_bp
+    from portal.exports import bp as exports_bp
     from portal.main import bp as main_bp
     from portal.offer import bp as offer_bp
     from portal.orders import bp as orders_bp
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.respond import bp as respond_bp
     from portal.review import bp as review_bp
     from portal.studio import bp as studio_bp
+    from portal.studio_migration import bp as studio_migration_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
@@ -81,7 +83,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(package_bp)
     app.register_blueprint(offer_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(studio_bp)
+    app.register_blueprint(studio_migration_bp)
     errors.register(app)
     filters.register(app)
     logmask.install(app)

@@ -22,6 +22,7 @@ from portal.extensions import db, link_limit
 from portal.filters import locale
 from portal.respond import bp, pages
 from portal.services import calls, drafts, links, responses
+from portal.services.studio import migration_records
 
 SESSION_KEY = "customer_links"
 AUTHOR_KEY = "customer_author"
@@ -209,6 +210,7 @@ def _render_page(order, kind, page_key, response, form=None, result=None, row_na
         saved_label=pages.saved_label(response, _),
         focus_errors=bool(result and result.errors),
         state=pages.page_state(questionnaire, nodes, document, context),
+        migrated=migration_records.since_last_save(db.session, response, locale()),
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,7 +36,7 @@ from forms_schema.changes import (
     same_or_absent,
 )
 from portal import audit, questionnaires, uploads
-from portal.models import Order, Response, ResponseRevision, Upload, utcnow
+from portal.models import Order, Response, ResponseMigration, ResponseRevision, Upload, utcnow
 from portal.models.response import SUBMITTED
 from portal.services.errors import Conflict, Invalid
 from portal.services.responses import document_of, find, questionnaire_of
@@ -326,12 +326,27 @@ def _base_document(session, response, version: int, repeats) -> Document:
             copy.deepcopy(response.data), copy.deepcopy(response.row_ids or {}), repeats
         )
     found = session.execute(
-        select(ResponseRevision.data, ResponseRevision.row_ids).where(
+        select(ResponseRevision.data, ResponseRevision.row_ids, ResponseRevision.saved_at).where(
             ResponseRevision.response_id == response.id, ResponseRevision.version == version
         )
     ).first()
     if found is None:
         raise Invalid(_("Unbekannter Bearbeitungsstand. Bitte die Seite neu laden."))
+    moved = session.scalar(
+        select(func.max(ResponseMigration.applied_at)).where(
+            ResponseMigration.response_id == response.id
+        )
+    )
+    if moved is not None and found.saved_at < moved:
+        # The page was shown with the questions of an older version: its fields may no
+        # longer exist, so merging it would quietly lose what was typed.
+        raise Conflict(
+            _(
+                "Der Fragebogen wurde inzwischen auf eine neue Version umgestellt. Ihre "
+                "Eingaben auf dieser Seite sind nicht gespeichert: Bitte laden Sie die Seite "
+                "neu und geben Sie sie erneut ein."
+            )
+        )
     return Document(copy.deepcopy(found.data), found.row_ids or {}, repeats)
 
 

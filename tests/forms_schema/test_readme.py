@@ -23,3 +23,11 @@ def test_readme_example_loads_and_behaves():
     ]
     refused = q.validate({"office_ip": "192.168.1.1"}, partial=True)
     assert [e.pointer for e in refused] == ["/office_ip"]
+
+
+def test_readme_versions_example_runs():
+    text = README.read_text(encoding="utf-8")
+    released = json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
+    section = text[text.index("## Answers to a newer version") :]
+    block = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    exec(compile(block, "README.md", "exec"), {"released": released})  # noqa: S102

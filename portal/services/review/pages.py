@@ -4,7 +4,7 @@ Reading only: each loads what its page needs after the permission check of acces
 and nothing here writes (the difference before finalising is a snapshot built, not stored).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -25,6 +25,7 @@ from portal.services import access
 from portal.services.review.finalising import build_snapshot
 from portal.services.review.rules import chosen_filter, differences, filtered, leaves
 from portal.services.review.state import Row, all_rows, known_kind, questionnaire_state
+from portal.services.studio.migration_records import Described, described
 
 
 @dataclass
@@ -42,6 +43,8 @@ class Workspace:
     may_edit: bool
     snapshot: QuestionnaireSnapshot | None
     files: dict[str, str]  # pointer -> file name of an uploaded file answer
+    # The moves of the response to newer questionnaire versions, dropped answers included.
+    migrations: list[Described] = field(default_factory=list)
 
     @property
     def progress(self) -> float:
@@ -103,7 +106,12 @@ def workspace(
         may_edit=actor.role == Role.PARTNER_STAFF and state.snapshot is None,
         snapshot=state.snapshot,
         files=file_names(session, order, [(r.original, r.final) for r in rows]),
+        migrations=described(session, _response(order, kind), locale),
     )
+
+
+def _response(order: Order, kind: str) -> Response | None:
+    return next((r for r in order.responses if r.questionnaire == kind), None)
 
 
 def file_names(session: Session, order: Order, values) -> dict[str, str]:

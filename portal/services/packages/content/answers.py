@@ -8,21 +8,25 @@ customer's own.
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 import forms_schema
 from forms_schema.data import same
 from portal import questionnaires
-from portal.models import QuestionnaireSnapshot
+from portal.models import QuestionnaireSnapshot, Response
 from portal.models.review import ACCEPTED, CHANGED, OPEN
 from portal.services.packages.content.document import (
     Answer,
     Cell,
     Group,
+    Migration,
     Page,
     Questionnaire,
     Table,
 )
 from portal.services.packages.content.formats import answer_text, moment
 from portal.services.packages.content.table_widths import widths
+from portal.services.studio.migration_records import described
 
 
 @dataclass
@@ -157,4 +161,24 @@ def questionnaire(
         changed=tuple(a for a in everything if a.status == CHANGED),
         open=tuple(a for a in everything if a.status == OPEN),
         total=len(snapshot.reviews),
+        migrations=_migrations(session, snapshot, locale),
+    )
+
+
+def _migrations(session, snapshot: QuestionnaireSnapshot, locale: str) -> tuple[Migration, ...]:
+    """The response's moves to newer versions (records written before it was submitted)."""
+    response = session.scalar(
+        select(Response).where(
+            Response.order_id == snapshot.order_id,
+            Response.questionnaire == snapshot.questionnaire,
+        )
+    )
+    return tuple(
+        Migration(
+            m.from_version,
+            m.to_version,
+            moment(m.applied_at),
+            tuple(Answer(label=d.label, text=d.text, status="", path=d.label) for d in m.dropped),
+        )
+        for m in described(session, response, locale)
     )

@@ -115,6 +115,19 @@ class Questionnaire:
     changed: tuple[Answer, ...]
     open: tuple[Answer, ...]
     total: int
+    # Moves to newer questionnaire versions before submission, with the answers they dropped.
+    migrations: tuple["Migration", ...] = ()
+
+
+@dataclass(frozen=True)
+class Migration:
+    """The customer's answers moved from one questionnaire version to the next; the answers the
+    newer one no longer asks, with the customer's values."""
+
+    from_version: int
+    to_version: int
+    applied_on: str
+    dropped: tuple[Answer, ...]
 
 
 @dataclass(frozen=True)
