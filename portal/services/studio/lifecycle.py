@@ -23,7 +23,7 @@ from portal.models.questionnaire import (
     TestFill,
 )
 from portal.services.errors import Conflict, Forbidden, Invalid, all_or_nothing
-from portal.services.studio import drafting, records
+from portal.services.studio import drafting, records, wording
 
 
 def submit(
@@ -144,7 +144,9 @@ def _in(session: Session, version_id: int, status: str, message: str) -> Questio
 def _refuse_problems(session: Session, version: QuestionnaireVersion) -> None:
     found = drafting.problems(session, version)
     if found:
-        listed = "; ".join(f"{p.pointer or '/'}: {p.message}" for p in found[:5])
+        listed = "; ".join(
+            f"{wording.problem_label(p.code)} ({p.pointer or '/'})" for p in found[:5]
+        )
         more = len(found) - 5
         raise Invalid(
             _(
