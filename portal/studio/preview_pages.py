@@ -6,6 +6,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 
 import forms_schema
@@ -21,7 +22,7 @@ DEPLOYMENT_NAMES = {"on_premises": _l("On-Premises"), "cp_cloud": _l("CP Cloud")
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 KIND_NAMES = {"technical": _l("Technischer Fragebogen"), "business": _l("Fachlicher Fragebogen")}
 STATUS_NAMES = {
-    "draft": _l("Entwurf"),
+    "draft": lazy_pgettext("status", "Entwurf"),
     "in_review": _l("in Prüfung"),
     "published": _l("veröffentlicht"),
     "retired": _l("ausgemustert"),
@@ -127,6 +128,7 @@ def banner(session, row: QuestionnaireVersion, links: PreviewLinks, page_key: st
             for number, status in numbers
         ],
         "reset_url": links.reset(),
+        "here_without_lang": links.here(page_key, lang=None),
     }
 
 

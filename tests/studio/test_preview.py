@@ -310,3 +310,15 @@ def test_test_answers_need_the_csrf_token(tmp_path):
             f"{BASE}/preview/workstations/changes", json=changes, headers={"X-CSRFToken": token}
         )
         assert saved.status_code == 200
+
+
+def test_the_header_language_switch_returns_to_the_preview_in_the_chosen_language(
+    client, editor, draft
+):
+    english = text(client.get(f"{BASE}/preview/network?context=cp_cloud&lang=en"))
+    assert "Technical questionnaire, version 3 (draft), for CP Cloud" in english
+    back = re.search(r'name="next" value="([^"]+)"', english).group(1)
+    assert back == f"{BASE}/preview/network?context=cp_cloud"
+    switched = client.post("/language", data={"lang": "de", "next": back})
+    assert switched.headers["Location"].endswith(back)
+    assert "Netzwerk und Fernzugriff" in text(client.get(back))
