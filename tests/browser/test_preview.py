@@ -4,6 +4,7 @@ With JavaScript (rules live, answers saved in the background, in German and Engl
 JavaScript (the server does all of it), and axe-core on the preview in both languages.
 """
 
+import copy
 import os
 
 import pytest
@@ -139,7 +140,7 @@ def test_without_javascript_the_server_saves_checks_and_resets_the_test(
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_axe_finds_no_violations_on_the_preview(page, live_server, session, world, lang):
     editor = preview_editor(session, world)
-    preview_draft(session)
+    draft = preview_draft(session)
     login(page, live_server, editor)
     for where in ("preview/environment?context=cp_cloud", "preview/contacts", "test"):
         separator = "&" if "?" in where else "?"
@@ -148,3 +149,11 @@ def test_axe_finds_no_violations_on_the_preview(page, live_server, session, worl
         shot(page, f"axe-{where.split('?')[0].replace('/', '-')}-{lang}")
         violations = axe_violations(page)
         assert violations == [], format_violations(violations)
+    broken = copy.deepcopy(draft.document)  # a second draft, v4, that does not load
+    broken["properties"]["named_users"]["type"] = "no-such-type"
+    preview_draft(session, number=4, document=broken)
+    page.goto(f"{live_server}/studio/technical/v4/preview?lang={lang}")
+    expect(page.locator(".error-summary code").first).to_have_text("/properties/named_users/type")
+    shot(page, f"broken-{lang}")
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)

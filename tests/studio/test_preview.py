@@ -267,6 +267,8 @@ def test_only_editors_and_admins_reach_the_preview(client, session, world, draft
 
 
 def test_customers_and_visitors_are_sent_to_the_login(client, session, world, draft):
+    accepted = accept(session, world, place(session, world))
+    assert client.get(f"/r/{accepted.tokens['technical']}").status_code == 303  # a customer
     for url in (f"{BASE}/preview", f"{BASE}/test"):
         assert client.get(url).status_code == 302
         assert "/login" in client.get(url).headers["Location"]
