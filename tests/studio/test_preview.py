@@ -324,3 +324,19 @@ def test_the_header_language_switch_returns_to_the_preview_in_the_chosen_languag
     switched = client.post("/language", data={"lang": "de", "next": back})
     assert switched.headers["Location"].endswith(back)
     assert "Netzwerk und Fernzugriff" in text(client.get(back))
+
+
+def test_publishing_deletes_the_test_answers(client, editor, session, world):
+    """Runs once the studio core (branch r-studio: lifecycle.approve) is merged."""
+    pytest.importorskip("portal.services.studio.lifecycle")
+    support = pytest.importorskip("tests.studio.core_support")
+    approver = add_user(session, world.vendor_org, Role.QUESTIONNAIRE_EDITOR, "emma@saxess.example")
+    session.commit()
+    version = support.core_draft(session, editor)
+    url = f"/studio/technical/v{version.number}/preview/workstations"
+    assert client.post(url, data={"named_users": "25"}).status_code == 303
+    assert [f.version_id for f in fills(session)] == [version.id]
+    support.core_publish(session, editor, approver, version)
+    assert fills(session) == []
+    assert client.post(url, data={"named_users": "25"}).status_code == 409
+    assert fills(session) == []

@@ -6,4 +6,5 @@ publishing until clean; a second person publishes; in-flight responses are moved
 version with a dry run first. The versions themselves are read through portal/questionnaires.py.
 
     seeding     the first versions from the files in questionnaires/ (a fresh install, tests)
+    testing     an editor's test answers in the preview: saved, checked, reset (TestFill only)
 """
