@@ -7,10 +7,13 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from forms_schema.changes import ABSENT, SetAnswer
 from portal import questionnaires
 from portal.extensions import db
 from portal.models import AuditEvent, Organisation, OrgKind, Response, Role
 from portal.models.questionnaire import DRAFT, QuestionnaireVersion, TestFill
+from portal.services.errors import Forbidden
+from portal.services.studio import testing
 from tests.conftest import add_user, login, running_app
 from tests.helpers import accept, place
 
@@ -340,3 +343,47 @@ def test_publishing_deletes_the_test_answers(client, editor, session, world):
     assert fills(session) == []
     assert client.post(url, data={"named_users": "25"}).status_code == 409
     assert fills(session) == []
+
+
+def _set(pointer, before, after):
+    return SetAnswer(pointer, ABSENT if before is None else before, after)
+
+
+def test_the_use_cases_refuse_anyone_but_editors_and_admins(session, world, draft):
+    for who in ("partner", "backoffice", "lead"):
+        user = world.users[who]
+        with pytest.raises(Forbidden):
+            testing.version(session, user, "technical", 3)
+        with pytest.raises(Forbidden):
+            testing.save_changes(
+                session, user, draft, "on_premises", [_set("/named_users", None, 5)]
+            )
+        with pytest.raises(Forbidden):
+            testing.reset(session, user, draft, "on_premises")
+    assert fills(session) == []
+
+
+def test_an_editors_latest_change_wins_over_their_other_tab(session, world, draft):
+    editor = preview_editor(session, world)
+    first = testing.save_changes(
+        session, editor, draft, "cp_cloud", [_set("/named_users", None, 5)]
+    )
+    assert first.saved
+    # A second tab still showed no answer when it sent its own.
+    second = testing.save_changes(
+        session, editor, draft, "cp_cloud", [_set("/named_users", None, 7)]
+    )
+    assert second.saved and second.document.data == {"named_users": 7}
+    assert [f.data for f in fills(session)] == [{"named_users": 7}]
+
+
+def test_a_refused_test_save_keeps_the_stored_answers(session, world, draft):
+    editor = preview_editor(session, world)
+    testing.save_changes(session, editor, draft, "on_premises", [_set("/named_users", None, 5)])
+    refused = testing.save_changes(
+        session, editor, draft, "on_premises", [_set("/named_users", 5, 9999)], locale="en"
+    )
+    assert not refused.saved
+    assert [e.pointer for e in refused.errors] == ["/named_users"]
+    assert refused.document.data == {"named_users": 5}
+    assert [f.data for f in fills(session)] == [{"named_users": 5}]
