@@ -36,6 +36,9 @@ Public API:
     Node, Page, SchemaError, AnswerError(pointer, message, keyword)
     pointer_to_name("/contacts/0/name") == "contacts-0-name", name_to_pointer(...)
     get, set, delete, flatten: pure helpers on answer dicts (forms_schema.data)
+    with_ids(document) -> dict                   every question gets x-ui.id = its key (drafts)
+    identities(document_or_questionnaire) -> {identity: pointer template}
+    lint(document, previous, mapping=, in_use=) -> list[Problem(pointer, code, message, params)]
     forms_schema.changes: rows with ids (Document, RowIds) and saves as change sets
         (SetAnswer, AddRow, RemoveRow; Document.apply -> Clash list; diff(base, mine))
 
@@ -50,6 +53,8 @@ date, email and uri (forms_schema/README.md).
 
 from forms_schema.data import delete, flatten, get, set
 from forms_schema.errors import AnswerError, SchemaError
+from forms_schema.identity import identities, with_ids
+from forms_schema.lint import Problem, lint
 from forms_schema.nodes import Node, Page
 from forms_schema.pointers import name_to_pointer, pointer_to_name
 from forms_schema.questionnaire import Questionnaire, load
@@ -58,13 +63,17 @@ __all__ = [
     "AnswerError",
     "Node",
     "Page",
+    "Problem",
     "Questionnaire",
     "SchemaError",
     "delete",
     "flatten",
     "get",
+    "identities",
+    "lint",
     "load",
     "name_to_pointer",
     "pointer_to_name",
     "set",
+    "with_ids",
 ]

@@ -31,6 +31,7 @@ TYPES = frozenset({"string", "integer", "number", "boolean", "object", "array"})
 ROOT_KEYS = frozenset({"title", "pages"})
 PROPERTY_KEYS = frozenset(
     {
+        "id",
         "label",
         "help",
         "widget",
@@ -159,6 +160,9 @@ def check_root_ui(ui: Any, pointer: str) -> None:
 def check_property_ui(ui: Any, pointer: str) -> None:
     """A property's x-ui, key by key (whether a key fits the property is checked later)."""
     _object(ui, pointer, PROPERTY_KEYS)
+    # A stable id survives key renames between versions (forms_schema.identity).
+    if "id" in ui and (not isinstance(ui["id"], str) or not NAME.fullmatch(ui["id"])):
+        raise SchemaError(f"{pointer}/id", "an id matches ^[a-z][a-z0-9_]*$")
     for key in TEXT_KEYS:
         if key in ui:
             check_text(ui[key], f"{pointer}/{key}")
