@@ -125,3 +125,41 @@ def test_the_upgrade_stores_the_shipped_questionnaires_as_the_first_versions(bar
         for number, path in questionnaires.files(kind):
             document = json.loads(path.read_text(encoding="utf-8"))
             assert questionnaires.get(db.session, kind, number).schema == document
+
+
+def test_the_upgrade_pins_accepted_orders_to_the_versions_their_answers_use(bare_app):
+    """An order accepted before versions lived in the database keeps answering v1 where it
+    started v1, gets the newest where it has not started, and an order not yet accepted
+    stays unpinned (acceptance pins it)."""
+    pinning = "dcc9a7e4a04a"
+    before = ScriptDirectory(str(MIGRATIONS)).get_revision(pinning).down_revision
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision=before)
+    now = {"now": datetime.now(UTC)}
+    statements = (
+        "INSERT INTO organisation (id, name, kind, created_at) VALUES (1, 'CP', 'partner', :now)",
+        "INSERT INTO user_account (id, organisation_id, email, name, password_hash, role,"
+        " language, active, session_version, created_at) VALUES (1, 1, 'p@cp.example', 'P',"
+        " 'x', 'partner_staff', 'de', true, 0, :now)",
+        "INSERT INTO customer_order (id, partner_id, placed_by_id, customer_name, short_code,"
+        " license_model, deployment, language, created_at) VALUES"
+        " (1, 1, 1, 'Alt GmbH', 'ALT', 'rent', 'on_premises', 'de', :now),"
+        " (2, 1, 1, 'Neu GmbH', 'NEU', 'rent', 'on_premises', 'de', :now)",
+        "INSERT INTO step_completion (order_id, step, completed_at, details)"
+        " VALUES (1, 'accept', :now, '{}')",
+        "INSERT INTO response (order_id, questionnaire, schema_version, data, version, status,"
+        " row_ids) VALUES (1, 'technical', 1, '{}', 1, 'draft', '{}')",
+    )
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement), now)
+
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision=pinning)
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, questionnaire_versions FROM customer_order"))
+        pins = {order_id: value for order_id, value in rows}
+    from portal import questionnaires
+
+    stored = pins[1] if isinstance(pins[1], dict) else json.loads(pins[1])
+    newest_business = questionnaires.files("business")[-1][0]
+    assert stored == {"technical": 1, "business": newest_business}
+    assert pins[2] is None
