@@ -194,14 +194,14 @@ def set_texts(document: dict, path: str, texts: dict[str, dict[str, str]]) -> di
             raise EditError("not_applicable", f"{name}_de")
         if name in ("add_label", "row_label") and kind != "repeat" and any(value.values()):
             raise EditError("not_applicable", f"{name}_de")
+        if name == "label" and not value["de"]:
+            raise EditError("label_needed", "label_de")
         ui = ui_of(prop)
         if any(value.values()):
             if ui.get(name) != value:
                 ui[name] = value
         else:
             ui.pop(name, None)
-            if name == "label":
-                raise EditError("label_needed", "label_de")
     return out
 
 
