@@ -66,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.protocol import bp as protocol_bp
     from portal.respond import bp as respond_bp
     from portal.review import bp as review_bp
+    from portal.studio import bp as studio_bp
     from portal.studio.editor import bp as studio_editor_bp
 
     app.register_blueprint(auth.bp)
@@ -81,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(package_bp)
     app.register_blueprint(offer_bp)
+    app.register_blueprint(studio_bp)
     app.register_blueprint(studio_editor_bp)
     errors.register(app)
     filters.register(app)

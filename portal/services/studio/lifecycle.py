@@ -100,7 +100,9 @@ def approve(
     return version
 
 
-def retire(session: Session, actor: User, version_id: int) -> QuestionnaireVersion:
+def retire(
+    session: Session, actor: User, version_id: int, *, revision: int | None = None
+) -> QuestionnaireVersion:
     """Give a published version to no new order; refused for the only published one."""
     records.require_editor(actor)
     with all_or_nothing(session):
@@ -110,6 +112,7 @@ def retire(session: Session, actor: User, version_id: int) -> QuestionnaireVersi
             PUBLISHED,
             _("Nur eine veröffentlichte Version lässt sich außer Dienst stellen."),
         )
+        records.check_revision(version, revision)
         published = session.scalar(
             select(func.count()).where(
                 QuestionnaireVersion.kind == version.kind,
