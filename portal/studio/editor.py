@@ -246,7 +246,7 @@ def _question(document, path):
         abort(404)
 
 
-@bp.post(BASE + "/q/<path:path>/<any(move, remove, unrule):action>")
+@bp.post(BASE + "/<any(move, remove, unrule):action>/<path:path>")
 @roles_required(*EDITORS)
 def question_action(kind: str, number: int, path: str, action: str):
     """Move a question up/down or to another page, remove it, or remove its rule."""
@@ -257,7 +257,7 @@ def question_action(kind: str, number: int, path: str, action: str):
     return _button(form, forms.question_action_edit(path, action, form), anchor)
 
 
-@bp.route(BASE + "/q/<path:path>/rule", methods=["GET", "POST"])
+@bp.route(BASE + "/rule/<path:path>", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def rule(kind: str, number: int, path: str):
     """A question's visibility rule: show or hide it depending on another answer or the order."""

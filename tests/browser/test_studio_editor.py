@@ -144,7 +144,7 @@ def test_the_outline_and_the_question_form_pass_axe(page, live_server, draft, la
     for name, path in (
         ("outline", ""),
         ("question", "/q/directory_service"),
-        ("rule", "/q/ad_domain/rule"),
+        ("rule", "/rule/ad_domain"),
     ):
         page.goto(base + path)
         expect(page.locator("h1")).to_be_visible()

@@ -93,7 +93,7 @@ def test_only_editors_and_admins_reach_the_editor(client, world, draft, who):
     assert client.get(url(draft)).status_code == 403
     assert (
         client.post(
-            url(draft, "/q/named_users/remove"), data={"revision": draft.revision}
+            url(draft, "/remove/named_users"), data={"revision": draft.revision}
         ).status_code
         == 403
     )
@@ -107,7 +107,7 @@ def test_an_admin_may_edit(client, world, draft, session):
     login(client, world.admin)
     assert client.get(url(draft)).status_code == 200
     response = client.post(
-        url(draft, "/q/named_users/move"), data={"revision": draft.revision, "step": 1}
+        url(draft, "/move/named_users"), data={"revision": draft.revision, "step": 1}
     )
     assert response.status_code == 302
     assert saves(session, draft)[-1] == "Frage verschoben: named_users"
@@ -340,7 +340,7 @@ def test_a_page_form_without_a_german_title_is_refused(signed_in, draft):
 
 def test_questions_move_to_another_page_and_are_removed(signed_in, draft, session):
     r = signed_in.post(
-        url(draft, "/q/named_users/move"), data={"revision": draft.revision, "page": "contacts"}
+        url(draft, "/move/named_users"), data={"revision": draft.revision, "page": "contacts"}
     )
     assert r.status_code == 302
     assert (
@@ -348,7 +348,7 @@ def test_questions_move_to_another_page_and_are_removed(signed_in, draft, sessio
         == "contacts"
     )
     rev = refreshed(session, draft).revision
-    r = signed_in.post(url(draft, "/q/proxy_port/remove"), data={"revision": rev})
+    r = signed_in.post(url(draft, "/remove/proxy_port"), data={"revision": rev})
     assert r.status_code == 302
     document = refreshed(session, draft).document
     assert "proxy_port" not in document["properties"] and "dependentRequired" not in document
@@ -357,7 +357,7 @@ def test_questions_move_to_another_page_and_are_removed(signed_in, draft, sessio
 def test_a_stale_button_changes_nothing_and_says_so(signed_in, draft, session):
     before = saves(session, draft)
     r = signed_in.post(
-        url(draft, "/q/named_users/remove"),
+        url(draft, "/remove/named_users"),
         data={"revision": draft.revision - 1},
         follow_redirects=True,
     )
@@ -369,10 +369,10 @@ def test_a_stale_button_changes_nothing_and_says_so(signed_in, draft, session):
 
 
 def test_a_rule_is_set_and_removed(signed_in, draft, session):
-    page = signed_in.get(url(draft, "/q/mfa_required/rule")).get_data(as_text=True)
+    page = signed_in.get(url(draft, "/rule/mfa_required")).get_data(as_text=True)
     assert 'value="q:directory_service"' in page and "context:deployment" in page
     r = signed_in.post(
-        url(draft, "/q/mfa_required/rule"),
+        url(draft, "/rule/mfa_required"),
         data={
             "revision": draft.revision,
             "effect": "SHOW",
@@ -391,14 +391,14 @@ def test_a_rule_is_set_and_removed(signed_in, draft, session):
     assert "ist einer von entra_id, hybrid" in " ".join(outline.split())
     rev = refreshed(session, draft).revision
     assert (
-        signed_in.post(url(draft, "/q/mfa_required/unrule"), data={"revision": rev}).status_code
+        signed_in.post(url(draft, "/unrule/mfa_required"), data={"revision": rev}).status_code
         == 302
     )
     assert "rule" not in refreshed(session, draft).document["properties"]["mfa_required"]["x-ui"]
 
 
 def test_the_rule_form_prefills_an_existing_rule(signed_in, draft):
-    page = signed_in.get(url(draft, "/q/ad_domain/rule")).get_data(as_text=True)
+    page = signed_in.get(url(draft, "/rule/ad_domain")).get_data(as_text=True)
     assert (
         'selected value="q:directory_service"' in page
         or 'value="q:directory_service" selected' in page
@@ -425,7 +425,7 @@ def test_a_rule_that_cannot_hold_is_refused_with_the_input_kept(
 ):
     before = saves(session, draft)
     r = signed_in.post(
-        url(draft, "/q/mfa_required/rule"),
+        url(draft, "/rule/mfa_required"),
         data={"revision": draft.revision, "effect": "HIDE", **data},
     )
     assert r.status_code == 400
@@ -435,7 +435,7 @@ def test_a_rule_that_cannot_hold_is_refused_with_the_input_kept(
 
 
 def test_each_save_is_an_audited_draft_save(signed_in, draft, session):
-    signed_in.post(url(draft, "/q/named_users/move"), data={"revision": draft.revision, "step": 1})
+    signed_in.post(url(draft, "/move/named_users"), data={"revision": draft.revision, "step": 1})
     actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
     assert actions[-1] == "questionnaire.save"
 
@@ -445,9 +445,78 @@ def test_after_publishing_the_forms_refuse(signed_in, draft, session, world, edi
     r = signed_in.get(url(draft, "/q/named_users"))
     assert r.status_code == 302
     r = signed_in.post(
-        url(draft, "/q/named_users/remove"),
+        url(draft, "/remove/named_users"),
         data={"revision": refreshed(session, draft).revision},
         follow_redirects=True,
     )
     assert "Nur ein Entwurf" in r.get_data(as_text=True)
     assert "named_users" in refreshed(session, draft).document["properties"]
+
+
+def test_a_question_may_be_called_like_an_action(signed_in, draft, session):
+    """Keys such as "rule" or "move" are plain keys: the actions stand before the path."""
+    for key in ("rule", "move"):
+        r = signed_in.post(
+            url(draft, "/new?parent=server"),
+            data={
+                "revision": refreshed(session, draft).revision,
+                "key": key,
+                "kind": "text",
+                "label_de": key,
+                "label_en": key,
+            },
+        )
+        assert r.status_code == 302
+        assert signed_in.get(url(draft, f"/q/server/{key}")).status_code == 200
+    assert signed_in.get(url(draft, "/rule/server/rule")).status_code == 200
+
+
+def test_bad_choices_are_shown_at_the_choices(signed_in, draft, session):
+    before = saves(session, draft)
+    data = question_form(signed_in, draft, "directory_service")
+    data["choices-1-code"] = data["choices-0-code"]
+    r = signed_in.post(url(draft, "/q/directory_service"), data=data)
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "Jeder Code darf nur einmal vorkommen." in html.split('id="choices"', 1)[1]
+    assert saves(session, draft) == before
+
+
+def test_every_editor_form_needs_the_csrf_token(tmp_path):
+    from portal.extensions import db
+    from portal.models import Organisation, OrgKind
+    from tests.conftest import running_app
+
+    with running_app(tmp_path, WTF_CSRF_ENABLED=True) as app:
+        vendor = Organisation(name="Saxess", kind=OrgKind.VENDOR)
+        user = add_user(db.session, vendor, Role.QUESTIONNAIRE_EDITOR, "editor@saxess.example")
+        db.session.commit()
+        version = drafting.start_draft(db.session, user, "technical")
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        client.post(
+            "/login",
+            data={"email": user.email, "password": "correct horse battery", "csrf_token": token},
+        )
+        before = saves(db.session, version)
+        for tail, data in (
+            ("/q/named_users", {"key": "users", "kind": "integer", "label_de": "X"}),
+            ("/remove/named_users", {}),
+            (
+                "/rule/named_users",
+                {"effect": "SHOW", "target": "q:mfa_required", "condition": "answered"},
+            ),
+            ("/pages/new", {"key": "modules", "title_de": "Module"}),
+            ("/pages/contacts/move", {"step": "-1"}),
+            ("/new", {"key": "x", "kind": "text", "label_de": "X", "page": "contacts"}),
+        ):
+            response = client.post(url(version, tail), data={"revision": version.revision, **data})
+            assert response.status_code == 400, tail
+        assert saves(db.session, version) == before
+        fields = editor_form_fields(
+            client.get(url(version, "/q/named_users")).get_data(as_text=True),
+            "data-studio-question",
+        )
+        fields["label_en"] = "Named users (people)"
+        assert client.post(url(version, "/q/named_users"), data=fields).status_code == 302
