@@ -112,11 +112,8 @@ def _run(form, edit):
 def outline(kind: str, number: int):
     """The version's pages and questions in form order, with buttons to change them (drafts)."""
     found = _version(kind, number)
-    problems = editor.problems(db.session, found)
-    page = editor_pages.outline(found.document, found, problems)
-    return render_template(
-        "studio/editor/outline.html", page=page, form=forms.RevisionForm(), kinds=forms.KIND_LABELS
-    )
+    page = editor_pages.outline(found.document, found, editor.problems(db.session, found))
+    return render_template("studio/editor/outline.html", page=page, kinds=forms.KIND_LABELS)
 
 
 def _version(kind, number):

@@ -520,3 +520,18 @@ def test_every_editor_form_needs_the_csrf_token(tmp_path):
         )
         fields["label_en"] = "Named users (people)"
         assert client.post(url(version, "/q/named_users"), data=fields).status_code == 302
+
+
+def test_after_a_save_the_check_counts_its_problems_and_links_its_details(signed_in, draft):
+    r = signed_in.post(
+        url(draft, "/remove/cloud_vpn_required"),
+        data={"revision": draft.revision},
+        follow_redirects=True,
+    )
+    html = " ".join(r.get_data(as_text=True).split())
+    found = re.search(
+        r"Gespeichert: Frage entfernt: cloud_vpn_required\. Die Prüfung meldet (\d+)", html
+    )
+    assert found and int(found.group(1)) > 0  # rules and allOf still name the removed question
+    assert f"Die Prüfung meldet {found.group(1)} Probleme." in html
+    assert f'href="/studio/technical/v{draft.number}">Einzelheiten der Prüfung' in html

@@ -52,8 +52,8 @@ def apply(
 
 
 def problems(session: Session, found: QuestionnaireVersion) -> int:
-    """How many problems the check (lint) reports for the version now."""
-    return len(drafting.problems(session, found))
+    """How many problems the check (lint) reports for a draft now (0 for other versions)."""
+    return len(drafting.problems(session, found)) if found.status == DRAFT else 0
 
 
 def refusal(error: EditError) -> str:
