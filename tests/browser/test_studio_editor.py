@@ -145,6 +145,8 @@ def test_the_outline_and_the_question_form_pass_axe(page, live_server, draft, la
         ("outline", ""),
         ("question", "/q/directory_service"),
         ("rule", "/rule/ad_domain"),
+        ("new", "/new?parent=it_contacts"),
+        ("page", "/pages/environment"),
     ):
         page.goto(base + path)
         expect(page.locator("h1")).to_be_visible()
