@@ -535,3 +535,8 @@ def test_after_a_save_the_check_counts_its_problems_and_links_its_details(signed
     assert found and int(found.group(1)) > 0  # rules and allOf still name the removed question
     assert f"Die Prüfung meldet {found.group(1)} Probleme." in html
     assert f'href="/studio/technical/v{draft.number}">Einzelheiten der Prüfung' in html
+
+
+def test_the_studio_version_page_links_the_editor(signed_in, draft):
+    html = signed_in.get(f"/studio/technical/v{draft.number}").get_data(as_text=True)
+    assert f'href="/studio/technical/v{draft.number}/edit"' in html
