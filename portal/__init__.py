@@ -67,6 +67,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.protocol import bp as protocol_bp
     from portal.respond import bp as respond_bp
     from portal.review import bp as review_bp
+    from portal.studio import bp as studio_bp
+    from portal.studio.editor import bp as studio_editor_bp
     from portal.studio.preview import bp as studio_preview_bp
     from portal.studio_migration import bp as studio_migration_bp
 
@@ -86,6 +88,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(studio_migration_bp)
     app.register_blueprint(studio_preview_bp)
+    app.register_blueprint(studio_bp)
+    app.register_blueprint(studio_editor_bp)
     errors.register(app)
     filters.register(app)
     logmask.install(app)

@@ -1,4 +1,4 @@
-"""Command-line groups of `flask`: users, demo, license, outbox, audit, work."""
+"""Command-line groups of `flask`: users, demo, license, outbox, audit, questionnaires, work."""
 
 import click
 from cryptography.hazmat.primitives import serialization
@@ -73,10 +73,12 @@ def register(app) -> None:
     from portal.demo import demo_group
     from portal.license import license_group
     from portal.package.cli import package_group
+    from portal.studio.cli import questionnaires_group
     from portal.vault.cli import vault_group
     from portal.worker import work_command
 
     for group in (audit_group, users_group, demo_group, license_group, outbox_group, vault_group):
         app.cli.add_command(group)
     app.cli.add_command(package_group)
+    app.cli.add_command(questionnaires_group)
     app.cli.add_command(work_command)

@@ -1,4 +1,15 @@
 """The questionnaire studio's pages (vendor questionnaire editors and admins only).
 
+views       the versions of each questionnaire, a version's lifecycle and lint, the raw JSON
+            editor, the history of saves with restore, the diff of any two versions
+forms.py    reading those requests (the JSON text, the revision, a note) into plain values
+cli.py      `flask questionnaires list/import/export`
+editor      the structured editor of a draft (blueprint studio_editor)
 preview     a version as customers see it, in either language and deployment, test-filled
 """
+
+from flask import Blueprint
+
+bp = Blueprint("studio", __name__, url_prefix="/studio")
+
+from portal.studio import views  # noqa: E402, F401
