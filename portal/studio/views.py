@@ -42,6 +42,12 @@ def studio_status(status: str) -> str:
     return str(wording.STATUSES.get(status, status))
 
 
+@bp.app_template_global("studio_note")
+def studio_note(text: str) -> str:
+    """A save's note in the reader's language (the studio's own notes are translated)."""
+    return wording.note(text)
+
+
 @bp.get("/")
 @editors_only
 def index():

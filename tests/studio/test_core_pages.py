@@ -1,5 +1,6 @@
 """The studio's core pages over HTTP: who gets in, the lifecycle, the JSON editor, history, diff."""
 
+import copy
 import json
 import re
 
@@ -10,7 +11,7 @@ from portal import questionnaires
 from portal.extensions import db
 from portal.models import AuditEvent, Organisation, OrgKind, Role
 from portal.models.questionnaire import DRAFT, IN_REVIEW, PUBLISHED, DraftSave
-from portal.services.studio import records
+from portal.services.studio import drafting, records, schema
 from tests.conftest import add_user, login, running_app
 from tests.studio.core_support import core_draft, core_editors
 
@@ -66,6 +67,7 @@ def test_customers_and_strangers_are_sent_to_the_login(client):
 def test_an_editor_drafts_edits_and_a_second_person_publishes(client, session, world, editors):
     edda, emil = editors
     login(client, edda)
+    assert 'href="/studio/"' in _text(client.get("/"))  # the navigation leads there
     index = _text(client.get("/studio/"))
     assert "Fragebögen" in index and "Neuen Entwurf beginnen" in index
     response = client.post("/studio/technical/drafts")
@@ -238,3 +240,21 @@ def test_forms_carry_csrf_tokens(tmp_path):
         assert (
             client.post("/studio/technical/drafts", data={"csrf_token": token}).status_code == 303
         )
+
+
+def test_the_diff_lists_changes_in_questionnaire_terms(client, session, editors):
+    if not schema.diff_available():
+        pytest.skip("forms_schema.diff lands on r-lib after lint")
+    edda, _ = editors
+    draft = core_draft(session, edda)
+    document = copy.deepcopy(draft.document)
+    props = document["properties"]
+    props["sql_port"]["x-ui"]["label"]["en"] = "SQL Server port number"
+    props["db_port"] = props.pop("sql_port")  # a renamed key keeps its id: a rename
+    drafting.save_document(session, edda, draft.id, document, revision=draft.revision)
+    login(client, edda)
+    page = _text(client.get(f"/studio/technical/diff?from={draft.number - 1}&to={draft.number}"))
+    assert "/db_port" in page
+    assert "Schlüssel umbenannt" in page and "sql_port" in page
+    assert "Text geändert" in page and "Englisch" in page
+    assert "SQL Server port number" in page

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import questionnaires
+from portal.filters import locale
 from portal.models import Role, User
 from portal.models.questionnaire import DRAFT, IN_REVIEW, PUBLISHED, DraftSave, QuestionnaireVersion
 from portal.services.errors import NotFound
@@ -64,6 +65,7 @@ class Problem:
     label: str
     text: str
     line: int
+    question: str = ""  # the question the pointer is in: "SQL-Server-Port (sql_port)"
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ def problems_of(
 ) -> list[Problem]:
     """The version's lint problems, worded, each with its line in the pretty-printed JSON."""
     text = text or pretty(version.document)
+    found = drafting.problems(session, version)
     return [
         Problem(
             pointer=p.pointer or "/",
@@ -114,9 +117,34 @@ def problems_of(
             label=wording.problem_label(p.code),
             text=wording.problem_text(p.code, p.params, p.message),
             line=text.line_of(p.pointer),
+            question=question_at(version.document, p.pointer, locale()),
         )
-        for p in drafting.problems(session, version)
+        for p in found
+        if not _said_better(p, found)
     ]
+
+
+def _said_better(problem, found) -> bool:
+    """A schema error is left out where a specific problem points inside the same place."""
+    inside = problem.pointer.rstrip("/") + "/"
+    return problem.code == "schema" and any(
+        other.code != "schema" and other.pointer.startswith(inside) for other in found
+    )
+
+
+def question_at(document: Any, pointer: str, locale: str) -> str:
+    """The name of the question a pointer is in ("Label (key)"), or "" outside questions."""
+    node, name = document, ""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    for holder, token in zip([None, *tokens], tokens, strict=False):
+        node = node.get(token) if isinstance(node, dict) else None
+        if node is None:
+            break
+        if holder == "properties" and isinstance(node, dict):
+            label = (node.get("x-ui") or {}).get("label")
+            text = label.get(locale) or label.get("de") if isinstance(label, dict) else label
+            name = f"{text} ({token})" if text else token
+    return name
 
 
 @dataclass(frozen=True)
@@ -202,6 +230,8 @@ class DiffPage:
     groups: list[Group] = field(default_factory=list)
     problem: str = ""
     count: int = 0
+    broken: int | None = None  # the version that does not load
+    detail: str = ""
 
 
 def diff_page(
@@ -223,11 +253,16 @@ def diff_page(
         return _with(page, problem="choose")
     if not schema.diff_available():
         return _with(page, problem="unavailable")
+    for version in (older, newer):
+        try:
+            _loaded(version)
+        except schema.SchemaError:
+            return _with(page, problem="broken", broken=version.number)
+    mapping = newer.mapping if newer.based_on_id == older.id else None
     try:
-        mapping = newer.mapping if newer.based_on_id == older.id else None
         changes = schema.diff(_loaded(older), _loaded(newer), mapping=mapping or None)
-    except (schema.SchemaError, ValueError):
-        return _with(page, problem="broken")
+    except ValueError as error:  # the mapping names questions that are not there
+        return _with(page, problem="mapping", detail=str(error))
     return _with(page, groups=_groups(changes, older, newer, locale), count=len(changes))
 
 

@@ -5,6 +5,7 @@ they become sentences in the reader's language. Reading only, no database.
 """
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,22 @@ STATUSES = {
     "published": _l("veröffentlicht"),
     "retired": _l("außer Dienst"),
 }
+
+
+# The notes the studio writes itself are stored in German (they are data, like the editors'
+# own notes) and shown in the reader's language.
+_RESTORED = re.compile(r"^Stand (\d+) wiederhergestellt$")
+NOTES = {"Entwurf angelegt": _l("Entwurf angelegt"), "Importiert": _l("Importiert")}
+
+
+def note(text: str) -> str:
+    """A save's note in the reader's language when the studio wrote it, else as written."""
+    if text in NOTES:
+        return str(NOTES[text])
+    found = _RESTORED.match(text or "")
+    if found:
+        return _("Stand %(number)s wiederhergestellt", number=found.group(1))
+    return text
 
 
 def problem_label(code: str) -> str:
