@@ -69,8 +69,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.review import bp as review_bp
     from portal.studio import bp as studio_bp
     from portal.studio.editor import bp as studio_editor_bp
+    from portal.studio.migration import bp as studio_migration_bp
     from portal.studio.preview import bp as studio_preview_bp
-    from portal.studio_migration import bp as studio_migration_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)

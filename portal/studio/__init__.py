@@ -6,6 +6,7 @@ forms.py    reading those requests (the JSON text, the revision, a note) into pl
 cli.py      `flask questionnaires list/import/export`
 editor      the structured editor of a draft (blueprint studio_editor)
 preview     a version as customers see it, in either language and deployment, test-filled
+migration   moving in-flight answers to a newer version (dry run, apply), a draft's map
 """
 
 from flask import Blueprint
