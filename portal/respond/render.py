@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 
 import forms_schema
 from forms_schema.changes import Document
@@ -196,3 +197,24 @@ def _unsaved_rows(form, questionnaire, document, context, ctx) -> set[str]:
         elif int(index) < len(counts[name].entries):
             shown.add(ctx.key(pointer))
     return shown
+
+
+def refused_save(questionnaire, state: dict[str, Any], document: Document, errors) -> dict:
+    """What the page script gets back from a save that partial validation refused."""
+    names = questionnaires.labels(questionnaire, locale())
+    problems = "; ".join(f"{pages.label(e.pointer, names, document)}: {e.message}" for e in errors)
+    return {
+        **state,
+        "saved": False,
+        "errors": {e.pointer: e.message for e in errors},
+        "message": _("Nicht gespeichert: %(problems)s", problems=problems),
+    }
+
+
+def progress_of(questionnaire, document: Document, context: dict) -> dict[str, Any]:
+    """The share answered, as the page script shows it after a save."""
+    progress = questionnaire.progress(document.data, context)
+    return {
+        "progress": progress,
+        "progress_label": _("%(percent)d %% beantwortet", percent=round(progress * 100)),
+    }

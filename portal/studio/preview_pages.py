@@ -11,9 +11,8 @@ from sqlalchemy import select
 
 import forms_schema
 from portal import questionnaires
-from portal.filters import locale
 from portal.models.questionnaire import QuestionnaireVersion
-from portal.respond import pages
+from portal.respond import pages, render
 from portal.respond.render import Links
 from portal.services.studio import testing
 from portal.studio.preview_forms import LANGUAGES, Shown
@@ -137,23 +136,12 @@ def answer(questionnaire, nodes, context: dict, result: testing.TestSave) -> dic
     document = result.document
     state = pages.page_state(questionnaire, nodes, document, context)
     if not result.saved:
-        names = questionnaires.labels(questionnaire, locale())
-        problems = "; ".join(
-            f"{pages.label(e.pointer, names, document)}: {e.message}" for e in result.errors
-        )
-        return {
-            **state,
-            "saved": False,
-            "errors": {e.pointer: e.message for e in result.errors},
-            "message": _("Nicht gespeichert: %(problems)s", problems=problems),
-        }
-    progress = questionnaire.progress(document.data, context)
+        return render.refused_save(questionnaire, state, document, result.errors)
     return {
         **state,
         "saved": True,
         "version": 0,
-        "progress": progress,
-        "progress_label": _("%(percent)d %% beantwortet", percent=round(progress * 100)),
+        **render.progress_of(questionnaire, document, context),
         "message": _("Testantworten gespeichert."),
         "conflicts": [],
         "conflict_panel": "",
