@@ -1,6 +1,6 @@
 """Limits on what a request may carry, applied before any view runs."""
 
-from flask import Request
+from flask import Request, current_app
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
@@ -29,10 +29,15 @@ class PortalRequest(Request):
     """Applies MAX_FORM_MEMORY_SIZE and MAX_FORM_PARTS to every form, not only multipart ones.
 
     Werkzeug limits each text field of a multipart form, but reads a urlencoded body whole;
-    without this, a 20 MB password would reach the password hasher.
+    without this, a 20 MB password would reach the password hasher. An endpoint whose one big
+    field is the point (the studio's JSON editor) names its own limit in the setting
+    FORM_MEMORY_BY_ENDPOINT, so that it holds from the first read of the form (CSRF's).
     """
 
     def _load_form_data(self) -> None:
+        larger = (current_app.config.get("FORM_MEMORY_BY_ENDPOINT") or {}).get(self.endpoint)
+        if larger is not None:
+            self.max_form_memory_size = larger
         try:
             super()._load_form_data()
         except RequestEntityTooLarge:

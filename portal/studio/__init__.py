@@ -13,4 +13,14 @@ from flask import Blueprint
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
+
+@bp.record_once
+def _large_documents(state) -> None:
+    # A whole questionnaire is one form field, larger than MAX_FORM_MEMORY_SIZE allows others.
+    from portal.studio.forms import DOCUMENT_MAX_BYTES
+
+    limits = state.app.config.setdefault("FORM_MEMORY_BY_ENDPOINT", {})
+    limits["studio.save_json"] = DOCUMENT_MAX_BYTES
+
+
 from portal.studio import views  # noqa: E402, F401

@@ -21,7 +21,7 @@ class DocumentPost:
     text: str
     document: dict[str, Any] | None
     error: str
-    revision: int | None
+    revision: int
     note: str
 
 
@@ -50,10 +50,10 @@ def read_document(form) -> DocumentPost:
     return DocumentPost(text, document, error, revision(form), form.get("note", ""))
 
 
-def revision(form) -> int | None:
-    """The revision the page showed (None if the field is missing or not a number)."""
+def revision(form) -> int:
+    """The revision the page showed; -1 (never current) if the field is missing or no number."""
     raw = form.get("revision", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw.isdigit() and len(raw) < 10 else -1
 
 
 def number(args, name: str) -> int | None:

@@ -28,11 +28,13 @@ ACTIONS = {
         _l("Außer Dienst gestellt: neue Bestellungen bekommen sie nicht mehr."),
     ),
 }
-# Pages of the other studio parts, linked from a version when they are installed.
+# Pages of the other studio parts, linked from a version when they are installed: endpoint,
+# label, and the statuses of versions they work on (None: all).
 SLOTS = (
-    ("studio_editor.outline", _l("Bearbeiten")),
-    ("studio_preview.page", _l("Vorschau")),
-    ("studio_migration.index", _l("Antworten migrieren")),
+    ("studio_editor.outline", _l("Bearbeiten"), None),
+    ("studio_preview.page", _l("Vorschau"), None),
+    ("studio_migration.mapping", _l("Zuordnung für die Migration"), ("draft",)),
+    ("studio_migration.index", _l("Antworten migrieren"), None),
 )
 
 
@@ -75,22 +77,24 @@ def start(kind: str):
 def version(kind: str, number: int):
     """A version: status, lifecycle actions, lint, links to its JSON, history and diff."""
     page = pages.version_page(db.session, current_user, kind, number)
-    return render_template("studio/version.html", page=page, slots=_slots(kind, number))
+    return render_template("studio/version.html", page=page, slots=_slots(page.version))
 
 
-def _slots(kind: str, number: int) -> list[tuple[str, str]]:
+def _slots(version) -> list[tuple[str, str]]:
     installed = current_app.view_functions
     return [
-        (str(label), url_for(endpoint, kind=kind, number=number))
-        for endpoint, label in SLOTS
-        if endpoint in installed
+        (str(label), url_for(endpoint, kind=version.kind, number=version.number))
+        for endpoint, label, statuses in SLOTS
+        if endpoint in installed and (statuses is None or version.status in statuses)
     ]
 
 
-@bp.post(f"{VERSION}/<any(submit, withdraw, approve, retire):action>")
+@bp.post(f"{VERSION}/<action>")
 @editors_only
 def act(kind: str, number: int, action: str):
     """Move a version along its lifecycle; a refusal is said on the version page."""
+    if action not in ACTIONS:
+        abort(404)
     use_case, done = ACTIONS[action]
     found = records.find(db.session, current_user, kind, number)
     try:
@@ -113,7 +117,6 @@ def json_editor(kind: str, number: int):
 @editors_only
 def save_json(kind: str, number: int):
     """Save the edited JSON as a new save; a broken text or a stale page keeps the user's text."""
-    request.max_form_memory_size = forms.DOCUMENT_MAX_BYTES
     post = forms.read_document(request.form)
     if post.document is None:
         return _json_page(kind, number, post, post.error, 400)

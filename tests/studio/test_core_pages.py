@@ -11,7 +11,7 @@ from portal import questionnaires
 from portal.extensions import db
 from portal.models import AuditEvent, Organisation, OrgKind, Role
 from portal.models.questionnaire import DRAFT, IN_REVIEW, PUBLISHED, DraftSave
-from portal.services.studio import drafting, records, schema
+from portal.services.studio import drafting, records
 from tests.conftest import add_user, login, running_app
 from tests.studio.core_support import core_draft, core_editors
 
@@ -196,17 +196,28 @@ def test_the_diff_page_compares_any_two_versions(client, session, editors):
     assert "Vergleich" in page
     assert client.get("/studio/technical/diff?from=99&to=1").status_code == 404
     assert client.get("/studio/nonsense/diff").status_code == 404
+    assert client.post(f"/studio/technical/v{draft.number}/nonsense").status_code == 404
+    assert client.post(f"/studio/technical/v{draft.number}/json", data={}).status_code == 400
 
 
-def test_the_version_page_links_only_parts_that_are_installed(client, session, editors):
+def test_the_version_page_links_the_parts_that_are_installed(client, session, editors):
     draft = core_draft(session, editors[0])
     login(client, editors[0])
     page = _text(client.get(f"/studio/technical/v{draft.number}"))
     assert "JSON bearbeiten" in page and "Verlauf" in page
     from flask import current_app
 
-    for endpoint, label in (("studio_editor.outline", "Bearbeiten<"),):
-        assert (endpoint in current_app.view_functions) == (label in page)
+    installed = current_app.view_functions
+    for endpoint, path in (
+        ("studio_editor.outline", None),
+        ("studio_preview.page", f"/studio/technical/v{draft.number}/preview"),
+        ("studio_migration.mapping", f"/studio/technical/v{draft.number}/mapping"),
+        ("studio_migration.index", f"/studio/technical/v{draft.number}/migrations"),
+    ):
+        if path is not None:
+            assert (endpoint in installed) == (f'href="{path}"' in page), endpoint
+    published = _text(client.get(f"/studio/technical/v{draft.number - 1}"))
+    assert "/mapping" not in published  # a map belongs to a draft
 
 
 def test_english_pages(client, session, world, editors):
@@ -243,8 +254,6 @@ def test_forms_carry_csrf_tokens(tmp_path):
 
 
 def test_the_diff_lists_changes_in_questionnaire_terms(client, session, editors):
-    if not schema.diff_available():
-        pytest.skip("forms_schema.diff lands on r-lib after lint")
     edda, _ = editors
     draft = core_draft(session, edda)
     document = copy.deepcopy(draft.document)
@@ -258,3 +267,23 @@ def test_the_diff_lists_changes_in_questionnaire_terms(client, session, editors)
     assert "Schlüssel umbenannt" in page and "sql_port" in page
     assert "Text geändert" in page and "Englisch" in page
     assert "SQL Server port number" in page
+
+
+def test_a_large_document_passes_the_form_limit_csrf_reads_first(tmp_path):
+    with running_app(tmp_path, WTF_CSRF_ENABLED=True, MAX_FORM_MEMORY_SIZE=50_000) as app:
+        vendor = Organisation(name="Saxess", kind=OrgKind.VENDOR)
+        edda = add_user(db.session, vendor, Role.QUESTIONNAIRE_EDITOR, "edda@saxess.example")
+        db.session.commit()
+        draft = core_draft(db.session, edda)
+        client = app.test_client()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', _text(client.get("/login")))
+        credentials = {"email": edda.email, "password": "correct horse battery"}
+        client.post("/login", data=credentials | {"csrf_token": token.group(1)})
+        url = f"/studio/technical/v{draft.number}/json"
+        page = _text(client.get(url))
+        text = _json_of(page)
+        assert len(text.encode()) > 50_000
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        form = {"document": text, "revision": _revision(page), "csrf_token": token}
+        assert client.post(url, data=form).status_code == 303
+        assert client.post("/login", data={"email": "x" * 60_000}).status_code == 413

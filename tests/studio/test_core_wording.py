@@ -1,7 +1,6 @@
 """The studio's pure helpers: the JSON text with lines per pointer, and the wording of changes."""
 
 import json
-from dataclasses import dataclass, field
 
 import pytest
 
@@ -11,13 +10,14 @@ from portal.services.studio.jsontext import pretty
 from portal.services.studio.pages import question_at
 
 
-@dataclass
-class FakeChange:
-    kind: str
-    pointer: str
-    old_pointer: str | None
-    locale: str | None = None
-    detail: dict = field(default_factory=dict)
+def _change(kind, pointer, old_pointer, locale=None, detail=None):
+    return {
+        "kind": kind,
+        "pointer": pointer,
+        "old_pointer": old_pointer,
+        "locale": locale,
+        "detail": detail or {},
+    }
 
 
 @pytest.mark.parametrize(
@@ -48,9 +48,7 @@ def test_a_problem_names_its_question():
 def test_changes_are_worded_with_before_and_after(app):
     with app.test_request_context():
         line = wording.change_line(
-            FakeChange(
-                "label", "/a", "/a", "en", {"text": "label", "old": "Port", "new": "TCP port"}
-            )
+            _change("label", "/a", "/a", "en", {"text": "label", "old": "Port", "new": "TCP port"})
         )
         assert (line.what, line.language, line.old, line.new) == (
             "Text geändert",
@@ -59,11 +57,11 @@ def test_changes_are_worded_with_before_and_after(app):
             "TCP port",
         )
         choices = wording.change_line(
-            FakeChange("choices", "/a", "/a", None, {"added": ["x"], "removed": ["y"]})
+            _change("choices", "/a", "/a", None, {"added": ["x"], "removed": ["y"]})
         )
         assert choices.new == "neu: x; entfernt: y"
         required = wording.change_line(
-            FakeChange("required", "/a", "/a", None, {"old": False, "new": True})
+            _change("required", "/a", "/a", None, {"old": False, "new": True})
         )
         assert (required.old, required.new) == ("nein", "ja")
         assert wording.note("Stand 3 wiederhergestellt") == "Stand 3 wiederhergestellt"

@@ -16,7 +16,7 @@ from portal.filters import locale
 from portal.models import Role, User
 from portal.models.questionnaire import DRAFT, IN_REVIEW, PUBLISHED, DraftSave, QuestionnaireVersion
 from portal.services.errors import NotFound
-from portal.services.studio import drafting, records, schema, wording
+from portal.services.studio import drafting, library, records, schema, wording
 from portal.services.studio.jsontext import Pretty, pretty
 
 
@@ -251,8 +251,6 @@ def diff_page(
     page = DiffPage(kind, [v.number for v in versions], older, newer)
     if older is None or newer is None:
         return _with(page, problem="choose")
-    if not schema.diff_available():
-        return _with(page, problem="unavailable")
     for version in (older, newer):
         try:
             _loaded(version)
@@ -260,8 +258,8 @@ def diff_page(
             return _with(page, problem="broken", broken=version.number)
     mapping = newer.mapping if newer.based_on_id == older.id else None
     try:
-        changes = schema.diff(_loaded(older), _loaded(newer), mapping=mapping or None)
-    except ValueError as error:  # the mapping names questions that are not there
+        changes = library.changes(_loaded(older), _loaded(newer), mapping)
+    except library.MappingError as error:  # the mapping names questions that are not there
         return _with(page, problem="mapping", detail=str(error))
     return _with(page, groups=_groups(changes, older, newer, locale), count=len(changes))
 
@@ -279,9 +277,10 @@ def _groups(changes, older, newer, locale: str) -> list[Group]:
     old_names = questionnaires.labels(_loaded(older), locale)
     groups: dict[str, Group] = {}
     for change in changes:
-        names = old_names if change.kind == "removed" else new_names
-        name = names.get(change.pointer) or _root_name(change.pointer)
-        group = groups.setdefault(change.pointer, Group(name, change.pointer, []))
+        pointer = change["pointer"]
+        names = old_names if change["kind"] == "removed" else new_names
+        name = names.get(pointer) or _root_name(pointer)
+        group = groups.setdefault(pointer, Group(name, pointer, []))
         group.lines.append(wording.change_line(change))
     return list(groups.values())
 

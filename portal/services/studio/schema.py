@@ -1,7 +1,7 @@
-"""Every call the studio makes into forms_schema for identities, lint and diff, in one place.
+"""The studio's door to forms_schema for drafts: stable ids and the lint, in one place.
 
-forms_schema grows these functions on branch r-lib (identity, lint, diff, migrate); the studio
-reaches them only through here, so a library change touches one module.
+diff() and migrate() go through studio/library.py (results as plain values); a library change
+touches one of the two modules.
 """
 
 from collections.abc import Collection, Mapping
@@ -10,7 +10,7 @@ from typing import Any
 import forms_schema
 from forms_schema import Problem, SchemaError
 
-__all__ = ["Problem", "SchemaError", "diff", "diff_available", "identities", "lint", "with_ids"]
+__all__ = ["Problem", "SchemaError", "identities", "lint", "with_ids"]
 
 
 def with_ids(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -36,14 +36,3 @@ def lint(
     except ValueError as error:
         # The mapping (renames, recodes) is checked as it is read: its problem blocks too.
         return [Problem("", "mapping", str(error), {"message": str(error)})]
-
-
-def diff_available() -> bool:
-    """Whether this forms_schema has diff() (it lands on r-lib after lint)."""
-    return hasattr(forms_schema, "diff")
-
-
-def diff(old: Any, new: Any, *, mapping: Mapping[str, Any] | None = None) -> list:
-    """The changes from old to new; SchemaError if either does not load, ValueError for a bad
-    mapping."""
-    return forms_schema.diff(old, new, mapping=mapping)

@@ -119,17 +119,17 @@ class ChangeLine:
     new: str
 
 
-def change_line(change) -> ChangeLine:
-    """A forms_schema Change as a line of the diff page."""
-    detail = change.detail or {}
-    what = str(CHANGES.get(change.kind, change.kind))
+def change_line(change: dict[str, Any]) -> ChangeLine:
+    """A change (forms_schema.diff as a dict, from studio.library) as a line of the diff page."""
+    kind, detail = change["kind"], change.get("detail") or {}
+    what = str(CHANGES.get(kind, kind))
     old = new = ""
-    if change.kind in ("label", "help"):
+    if kind in ("label", "help"):
         text = detail.get("text")
         if text and text not in ("label", "help"):
             what = f"{what} ({text})"
         old, new = _shown(detail.get("old")), _shown(detail.get("new"))
-    elif change.kind == "choices":
+    elif kind == "choices":
         parts = []
         if detail.get("added"):
             parts.append(_("neu: %(codes)s", codes=_codes(detail["added"])))
@@ -139,17 +139,18 @@ def change_line(change) -> ChangeLine:
             pairs = ", ".join(f"{a} → {b}" for a, b in detail["recoded"].items())
             parts.append(_("umcodiert: %(pairs)s", pairs=pairs))
         new = "; ".join(parts)
-    elif change.kind == "required":
+    elif kind == "required":
         old, new = _yes_no(detail.get("old")), _yes_no(detail.get("new"))
-    elif change.kind == "limits":
+    elif kind == "limits":
         old = "; ".join(f"{k}: {_shown(v.get('old'))}" for k, v in detail.items())
         new = "; ".join(f"{k}: {_shown(v.get('new'))}" for k, v in detail.items())
-    elif change.kind == "moved" and "old_page" in detail:
+    elif kind == "moved" and "old_page" in detail:
         old, new = _shown(detail.get("old_page")), _shown(detail.get("new_page"))
-    elif change.kind in ("renamed", "moved", "type", "rule"):
+    elif kind in ("renamed", "moved", "type", "rule"):
         old, new = _shown(detail.get("old")), _shown(detail.get("new"))
-    language = str(LANGUAGES.get(change.locale, change.locale or ""))
-    return ChangeLine(change.kind, what, language, old, new)
+    locale = change.get("locale")
+    language = str(LANGUAGES.get(locale, locale or ""))
+    return ChangeLine(kind, what, language, old, new)
 
 
 def _language(locale: str) -> str:
