@@ -68,7 +68,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.respond import bp as respond_bp
     from portal.review import bp as review_bp
     from portal.studio import bp as studio_bp
-    from portal.studio_migration import bp as studio_migration_bp
+    from portal.studio.editor import bp as studio_editor_bp
+    from portal.studio.migration import bp as studio_migration_bp
+    from portal.studio.preview import bp as studio_preview_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
@@ -84,8 +86,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(package_bp)
     app.register_blueprint(offer_bp)
     app.register_blueprint(exports_bp)
-    app.register_blueprint(studio_bp)
     app.register_blueprint(studio_migration_bp)
+    app.register_blueprint(studio_preview_bp)
+    app.register_blueprint(studio_bp)
+    app.register_blueprint(studio_editor_bp)
     errors.register(app)
     filters.register(app)
     logmask.install(app)

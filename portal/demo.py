@@ -72,7 +72,7 @@ def load_command():
     load(db.session)
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, name, role, _org in USERS:
-        click.echo(f"  {role.value:<18} {email:<28} {name}")
+        click.echo(f"  {role.value:<20} {email:<28} {name}")
 
 
 def load(session) -> None:
@@ -144,7 +144,27 @@ def _demo_orders(session, users) -> None:
                 role="IT-Leitung",
                 phone="+49 351 1234-0",
             )
+            # Halfway through the technical questionnaire: the answers in flight that the
+            # studio's demo moves to a new version (README, "Questionnaire studio").
+            saved = drafts.save(
+                session,
+                order,
+                "technical",
+                base_version=0,
+                changes=IN_FLIGHT,
+                author="Max Mustermann",
+            )
+            if not saved.saved:
+                raise RuntimeError(f"demo answers refused: {saved.errors}")
 
+
+IN_FLIGHT = {
+    "cloud_access_path": "remote_desktop",
+    "named_users": 25,
+    "concurrent_users": 12,
+    "mfa_required": True,
+    "maintenance_windows": "Samstag 20–24 Uhr",
+}
 
 DOCUMENTED = ("Sonnental Energie GmbH", "SONNE")
 # Answers the call changed, with the reason noted: (questionnaire, pointer, final, comment).

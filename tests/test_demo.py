@@ -5,7 +5,10 @@ from sqlalchemy import func, select
 from portal.models import Order, Protocol, QuestionnaireSnapshot, User
 from portal.models.base import utcnow
 from portal.models.protocol import APPROVED
+from portal.models.response import DRAFT
 from portal.process import StepStatus, derive, next_for
+from portal.services import responses
+from portal.services.studio.migrating import in_flight
 
 
 def test_demo_data_loads_twice_and_one_order_waits_for_its_package(app, runner, session):
@@ -37,3 +40,16 @@ def test_demo_data_loads_twice_and_one_order_waits_for_its_package(app, runner, 
         )
     )
     assert sorted(frozen) == ["business", "technical"]
+
+
+def test_the_demo_has_answers_in_flight_for_the_studio_to_move(app, runner, session):
+    """Müller is halfway through the technical questionnaire: a draft the studio's editor
+    (in the demo logins) can move to a new version."""
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "editor@saxess.example" in result.output
+    order = session.scalar(select(Order).where(Order.short_code == "MUELLER"))
+    response = responses.find(session, order, "technical")
+    assert response.status == DRAFT and response.schema_version == 2
+    assert response.data["maintenance_windows"] == "Samstag 20–24 Uhr"
+    assert [item.order.short_code for item in in_flight(session, "technical", 3)] == ["MUELLER"]

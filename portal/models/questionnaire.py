@@ -93,6 +93,7 @@ class TestFill(Base):
     """An editor's test answers to a draft: never customer data, deleted when it is published."""
 
     __tablename__ = "questionnaire_test_fill"
+    __test__ = False  # not a pytest test class, though its name starts with "Test"
     __table_args__ = (UniqueConstraint("version_id", "user_id", "context"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from portal import questionnaires
 from portal.extensions import db
 from portal.filters import locale
-from portal.respond import bp, pages
+from portal.respond import bp, pages, render
 from portal.respond.views import AUTHOR_KEY, SESSION_KEY
 from portal.services import drafts, responses
 
@@ -41,30 +41,20 @@ def changes(kind: str, page_key: str):
 
 def _answer(kind, page_key, questionnaire, nodes, context, result) -> dict:
     document = result.document
-    names = questionnaires.labels(questionnaire, locale())
     state = pages.page_state(questionnaire, nodes, document, context)
     if not result.saved:
-        problems = "; ".join(
-            f"{pages.label(e.pointer, names, document)}: {e.message}" for e in result.errors
-        )
-        return {
-            **state,
-            "saved": False,
-            "errors": {e.pointer: e.message for e in result.errors},
-            "message": _("Nicht gespeichert: %(problems)s", problems=problems),
-        }
-    progress = questionnaire.progress(document.data, context)
+        return render.refused_save(questionnaire, state, document, result.errors)
     answer = {
         **state,
         "saved": True,
         "version": result.response.version,
-        "progress": progress,
-        "progress_label": _("%(percent)d %% beantwortet", percent=round(progress * 100)),
+        **render.progress_of(questionnaire, document, context),
         "message": pages.saved_label(result.response, _),
         "conflicts": [{"pointer": c.pointer, "kind": c.kind} for c in result.conflicts],
         "conflict_panel": "",
     }
     if result.conflicts:
+        names = questionnaires.labels(questionnaire, locale())
         panel = get_template_attribute("respond/conflicts.html", "conflict_panel")
         labels = {c.pointer: pages.label(c.pointer, names, document) for c in result.conflicts}
         values = pages.conflict_values(questionnaire, result.conflicts)

@@ -20,7 +20,7 @@ import forms_schema
 from portal import questionnaires, uploads
 from portal.extensions import db, link_limit
 from portal.filters import locale
-from portal.respond import bp, pages
+from portal.respond import bp, pages, render
 from portal.services import calls, drafts, links, responses
 from portal.services.studio import migration_records
 
@@ -138,102 +138,41 @@ def _save_page(order, kind, page_key, questionnaire):
         response = result.response or responses.find(db.session, order, kind)
         page = _render_page(order, kind, page_key, response, form, result, post.row_names)
         return page, status
-    target = _next_url(kind, questionnaire, page_key, post.action)
+    target = render.next_url(render.Links(kind), questionnaire, page_key, post.action)
     flash(_("Ihre Antworten sind gespeichert."), "success")
     return redirect(target, code=303)
-
-
-def _next_url(kind, questionnaire, page_key, action) -> str:
-    keys = [p.key for p in questionnaire.pages]
-    index = keys.index(page_key)
-    if action == "next" and index + 1 < len(keys):
-        return url_for("respond.page", kind=kind, page_key=keys[index + 1])
-    if action == "prev" and index > 0:
-        return url_for("respond.page", kind=kind, page_key=keys[index - 1])
-    if action == "summary":
-        return url_for("respond.summary", kind=kind)
-    if action.startswith(pages.ADD):
-        pointer = action.removeprefix(pages.ADD)
-        anchor = pointer.strip("/").replace("/", "-")
-        return url_for("respond.page", kind=kind, page_key=page_key, add=pointer) + f"#{anchor}"
-    return url_for("respond.page", kind=kind, page_key=page_key)
 
 
 def _render_page(order, kind, page_key, response, form=None, result=None, row_names=None):
     questionnaire = responses.questionnaire_of(db.session, order, kind, response)
     context = questionnaires.context_of(order)
     document = responses.document_of(response, questionnaire)
-    posted = form is not None  # a refused save shows what was typed, not what is stored
-    if form is None:
-        form = questionnaire.form_class(locale(), context, page_key)(data=document.data)
-        _add_requested_row(form, request.args.get("add", ""))
     errors = result.errors if result else _full_check_errors(questionnaire, document, context, kind)
+    conflicts = result.conflicts if result else []
     names = questionnaires.labels(questionnaire, locale())
-    keys = [p.key for p in questionnaire.pages]
-    index = keys.index(page_key)
-    ctx = pages.RenderContext(
-        locale=locale(),
-        visible=set(),
-        errors={e.pointer: e.message for e in errors},
+    model = render.page_model(
+        questionnaire,
+        context,
+        page_key,
+        document,
+        links=render.Links(kind),
+        errors=errors,
+        form=form,
+        row_names=row_names,
         uploads=pages.uploads_by_pointer(document.data, response.uploads if response else []),
-        kind=kind,
-        row_ids=row_names or pages.row_ids_of(form, document),
-        stored_rows={row for ids in document.ids.values() for row in ids},
+        add=request.args.get("add", ""),
     )
-    shown = _posted(document, questionnaire, page_key, context, form, ctx) if posted else document
-    ctx.visible = _visible(questionnaire, shown, context) | _unsaved_rows(
-        form, questionnaire, shown, context, ctx
-    )
-    nodes = questionnaire.nodes(page_key, context)
     return render_template(
         "respond/page.html",
-        kind=kind,
-        questionnaire=questionnaire,
-        page=questionnaire.pages[index],
-        prev_page=keys[index - 1] if index else None,
-        next_page=keys[index + 1] if index + 1 < len(keys) else None,
-        nodes=nodes,
-        form=form,
-        ctx=ctx,
-        progress=questionnaire.progress(document.data, context),
+        **model,
         version=response.version if response else 0,
-        error_list=pages.labelled(
-            errors, names, lambda pointer: forms_schema.name_to_pointer(ctx.field_id(pointer))
-        ),
-        pointer_ids=lambda p: ctx.field_id(p),
-        conflicts=result.conflicts if result else [],
-        labels={
-            c.pointer: pages.label(c.pointer, names, document)
-            for c in (result.conflicts if result else [])
-        },
-        conflict_values=pages.conflict_values(questionnaire, result.conflicts if result else []),
+        conflicts=conflicts,
+        labels={c.pointer: pages.label(c.pointer, names, document) for c in conflicts},
+        conflict_values=pages.conflict_values(questionnaire, conflicts),
         saved_label=pages.saved_label(response, _),
         focus_errors=bool(result and result.errors),
-        state=pages.page_state(questionnaire, nodes, document, context),
         migrated=migration_records.since_last_save(db.session, response, locale()),
     )
-
-
-def _visible(questionnaire, document, context) -> set[str]:
-    return {
-        pointer
-        for p in questionnaire.visible(document.data, context)
-        if (pointer := document.id_pointer(p))
-    }
-
-
-def _posted(document, questionnaire, page_key, context, form, ctx):
-    # A refused page shows what was typed, so its conditional parts follow those answers.
-    answers, rows = questionnaire.to_document(form, ctx.row_ids.get)
-    keys = {node.key for node in questionnaire.nodes(page_key, context)}
-    shown = document.copy()
-    for key in keys:
-        shown.data.pop(key, None)
-        if answers.get(key) is not None:
-            shown.data[key] = answers[key]
-    shown.ids = {p: ids for p, ids in shown.ids.items() if p.split("/")[1] not in keys} | rows
-    shown.realign()
-    return shown
 
 
 def _full_check_errors(questionnaire, document, context, kind):
@@ -244,36 +183,6 @@ def _full_check_errors(questionnaire, document, context, kind):
         forms_schema.AnswerError(document.id_pointer(e.pointer) or e.pointer, e.message, e.keyword)
         for e in errors
     ]
-
-
-def _add_requested_row(form, pointer: str) -> None:
-    name = pointer.strip("/").replace("/", "-")
-    field = form._fields.get(name) if name else None
-    if field is not None and hasattr(field, "append_entry"):
-        field.append_entry()
-
-
-def _unsaved_rows(form, questionnaire, document, context, ctx) -> set[str]:
-    # Rows typed but not yet stored (or just added) show their fields as stored rows would,
-    # and the <template> row that scripts copy ("/<name>/__INDEX__/...") as a new blank row.
-    counts = {field.name: field for field in form if hasattr(field, "entries")}
-    if not counts:
-        return set()
-    preview = dict(document.data)
-    for name, field in counts.items():
-        stored = list(document.data.get(name) or [])
-        preview[name] = [*stored, *[{}] * (len(field.entries) - len(stored)), {}]
-    shown = set()
-    for pointer in questionnaire.visible(preview, context):
-        name, _slash, rest = pointer.lstrip("/").partition("/")
-        index, _slash, inner = rest.partition("/")
-        if name not in counts or not index.isdigit():
-            continue
-        if int(index) == len(preview[name]) - 1:
-            shown.add(f"/{name}/__INDEX__" + (f"/{inner}" if inner else ""))
-        elif int(index) < len(counts[name].entries):
-            shown.add(ctx.key(pointer))
-    return shown
 
 
 @bp.post("/customer/<kind>/pages/<page_key>/resolve")
@@ -306,29 +215,11 @@ def _summary(order, kind, response, errors=None):
     data = response.data if response else {}
     if errors is None and (response is None or response.status != "submitted"):
         errors = questionnaire.validate(data, partial=False, context=context, locale=locale())
-    names = questionnaires.labels(questionnaire, locale())
-    errors = errors or []
-    hrefs = {
-        e.pointer: url_for(
-            "respond.page", kind=kind, page_key=questionnaires.page_of(e.pointer, questionnaire)
-        )
-        + "#"
-        + e.pointer.strip("/").replace("/", "-")
-        for e in errors
-    }
-    return {
-        "kind": kind,
-        "order": order,
-        "questionnaire": questionnaire,
-        "response": response,
-        "data": data,
-        "visible": questionnaire.visible(data, context),
-        "nodes_by_page": [(p, questionnaire.nodes(p.key, context)) for p in questionnaire.pages],
-        "progress": questionnaire.progress(data, context),
-        "error_list": pages.labelled(errors, names),
-        "hrefs": hrefs,
-        "uploads": pages.uploads_by_pointer(data, response.uploads if response else []),
-    }
+    uploads = pages.uploads_by_pointer(data, response.uploads if response else [])
+    model = render.summary_model(
+        questionnaire, context, data, errors or [], links=render.Links(kind), uploads=uploads
+    )
+    return {**model, "order": order, "response": response}
 
 
 @bp.get("/customer/<kind>/submit")

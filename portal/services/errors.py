@@ -3,7 +3,9 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 
 class DomainError(Exception):
@@ -54,3 +56,12 @@ def all_or_nothing(session: Session) -> Iterator[None]:
     except DomainError:
         session.rollback()
         raise
+
+
+def flush_or_refuse(session: Session, conflict: Conflict) -> None:
+    """Write now; a concurrent change (a version counter, a unique number) becomes `conflict`."""
+    try:
+        session.flush()
+    except (StaleDataError, IntegrityError):
+        session.rollback()
+        raise conflict from None

@@ -4,6 +4,9 @@ views       the versions of each questionnaire, a version's lifecycle and lint, 
             editor, the history of saves with restore, the diff of any two versions
 forms.py    reading those requests (the JSON text, the revision, a note) into plain values
 cli.py      `flask questionnaires list/import/export`
+editor      the structured editor of a draft (blueprint studio_editor)
+preview     a version as customers see it, in either language and deployment, test-filled
+migration   moving in-flight answers to a newer version (dry run, apply), a draft's map
 """
 
 from flask import Blueprint

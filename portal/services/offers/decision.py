@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.models import ServiceOffer, utcnow
 from portal.models.offer import ACCEPTED, DECLINED, SENT
-from portal.services.errors import Conflict, Invalid, all_or_nothing
+from portal.services.errors import Conflict, Invalid, all_or_nothing, flush_or_refuse
 from portal.services.offers.mails import notify_sender
 from portal.services.offers.pricing import code
-from portal.services.offers.records import customer_offer, flush, order_of, refuse
+from portal.services.offers.records import customer_offer, order_of, refuse
 
 NAME_MIN, NAME_MAX, COMMENT_MAX = 2, 100, 2_000
 
@@ -62,7 +62,7 @@ def decide(
         offer.status = ACCEPTED if accept else DECLINED
         offer.decided_at, offer.decided_by_name = utcnow(), name
         offer.decision_comment = comment or None
-        flush(session, Conflict(_("Über dieses Angebot wurde schon entschieden.")))
+        flush_or_refuse(session, Conflict(_("Über dieses Angebot wurde schon entschieden.")))
         order = order_of(session, offer)
         audit.record(
             session,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.models import OfferLine, Order, ServiceItem, ServiceOffer, User, utcnow
 from portal.models.offer import DRAFT
-from portal.services.errors import Conflict, Invalid
+from portal.services.errors import Conflict, Invalid, flush_or_refuse
 from portal.services.offers.pricing import (
     LINES_MAX,
     NOTE_MAX,
@@ -32,7 +32,6 @@ from portal.services.offers.pricing import (
 from portal.services.offers.records import (
     agreed_services,
     call_held,
-    flush,
     open_offer,
     partner_order,
     refuse,
@@ -91,7 +90,9 @@ def start(session: Session, actor: User, order_id: int) -> ServiceOffer:
         lines=_agreed_lines(session, order),
     )
     session.add(offer)
-    flush(session, Conflict(_("Gerade wurde schon ein Angebot begonnen; bitte neu laden.")))
+    flush_or_refuse(
+        session, Conflict(_("Gerade wurde schon ein Angebot begonnen; bitte neu laden."))
+    )
     audit.record(
         session, actor, "offer.start", "service_offer", offer.id, order_id=order.id, number=number
     )
@@ -195,7 +196,7 @@ def save_draft(
     order = partner_order(session, actor, order_id)
     offer = open_draft(session, actor, order, version, "save")
     apply(session, actor, offer, draft)
-    flush(session, stale())
+    flush_or_refuse(session, stale())
     audit.record(
         session,
         actor,

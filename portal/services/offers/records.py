@@ -8,9 +8,7 @@ from typing import Any, NoReturn
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
 from portal.models import Order, ServiceOffer, User, utcnow
@@ -126,12 +124,3 @@ def stale() -> Conflict:
             "Das Angebot wurde inzwischen von jemand anderem geändert; nichts wurde gespeichert. Bitte die Seite neu laden."
         )
     )
-
-
-def flush(session: Session, conflict: Conflict) -> None:
-    """Write now; a concurrent change (version counter, unique number) becomes `conflict`."""
-    try:
-        session.flush()
-    except (StaleDataError, IntegrityError):
-        session.rollback()
-        raise conflict from None

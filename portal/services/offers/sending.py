@@ -16,7 +16,14 @@ from portal import audit, pdf
 from portal.models import CustomerContact, Order, ServiceOffer, StepCompletion, User, utcnow
 from portal.models.offer import DRAFT, SENT, WITHDRAWN
 from portal.process import completion
-from portal.services.errors import Conflict, DomainError, Invalid, NotFound, all_or_nothing
+from portal.services.errors import (
+    Conflict,
+    DomainError,
+    Invalid,
+    NotFound,
+    all_or_nothing,
+    flush_or_refuse,
+)
 from portal.services.links import hash_token
 from portal.services.offers.drafting import DraftInput, apply, open_draft
 from portal.services.offers.mails import mail_contacts, mail_withdrawn, render_pdf
@@ -24,7 +31,6 @@ from portal.services.offers.pricing import code, expiry, today, totals
 from portal.services.offers.records import (
     OPEN,
     STEP,
-    flush,
     numbered,
     partner_order,
     refuse,
@@ -83,7 +89,7 @@ def send(
                 _("Das PDF des Angebots konnte nicht erzeugt werden; nichts wurde verschickt.")
             ) from None
         offer.sha256 = hashlib.sha256(offer.pdf).hexdigest()
-        flush(session, stale())
+        flush_or_refuse(session, stale())
         mail_contacts(session, order, offer, contacts, token)
         _complete_step(session, order, offer, actor)
         amounts = totals(offer.lines, offer.vat_rate)
@@ -132,7 +138,7 @@ def _complete_step(session: Session, order: Order, offer: ServiceOffer, actor: U
             details={"offer_id": offer.id, "number": offer.number},
         )
     )
-    flush(session, Conflict(_("Das Angebot wurde gerade schon verschickt.")))
+    flush_or_refuse(session, Conflict(_("Das Angebot wurde gerade schon verschickt.")))
 
 
 def withdraw(session: Session, actor: User, order_id: int, number: int) -> ServiceOffer:
@@ -152,7 +158,7 @@ def withdraw(session: Session, actor: User, order_id: int, number: int) -> Servi
     was = offer.status
     offer.status = WITHDRAWN
     offer.updated_by_id, offer.updated_at = actor.id, utcnow()
-    flush(
+    flush_or_refuse(
         session,
         Conflict(_("Das Angebot wurde gerade geändert oder entschieden; bitte neu laden.")),
     )

@@ -6,16 +6,14 @@ approved no write at all (each attempt audited). A write that loses a race is a 
 """
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
 from portal.models import Order, Protocol, Role, User, utcnow
 from portal.models.protocol import APPROVED
 from portal.process import StepStatus, derive
 from portal.services import access
-from portal.services.errors import Conflict, Forbidden
+from portal.services.errors import Conflict, Forbidden, flush_or_refuse
 
 HOLD_CALL, APPROVE = "hold_call", "approve_protocol"  # the step keys in portal/process.py
 
@@ -78,12 +76,11 @@ def check_version(protocol: Protocol | None, version: int | None) -> None:
 
 def flush(session: Session) -> None:
     """Write now; a concurrent change (version counter, unique order) becomes a Conflict."""
-    try:
-        session.flush()
-    except (StaleDataError, IntegrityError):
-        session.rollback()
-        raise Conflict(
+    flush_or_refuse(
+        session,
+        Conflict(
             _(
                 "Das Protokoll wurde gerade von jemand anderem geändert; nichts wurde gespeichert. Bitte die Seite neu laden."
             )
-        ) from None
+        ),
+    )

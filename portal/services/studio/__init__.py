@@ -13,6 +13,8 @@ version with a dry run first. The versions themselves are read through portal/qu
     transfer           import a file as a draft, export a version (flask questionnaires)
     pages, wording     view models of the core pages; lint problems and changes in words
     jsontext           the JSON text of a document and the line of every pointer in it
+    testing            an editor's test answers in the preview: saved, checked, reset (TestFill only)
+    editor, editor_pages, editing/   the structured editor: one pure edit saved as a draft save
     library            the one door to forms_schema.diff()/migrate(), results as plain values
     migration_plan     what moving a response does, step by step (kept, converted, dropped)
     migrating          use cases: in_flight, dry_run, apply (one audited step per response)

@@ -19,7 +19,7 @@ from portal import audit, questionnaires
 from portal.models import Response, User, utcnow
 from portal.models.questionnaire import DRAFT, DraftSave, QuestionnaireVersion
 from portal.models.response import DRAFT as RESPONSE_DRAFT
-from portal.services.errors import Conflict, Invalid, NotFound, all_or_nothing
+from portal.services.errors import Conflict, Invalid, NotFound, all_or_nothing, flush_or_refuse
 from portal.services.studio import records, schema
 
 NOTE_MAX = 300
@@ -81,7 +81,7 @@ def _new_draft(session, actor, kind, document, base, source) -> QuestionnaireVer
         created_by_id=getattr(actor, "id", None),
     )
     session.add(version)
-    records.flush(
+    flush_or_refuse(
         session, Conflict(_("Gerade wurde schon ein Entwurf begonnen; bitte die Seite neu laden."))
     )
     return version
@@ -104,7 +104,7 @@ def save_document(
         version.document = document
         version.sha256 = questionnaires.digest(document)
         save = _add_save(session, version, actor, note)
-        records.flush(session, records.stale())
+        flush_or_refuse(session, records.stale())
         audit.record(
             session,
             actor,
@@ -132,7 +132,7 @@ def restore(
         version.sha256 = questionnaires.digest(earlier.document)
         version.mapping = earlier.mapping
         save = _add_save(session, version, actor, f"Stand {save_number} wiederhergestellt")
-        records.flush(session, records.stale())
+        flush_or_refuse(session, records.stale())
         audit.record(
             session,
             actor,

@@ -22,7 +22,7 @@ from portal.models.questionnaire import (
     QuestionnaireVersion,
     TestFill,
 )
-from portal.services.errors import Conflict, Forbidden, Invalid, all_or_nothing
+from portal.services.errors import Conflict, Forbidden, Invalid, all_or_nothing, flush_or_refuse
 from portal.services.studio import drafting, records, wording
 
 
@@ -38,7 +38,7 @@ def submit(
         version.status = IN_REVIEW
         version.submitted_by_id = actor.id
         version.submitted_at = utcnow()
-        records.flush(session, records.stale())
+        flush_or_refuse(session, records.stale())
         _record(session, actor, "questionnaire.submit", version)
         session.commit()
     return version
@@ -64,7 +64,7 @@ def withdraw(
         version.status = DRAFT
         version.submitted_by_id = None
         version.submitted_at = None
-        records.flush(session, records.stale())
+        flush_or_refuse(session, records.stale())
         _record(session, actor, "questionnaire.withdraw", version)
         session.commit()
     return version
@@ -92,7 +92,7 @@ def approve(
         version.published_by_id = actor.id
         version.published_at = utcnow()
         session.execute(delete(TestFill).where(TestFill.version_id == version.id))
-        records.flush(session, records.stale())
+        flush_or_refuse(session, records.stale())
         people = {"approver": actor.email, "submitter": _email(version.submitted_by)}
         _record(session, actor, "questionnaire.approve", version, **people)
         _record(session, actor, "questionnaire.publish", version, sha256=version.sha256, **people)
@@ -128,7 +128,7 @@ def retire(
             )
         version.status = RETIRED
         version.retired_at = utcnow()
-        records.flush(session, records.stale())
+        flush_or_refuse(session, records.stale())
         _record(session, actor, "questionnaire.retire", version)
         session.commit()
     return version

@@ -6,9 +6,7 @@ and the refusal for an editor whose page shows an older state of the version.
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import questionnaires
 from portal.models import Role, User
@@ -118,12 +116,3 @@ def stale() -> Conflict:
             "gespeichert. Bitte die Seite neu laden."
         )
     )
-
-
-def flush(session: Session, conflict: Conflict) -> None:
-    """Write now; a concurrent change (revision counter, unique number) becomes `conflict`."""
-    try:
-        session.flush()
-    except (StaleDataError, IntegrityError):
-        session.rollback()
-        raise conflict from None

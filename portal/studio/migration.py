@@ -1,7 +1,10 @@
-"""Migration views. Each parses the request (forms.py), calls one service, then renders or
-redirects; editors and admins only (the services check, and refuse everyone else)."""
+"""The studio's migration pages: move in-flight answers to a newer version, confirm a draft's map.
 
-from flask import flash, redirect, render_template, request, url_for
+Each view parses the request (migration_forms.py), calls one service, then renders or redirects;
+editors and admins only (the services check, and refuse everyone else).
+"""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,8 +12,9 @@ from portal.extensions import db
 from portal.filters import locale
 from portal.services.errors import DomainError
 from portal.services.studio import migrating, migration_map, migration_pages
-from portal.studio_migration import bp
-from portal.studio_migration.forms import ApplyForm, MappingForm, read_mapping
+from portal.studio.migration_forms import ApplyForm, MappingForm, read_mapping
+
+bp = Blueprint("studio_migration", __name__, url_prefix="/studio")
 
 
 @bp.get("/<kind>/v<int:number>/migrations")
