@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
+from wtforms import SelectChoice
 
 from portal.authz import roles_required
 from portal.extensions import db
@@ -267,7 +268,7 @@ def rule(kind: str, number: int, path: str):
         for t, label in editor_pages.targets(found.document, path)
     ]
     form = forms.RuleForm()
-    form.target.choices = [(t.ref, label) for t, label in targets]
+    form.target.choices = [SelectChoice(t.ref, label) for t, label in targets]
     if request.method == "GET":
         form.revision.data = found.revision
         forms.fill_rule(form, editing.read_rule(found.document, path))

@@ -18,6 +18,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -58,6 +59,12 @@ FORMAT_LABELS = {
     "host": _l("Hostname oder IP-Adresse"),
     "public-ip-network": _l("Öffentliche IP-Adresse oder Netz"),
 }
+
+
+def _options(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
 BLANK_CHOICES = 2  # empty rows under the choices, so that one can be added without JavaScript
 _KEY = [InputRequired(_l("Bitte einen Schlüssel eingeben.")), Length(max=60)]
 
@@ -89,7 +96,9 @@ class NewQuestionForm(RevisionForm):
     key = StringField(_l("Schlüssel"), validators=_KEY)
     kind = SelectField(
         _l("Fragetyp"),
-        choices=[(k, v) for k, v in KIND_LABELS.items() if k not in editing.CHOICE_KINDS],
+        choices=[
+            SelectChoice(k, v) for k, v in KIND_LABELS.items() if k not in editing.CHOICE_KINDS
+        ],
     )
     label_de = StringField(_l("Beschriftung (Deutsch)"), validators=[Length(max=500)])
     label_en = StringField(_l("Beschriftung (Englisch)"), validators=[Length(max=500)])
@@ -158,7 +167,7 @@ class QuestionForm(RevisionForm):
     """Every part of a question; the parts that do not fit its kind are ignored."""
 
     key = StringField(_l("Schlüssel"), validators=_KEY)
-    kind = SelectField(_l("Fragetyp"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Fragetyp"), choices=_options(KIND_LABELS))
     label_de, label_en = _pair(_l("Beschriftung"))
     help_de, help_en = _pair(_l("Hilfetext"), area=True)
     placeholder_de, placeholder_en = _pair(_l("Platzhalter"))
@@ -169,7 +178,7 @@ class QuestionForm(RevisionForm):
     minLength = NumberText(_l("Mindestlänge (Zeichen)"), whole=True)
     maxLength = NumberText(_l("Höchstlänge (Zeichen)"), whole=True)
     pattern = StringField(_l("Muster (regulärer Ausdruck)"), validators=[Length(max=500)])
-    format = SelectField(_l("Format"), choices=list(FORMAT_LABELS.items()))
+    format = SelectField(_l("Format"), choices=_options(FORMAT_LABELS))
     minItems = NumberText(_l("Mindestanzahl (Zeilen oder Häkchen)"), whole=True)
     maxItems = NumberText(_l("Höchstanzahl (Zeilen oder Häkchen)"), whole=True)
     add_label_de, add_label_en = _pair(_l("Knopf „Zeile hinzufügen“"))
@@ -183,9 +192,9 @@ class QuestionForm(RevisionForm):
 class RuleForm(RevisionForm):
     """A visibility rule: effect, what it looks at, the condition and its values."""
 
-    effect = RadioField(_l("Wirkung"), choices=list(EFFECT_LABELS.items()), default="SHOW")
+    effect = RadioField(_l("Wirkung"), choices=_options(EFFECT_LABELS), default="SHOW")
     target = SelectField(_l("Frage oder Auftragsangabe"), choices=[], validate_choice=False)
-    condition = SelectField(_l("Bedingung"), choices=list(CONDITION_LABELS.items()))
+    condition = SelectField(_l("Bedingung"), choices=_options(CONDITION_LABELS))
     values = StringField(_l("Wert(e), durch Komma getrennt"), validators=[Length(max=2000)])
 
 
@@ -222,7 +231,9 @@ def pad_choices(form: QuestionForm) -> None:
 def new_question_choices(form: NewQuestionForm, document: dict, parent: str) -> None:
     """The page select of a new top-level question (a nested one has no page of its own)."""
     form.page.choices = (
-        [(key, title or key) for key, title in page_keys(document)] if not parent else []
+        [SelectChoice(key, title or key) for key, title in page_keys(document)]
+        if not parent
+        else []
     )
 
 
