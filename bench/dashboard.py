@@ -18,6 +18,7 @@ from werkzeug.security import generate_password_hash
 from portal import create_app
 from portal.extensions import db
 from portal.models import Order, OrderLine, Organisation, ServiceItem, StepCompletion, User, utcnow
+from portal.services import due_index
 from portal.services.studio.seeding import seed_from_files
 
 REPEATS = 30
@@ -108,14 +109,21 @@ def build(size: int, workdir: Path):
                     "step": s,
                     "completed_by_id": staff.id,
                     "completed_at": now,
-                    "details": {},
+                    "details": call_details(now, o["id"]) if s == "schedule_call" else {},
                 }
                 for o in orders
                 for s in steps[: 1 + o["id"] % 3]
             ],
         )
         db.session.commit()
+        # The rows went in behind the ORM, so the due index is written as `flask work` would.
+        due_index.refresh_all(db.session)
     return app
+
+
+def call_details(now, order_id: int) -> dict:
+    starts = now + timedelta(days=order_id % 30 - 10)
+    return {"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat()}
 
 
 def client_for(app):

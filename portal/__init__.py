@@ -67,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.protocol import bp as protocol_bp
     from portal.respond import bp as respond_bp
     from portal.review import bp as review_bp
+    from portal.services import due_index
     from portal.studio import bp as studio_bp
     from portal.studio.editor import bp as studio_editor_bp
     from portal.studio.migration import bp as studio_migration_bp
@@ -92,6 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(studio_editor_bp)
     errors.register(app)
     filters.register(app)
+    due_index.install()
     logmask.install(app)
     cli.register(app)
     app.after_request(security_headers)

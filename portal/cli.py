@@ -66,6 +66,22 @@ def audit_public_key():
     click.echo(pem.decode(), nl=False)
 
 
+@click.group("deadlines")
+def deadlines_group():
+    """Due dates of the process steps (DUE_* settings, HOLIDAY_STATE)."""
+
+
+@deadlines_group.command("refresh")
+@with_appcontext
+def deadlines_refresh():
+    """Recompute every order's next due date after the DUE_* or holiday settings changed."""
+    from portal.extensions import db
+    from portal.services import due_index
+
+    changed = due_index.refresh_all(db.session)
+    click.echo(f"{changed} order(s) have a new next due date")
+
+
 def register(app) -> None:
     """Attach every command group to the app's CLI."""
     from portal.admin.cli import users_group
@@ -77,7 +93,9 @@ def register(app) -> None:
     from portal.vault.cli import vault_group
     from portal.worker import work_command
 
-    for group in (audit_group, users_group, demo_group, license_group, outbox_group, vault_group):
+    for group in (audit_group, deadlines_group, users_group, demo_group, license_group):
+        app.cli.add_command(group)
+    for group in (outbox_group, vault_group):
         app.cli.add_command(group)
     app.cli.add_command(package_group)
     app.cli.add_command(questionnaires_group)

@@ -47,6 +47,11 @@ def from_environment(instance_path: str) -> dict:
         "LINK_LIMIT": env.get("LINK_LIMIT", "20 per minute"),
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE")),
         "DASHBOARD_PAGE_SIZE": int(env.get("DASHBOARD_PAGE_SIZE", "50")),
+        # Deadlines (portal/process.py): each step's DUE_<STEP> in working days ("2") or hours
+        # ("36h"); unset keeps the rule's default. Working days skip this state's holidays.
+        **_due_settings(env),
+        "DUE_SOON_WORKING_DAYS": int(env.get("DUE_SOON_WORKING_DAYS", "2")),
+        "HOLIDAY_STATE": _holiday_state(env.get("HOLIDAY_STATE", "SN")),
         # Whole requests beyond this are refused (413) before anything is read into memory.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024))),
         # Any one form field beyond this (bytes) refuses the request with 413 before a view,
@@ -65,6 +70,29 @@ def _calendar_hosts(value: str) -> str:
 
     Policy.parse(value)
     return value
+
+
+def _due_settings(env) -> dict:
+    """The DUE_<STEP> variables that are set, each checked: a typo fails at start, not later."""
+    from portal.deadlines import parse_amount  # late: keeps importing the settings light
+    from portal.process import STEPS
+
+    settings = {}
+    for step in STEPS:
+        name = f"DUE_{step.key.upper()}"
+        if step.due is not None and env.get(name):
+            parse_amount(env[name], name=name)
+            settings[name] = env[name]
+    return settings
+
+
+def _holiday_state(value: str) -> str:
+    import holidays
+
+    state = value.strip().upper()
+    if state not in holidays.Germany.subdivisions:
+        raise ValueError(f"HOLIDAY_STATE must be a German state code such as SN, BY or NW: {value}")
+    return state
 
 
 def check_production(config: dict) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from portal.deadlines import Deadlines, DueRule
 from portal.models.org import Role
 
 
@@ -29,8 +30,8 @@ class Step:
     requires: tuple[str, ...] = ()
     # The step applies only to orders whose attribute has this value, e.g. ("deployment", "cp_cloud").
     applies_if: tuple[str, str] | None = None
-    # The step is due at a time another step recorded: (step key, key in its completion details).
-    due_at: tuple[str, str] | None = None
+    # When the step is due, relative to another step's event; its number is a setting (README).
+    due: DueRule | None = None
     optional: bool = False
 
     def title(self, locale: str) -> str:
@@ -40,15 +41,26 @@ class Step:
         return self.applies_if is None or getattr(order, self.applies_if[0]) == self.applies_if[1]
 
 
+# The booked call's start, as step schedule_call records it (and updates when the call moves).
+CALL_START = ("schedule_call", "starts_at")
+
 STEPS: tuple[Step, ...] = (
     Step("order", (Role.PARTNER_STAFF,), "Bestellung", "Order"),
-    Step("accept", (Role.VENDOR_BACKOFFICE,), "Auftragsannahme", "Order acceptance", ("order",)),
+    Step(
+        "accept",
+        (Role.VENDOR_BACKOFFICE,),
+        "Auftragsannahme",
+        "Order acceptance",
+        ("order",),
+        due=DueRule(("order", "completed_at"), 2),
+    ),
     Step(
         "schedule_call",
         (Role.PARTNER_STAFF,),
         "Setup Call planen",
         "Schedule the setup call",
         ("accept",),
+        due=DueRule(("accept", "completed_at"), 5),
     ),
     Step(
         "provision_cloud",
@@ -57,7 +69,7 @@ STEPS: tuple[Step, ...] = (
         "Provision CP Cloud",
         ("accept",),
         applies_if=("deployment", "cp_cloud"),
-        due_at=("schedule_call", "starts_at"),
+        due=DueRule(CALL_START, 1, before=True),
     ),
     Step(
         "answer_questionnaires",
@@ -65,6 +77,7 @@ STEPS: tuple[Step, ...] = (
         "Fragebögen beantworten",
         "Answer the questionnaires",
         ("accept",),
+        due=DueRule(CALL_START, 3, before=True),
     ),
     Step(
         "hold_call",
@@ -72,6 +85,7 @@ STEPS: tuple[Step, ...] = (
         "Setup Call durchführen",
         "Hold the setup call",
         ("schedule_call", "provision_cloud"),
+        due=DueRule(CALL_START, 1),
     ),
     Step(
         "approve_protocol",
@@ -79,6 +93,7 @@ STEPS: tuple[Step, ...] = (
         "Protokoll freigeben",
         "Approve the protocol",
         ("hold_call",),
+        due=DueRule(("hold_call", "starts_at"), 3),
     ),
     Step(
         "send_package",
@@ -86,6 +101,7 @@ STEPS: tuple[Step, ...] = (
         "Dokumentation versenden",
         "Send the documentation package",
         ("approve_protocol",),
+        due=DueRule(("approve_protocol", "completed_at"), 2),
     ),
     Step(
         "offer_services",
@@ -99,6 +115,9 @@ STEPS: tuple[Step, ...] = (
 
 STEP_BY_KEY: dict[str, Step] = {step.key: step for step in STEPS}
 
+# The rules with their default numbers; portal/services/clock.py applies the settings.
+DEFAULT_DEADLINES = Deadlines({step.key: step.due for step in STEPS if step.due is not None})
+
 
 @dataclass(frozen=True)
 class StepState:
@@ -108,13 +127,15 @@ class StepState:
     due: datetime | None = None
 
 
-def derive(order, completions, now: datetime) -> list[StepState]:
+def derive(
+    order, completions, now: datetime, deadlines: Deadlines = DEFAULT_DEADLINES
+) -> list[StepState]:
     """Return the state of every step for an order and its StepCompletion records."""
     done = {c.step: c for c in completions}
     states: list[StepState] = []
     status_of: dict[str, StepStatus] = {}
     for step in STEPS:
-        due = _due(step, done)
+        due = deadlines.due(step.key, done)
         if step.key in done:
             status = StepStatus.DONE
         elif not step.applies_to(order):
@@ -130,11 +151,10 @@ def derive(order, completions, now: datetime) -> list[StepState]:
     return states
 
 
-def _due(step: Step, done: dict) -> datetime | None:
-    if step.due_at is None or step.due_at[0] not in done:
-        return None
-    value = (done[step.due_at[0]].details or {}).get(step.due_at[1])
-    return datetime.fromisoformat(value) if value else None
+def next_due(states: list[StepState]) -> StepState | None:
+    """The open or overdue step with a due date that is due first, or None."""
+    waiting = [s for s in states if s.due and s.status in (StepStatus.OPEN, StepStatus.OVERDUE)]
+    return min(waiting, key=lambda s: s.due, default=None)
 
 
 def completion(order, key: str):

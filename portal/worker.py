@@ -74,6 +74,11 @@ def run_once(session: Session, jobs: dict[str, Job] | None = None) -> dict[str, 
 @with_appcontext
 def work_command(loop: bool, interval: float):
     """Deliver mail, write calendars and build packages that are due; --loop keeps polling."""
+    from portal.services import due_index
+
+    # The due rules may have changed since the last start (DUE_* settings, HOLIDAY_STATE).
+    if changed := due_index.refresh_all(db.session):
+        click.echo(f"deadlines: {changed} order(s) have a new next due date")
     while True:
         for name, summary in run_once(db.session).items():
             if summary or not loop:

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import pytest
 from flask import g
-from sqlalchemy import text
+from sqlalchemy import inspect, select, text
 from werkzeug.security import generate_password_hash
 
 from portal import create_app
 from portal.extensions import db as _db
-from portal.models import Organisation, OrgKind, Role, User
+from portal.models import Order, Organisation, OrgKind, Role, User
+from portal.services import due_index
 from portal.services.studio.seeding import seed_from_files
 
 # Fixtures of a real SMTP server (aiosmtpd), for every test module that asks for them.
@@ -49,8 +50,20 @@ def running_app(tmp_path, **overrides):
         _reset(_db)
         yield app
         _db.session.remove()
+        _assert_due_index_current()
         _reset(_db, create=False)
         _db.engine.dispose()
+
+
+def _assert_due_index_current() -> None:
+    # Every test doubles as a check that no change reached the orders or their steps behind
+    # the ORM's back, where the flush hook that keeps Order.next_due_at cannot see it.
+    with _db.engine.connect() as connection:
+        if not inspect(connection).has_table(Order.__tablename__):
+            return
+        ids = set(connection.scalars(select(Order.id)))
+        stale = due_index.differences(connection, ids)
+    assert not stale, f"Order.next_due_at is out of date for orders {sorted(stale)}"
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ def order(deployment="on_premises", lead_id=None):
     return SimpleNamespace(deployment=deployment, project_lead_id=lead_id)
 
 
-def done(*steps, **details):
-    return [SimpleNamespace(step=s, details=details.get(s, {})) for s in steps]
+def done(*steps, at=NOW - timedelta(hours=1), **details):
+    return [SimpleNamespace(step=s, completed_at=at, details=details.get(s, {})) for s in steps]
 
 
 def status(states):
@@ -58,22 +58,21 @@ def test_cloud_provisioning_applies_only_to_cp_cloud_and_gates_the_call():
     assert on_prem["hold_call"] == StepStatus.OPEN
 
 
-def test_provisioning_is_overdue_once_the_call_time_has_passed():
-    call = (NOW - timedelta(hours=1)).isoformat()
-    states = derive(
-        order("cp_cloud"),
-        done("order", "accept", "schedule_call", schedule_call={"starts_at": call}),
-        NOW,
-    )
+def test_provisioning_is_due_a_working_day_before_the_call_and_then_overdue():
+    # The call on Monday 30 November 2026 at 10:00 Berlin; CP Cloud is due by Friday's end.
+    call = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).isoformat()
+    completions = done("order", "accept", "schedule_call", schedule_call={"starts_at": call})
+    states = derive(order("cp_cloud"), completions, NOW)
     provision = next(s for s in states if s.step.key == "provision_cloud")
-    assert provision.status == StepStatus.OVERDUE
-    assert provision.due == NOW - timedelta(hours=1)
-    later = derive(
-        order("cp_cloud"),
-        done("order", "accept", "schedule_call", schedule_call={"starts_at": call}),
-        NOW - timedelta(days=1),
-    )
-    assert status(later)["provision_cloud"] == StepStatus.OPEN
+    assert provision.status == StepStatus.OPEN
+    friday_end = datetime(2026, 11, 27, 23, 0, tzinfo=UTC)  # midnight in Berlin (UTC+1)
+    assert provision.due == friday_end
+    later = derive(order("cp_cloud"), completions, friday_end + timedelta(seconds=1))
+    assert status(later)["provision_cloud"] == StepStatus.OVERDUE
+
+
+def test_every_mandatory_step_after_the_order_has_a_due_rule():
+    assert {s.key for s in STEPS if s.due is None} == {"order", "offer_services"}
 
 
 def test_offering_services_is_optional_for_completion():

@@ -31,6 +31,9 @@ class Order(Base):
     project_lead_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # The questionnaire version numbers the order was accepted with: {"technical": 3, ...}.
     questionnaire_versions: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    # When its first open step is due: an index for the dashboard's sort and filters, kept by
+    # portal/services/due_index.py at every flush; the truth is portal.process.derive().
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     partner: Mapped[Organisation] = relationship()
     placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])

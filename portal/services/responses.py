@@ -7,7 +7,7 @@ import copy
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from forms_schema.changes import Document
@@ -147,11 +147,14 @@ def reopen(session: Session, actor: User, order_id: int, kind: str) -> Response:
             attempted="reopen",
         )
     response.status = DRAFT
-    session.execute(
-        delete(StepCompletion).where(
+    # Through the ORM, not a bulk delete, so the order's due index sees the step reopen.
+    for completion in session.scalars(
+        select(StepCompletion).where(
             StepCompletion.order_id == order.id, StepCompletion.step == "answer_questionnaires"
         )
-    )
+    ):
+        session.delete(completion)
+    session.flush()
     audit.record(
         session,
         actor,

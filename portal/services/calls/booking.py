@@ -9,7 +9,7 @@ step; a cancellation opens the step again. Each commits once.
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
@@ -189,11 +189,14 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> No
     )
     send_invitations(session, order, call, people, "CANCEL", "call_cancelled")
     calendar_sync.plan(session, call, [p.user for p in people if p.user], [])
-    session.execute(
-        delete(StepCompletion).where(
+    # Through the ORM, not a bulk delete, so the order's due index sees the step reopen.
+    for completion in session.scalars(
+        select(StepCompletion).where(
             StepCompletion.order_id == order.id, StepCompletion.step == "schedule_call"
         )
-    )
+    ):
+        session.delete(completion)
+    session.flush()
     audit.record(
         session,
         actor,

@@ -1,0 +1,27 @@
+"""The process's clock as configured: the working calendar and the deadlines of the settings."""
+
+from functools import lru_cache
+
+from flask import current_app
+
+from portal.deadlines import Deadlines, from_settings
+from portal.process import DEFAULT_DEADLINES
+from portal.workdays import WorkCalendar
+
+
+def deadlines() -> Deadlines:
+    """The due rules with the numbers and the holiday state of the app's settings."""
+    config = current_app.config
+    names = sorted(k for k in config if k.startswith("DUE_"))
+    return _deadlines(tuple((k, str(config[k])) for k in names), config["HOLIDAY_STATE"])
+
+
+def work_calendar() -> WorkCalendar:
+    """Working days in the configured state (HOLIDAY_STATE)."""
+    return deadlines().calendar
+
+
+@lru_cache(maxsize=8)
+def _deadlines(settings: tuple[tuple[str, str], ...], state: str) -> Deadlines:
+    # Cached per distinct settings, so that the holiday tables are built once per process.
+    return from_settings(DEFAULT_DEADLINES.rules, dict(settings), state)
