@@ -27,7 +27,7 @@ from portal.models import (
 )
 from portal.models.call import BOOKED
 from portal.models.protocol import DRAFT, SUBMITTED
-from portal.services import calls
+from portal.services import calls, notifications
 from portal.services import order_of_events as events
 from portal.services.access import accepted_order
 from portal.services.errors import Conflict, Forbidden
@@ -234,7 +234,10 @@ def submit(
     version: int | None,
     fields: dict[str, Any] | None = None,
 ) -> Protocol:
-    """Submit the protocol for approval, saving `fields` first when the editor sends them."""
+    """Submit the protocol for approval, saving `fields` first when the editor sends them.
+
+    The order's project lead hears of it by mail, queued with the submit.
+    """
     order, protocol = _writable(session, actor, order_id, "submit")
     check_version(protocol, version)
     if fields is None and protocol is None:
@@ -249,5 +252,6 @@ def submit(
     protocol = _store(session, actor, order, protocol, values)
     protocol.status = SUBMITTED
     protocol.submitted_by_id, protocol.submitted_at = actor.id, protocol.updated_at
+    notifications.protocol_submitted(session, order, protocol, actor)
     _written(session, actor, order, protocol, "protocol.submit")
     return protocol
