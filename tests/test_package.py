@@ -41,7 +41,8 @@ from tests.conftest import login
 from tests.helpers import accept, catalogue, deliver
 from tests.pdfs import canary_server, fonts_drawing_text, page_texts, reader, text
 
-START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+# A Monday in the past (10:00 in Berlin): the call is held, then approved, then sent.
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 UMLAUTS = "Größe: ä ö ü ß ẞ € „Zitat“ Łódź ł"
 OUR_FONTS = ("DejaVuSansCondensed", "DejaVuSansMono")
 UPLOAD_NAME = "netzplan-übersicht.pdf"
@@ -210,7 +211,7 @@ def documented_order(
     items = catalogue(session)
     choices = protocol.attendee_choices(session, order, None)
     fields = {
-        "held_on": "2027-03-01",
+        "held_on": "2026-03-02",
         "attendees": [c["key"] for c in choices],
         "topics": "Schnittstellen und Datenfluss\nBerechtigungen\n" + "\n".join(texts),
         "decisions": "Import täglich um 6 Uhr.\nTestsystem wird zuerst eingerichtet.",
@@ -433,7 +434,7 @@ def test_the_package_documents_every_question_and_final_answer(session, world, o
     # Cover, diagram and protocol.
     cover = page_texts(package.pdf)[0]
     for fact in ("ACME Holding GmbH", "Kundenkürzel ACME", "Miete", "On-premises",
-                 "Montag, 1. März 2027, 10:00", "Freigegeben von Leo", "Carla Kunde", "Ben Baker"):  # fmt: skip
+                 "Montag, 2. März 2026, 10:00", "Freigegeben von Leo", "Carla Kunde", "Ben Baker"):  # fmt: skip
         assert fact in cover, fact
     approved = protocol.protocol_of(session, order)
     assert approved.content_hash in document
@@ -464,7 +465,7 @@ def test_an_english_order_gets_an_english_package(session, world):
     assert "Memory (GB) · changed in the call 64 Customer's answer: 32" in document
     assert "Domain · open question no answer" in document
     assert "CPCE – Technical questionnaire" in document and "Seite " not in document
-    assert "Monday, March 1, 2027" in page_texts(package.pdf)[0]
+    assert "Monday, March 2, 2026" in page_texts(package.pdf)[0]
     assert "User training 2.5" in document
     assert_our_fonts_embedded(package.pdf)
 

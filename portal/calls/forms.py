@@ -77,6 +77,13 @@ def call_fields(form: MultiDict) -> CallFields:
     )
 
 
+def took_place_start(form: MultiDict) -> str:
+    """The day and time (Europe/Berlin) the call really took place, as one ISO text ("" if not
+    both given: the use case refuses it as an invalid time)."""
+    day, clock = form.get("day", "").strip(), form.get("time", "").strip()
+    return f"{day}T{clock}" if day and clock else ""
+
+
 def contact_fields(form: MultiDict) -> dict[str, str]:
     """A new customer contact as typed; add_contact tidies and checks it."""
     return {

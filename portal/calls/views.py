@@ -13,10 +13,12 @@ from portal.calls.forms import (
     contacts_of,
     read_choice,
     staff,
+    took_place_start,
 )
 from portal.errors import flash_refusal
 from portal.extensions import db
 from portal.models import Role
+from portal.process import completion
 from portal.services import access, calendar_sync, calls, links
 from portal.services.calls.rules import DURATIONS
 from portal.services.errors import DomainError
@@ -51,6 +53,7 @@ def plan(order_id: int):
         technicians=staff(db.session, Role.TECHNICIAN),
         contacts=contacts_of(db.session, order),
         call=call,
+        held=completion(order, "hold_call") is not None,
         calendar_states=calendar_sync.states(db.session, call) if call else [],
         offer=calls.open_offer(db.session, order),
         durations=DURATIONS,
@@ -118,6 +121,25 @@ def cancel(order_id: int):
         return _back(order_id)
     flash(_("Der Setup Call ist abgesagt."), "success")
     return _back(order_id)
+
+
+@bp.post("/<int:order_id>/call/took-place")
+@roles_required(Role.PARTNER_STAFF)
+def took_place(order_id: int):
+    """Move the booked call to the (past) time it really took place; everyone gets the change."""
+    try:
+        calls.took_place_at(db.session, current_user, order_id, took_place_start(request.form))
+    except DomainError as error:
+        flash_refusal(error)
+        return redirect(url_for("calls.plan", order_id=order_id) + "#took-place-heading")
+    flash(
+        _(
+            "Der Setup Call ist auf den tatsächlichen Zeitpunkt verschoben; die Teilnehmer "
+            "erhalten die Änderung."
+        ),
+        "success",
+    )
+    return redirect(url_for("orders.show", order_id=order_id) + "#outcome-heading")
 
 
 @bp.get("/<int:order_id>/call.ics")

@@ -23,7 +23,7 @@ from portal.models import (
     utcnow,
 )
 from portal.models.response import DRAFT, SUBMITTED
-from portal.services import access, links
+from portal.services import access, links, notifications
 from portal.services.errors import Conflict, Forbidden, NotFound
 
 
@@ -70,7 +70,10 @@ def document_of(response: Response | None, questionnaire) -> Document:
 
 
 def submit(session: Session, order: Order, kind: str, *, author: str, locale: str = "de"):
-    """Submit after full validation; both questionnaires submitted completes the step."""
+    """Submit after full validation; both questionnaires submitted completes the step.
+
+    The partner staff of the order hear of it by mail, queued with the submit.
+    """
     response = find(session, order, kind)
     if response is None:
         response_data: dict = {}
@@ -100,12 +103,14 @@ def submit(session: Session, order: Order, kind: str, *, author: str, locale: st
     others = session.scalars(
         select(Response.status).where(Response.order_id == order.id, Response.id != response.id)
     ).all()
-    if len(others) == len(questionnaires.KINDS) - 1 and all(s == SUBMITTED for s in others):
+    complete = len(others) == len(questionnaires.KINDS) - 1 and all(s == SUBMITTED for s in others)
+    if complete:
         session.add(
             StepCompletion(
                 order_id=order.id, step="answer_questionnaires", completed_at=now, details={}
             )
         )
+    notifications.questionnaire_submitted(session, order, response, complete=complete)
     audit.record(
         session,
         author,

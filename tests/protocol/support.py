@@ -6,6 +6,7 @@ The call, the questionnaire snapshots and the diagram are written straight to th
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -21,9 +22,11 @@ from portal.models import (
 from portal.services import calls, protocol
 from tests.helpers import accept, place
 
+# The call began two hours ago: a call is recorded, dated and approved only once it began.
 START = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+CALL_DAY = START.astimezone(ZoneInfo("Europe/Berlin")).date().isoformat()
 FIELDS = {
-    "held_on": "2027-03-01",
+    "held_on": CALL_DAY,
     "topics": "Schnittstellen, Datenfluss\nBerechtigungen",
     "decisions": "Import täglich um 6 Uhr.",
     "open_points": [

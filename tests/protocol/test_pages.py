@@ -6,7 +6,7 @@ from portal.models import CallAttendance, Protocol
 from portal.services import protocol
 from tests.conftest import login
 from tests.helpers import catalogue
-from tests.protocol.support import draft, hold, submitted
+from tests.protocol.support import CALL_DAY, draft, hold, submitted
 
 
 def test_order_page_lists_what_the_call_still_needs(client, session, world, order, carla):
@@ -59,7 +59,7 @@ def test_contacts_page_for_the_orders_lead_only(client, session, world, order, c
 
 def _editor_form(world, carla, **extra):
     return {
-        "held_on": "2027-03-01",
+        "held_on": CALL_DAY,
         "attendee": [f"user-{world.lead.id}", f"contact-{carla.id}"],
         "topics": "Schnittstellen",
         "decisions": "",

@@ -19,7 +19,8 @@ Where things live:
 - guards.py        the checks every use case shares: partner staff only, an accepted order
 - participants.py  who takes part (invitees resolved, strangers refused); adding a contact
 - availability.py  busy times (staff calendars, the portal), the search, the free check
-- booking.py       use cases: book or move, cancel, the .ics; completing the step
+- booking.py       use cases: book or move, cancel, the .ics; completing the step; moving
+                   the call to when it really took place (took_place_at); none once held
 - slot_offer.py    use cases: offer times to the customer, the customer's pick
 - mails.py         the invitations and cancellations, the link mails (links, offers)
 - pages.py         what the pages show besides the call: the provisioning warning
@@ -29,7 +30,7 @@ this package use the names below.
 """
 
 from portal.services.calls.availability import search
-from portal.services.calls.booking import book, cancel, ics
+from portal.services.calls.booking import book, cancel, ics, took_place_at
 from portal.services.calls.pages import provisioning_warning
 from portal.services.calls.participants import Invitee, add_contact
 from portal.services.calls.queries import call_of, open_offer
@@ -47,4 +48,5 @@ __all__ = [
     "pick",
     "provisioning_warning",
     "search",
+    "took_place_at",
 ]

@@ -4,6 +4,10 @@ A booking checks the time again against everyone's calendars, keeps the call's U
 its SEQUENCE on every change, queues the invitations (and a CANCEL for those taken off), plans
 the staff calendar writes for the worker, releases the times still on offer, and completes the
 step; a cancellation opens the step again. Each commits once.
+
+A call recorded as held is neither moved nor cancelled: its record, protocol and package name
+its time. A call that really took place before its booked time is moved there first, with
+its invitations (took_place), instead of being recorded before it began.
 """
 
 from datetime import datetime, timedelta
@@ -16,6 +20,7 @@ from portal import audit
 from portal.calendar import invite
 from portal.models import CallEvent, CallParticipant, SetupCall, StepCompletion, User, utcnow
 from portal.models.call import BOOKED, CANCELLED
+from portal.process import completion
 from portal.services import access, calendar_sync
 from portal.services.call_invitation import attendance, attendance_of, domain, invitation
 from portal.services.calls.availability import require_free
@@ -25,6 +30,7 @@ from portal.services.calls.participants import Invitee, resolve
 from portal.services.calls.queries import call_of, open_offers
 from portal.services.calls.rules import check_duration, check_text, parse_start
 from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.order_of_events import past_start_problem
 
 
 def book(
@@ -59,6 +65,17 @@ def book(
     )
 
 
+def refuse_when_held(order) -> None:
+    """A call recorded as held keeps its time: its protocol and package name it."""
+    if completion(order, "hold_call") is not None:
+        raise Conflict(
+            _(
+                "Der Setup Call ist schon als durchgeführt erfasst; sein Termin lässt sich nicht "
+                "mehr ändern."
+            )
+        )
+
+
 def schedule(
     session,
     order,
@@ -70,14 +87,22 @@ def schedule(
     location,
     video_url,
     agenda,
+    *,
+    took_place: bool = False,
 ) -> None:
     """Book or move the call for people already resolved: the partner's booking, the customer's
-    pick. The first booking sends the contacts their links; a move cancels for those removed."""
+    pick. The first booking sends the contacts their links; a move cancels for those removed.
+
+    took_place: the call already happened at `starts_at` (checked by the caller to lie in the
+    past); the calendars are not asked then, the people were there.
+    """
+    refuse_when_held(order)
     check_duration(duration)
-    if starts_at <= utcnow():
+    if not took_place and starts_at <= utcnow():
         raise Invalid(_("Der Termin liegt in der Vergangenheit."))
     check_text(location, video_url, agenda)
-    require_free(session, order, attendance, starts_at, duration)
+    if not took_place:
+        require_free(session, order, attendance, starts_at, duration)
     call = call_of(session, order)
     first = call is None or call.status == CANCELLED
     removed: list[CallParticipant] = []
@@ -117,10 +142,13 @@ def schedule(
             starts_at=call.starts_at,
             ends_at=call.ends_at,
             by=by_label,
-            details={"removed": [p.email for p in removed_people]},
+            details={"removed": [p.email for p in removed_people]}
+            | ({"took_place": True} if took_place else {}),
         )
     )
-    send_invitations(session, order, call, attendance, "REQUEST", "call_invitation")
+    send_invitations(
+        session, order, call, attendance, "REQUEST", "call_invitation", took_place=took_place
+    )
     if removed_people:
         # RFC 5546 3.2.5: a CANCEL that uninvites lists the attendees being removed.
         send_invitations(session, order, call, removed_people, "CANCEL", "call_cancelled")
@@ -145,8 +173,48 @@ def schedule(
         starts_at=call.starts_at.isoformat(),
         sequence=call.sequence,
         participants=[p.email for p in attendance],
+        **({"took_place": True} if took_place else {}),
     )
     session.commit()
+
+
+def took_place_at(session: Session, actor: User, order_id: int, start: str | datetime) -> None:
+    """The call already took place at `start` (in the past): move it there, with invitations.
+
+    The same participants, length, place and agenda; everyone gets the change (REQUEST with the
+    next SEQUENCE). Only a booked call not yet recorded as held; not before the order's
+    acceptance. Audited as call.rescheduled with took_place.
+    """
+    order = planning_order(session, actor, order_id)
+    call = call_of(session, order)
+    if call is None or call.status != BOOKED:
+        raise Conflict(_("Es ist kein Setup Call gebucht."))
+    refuse_when_held(order)
+    starts_at = parse_start(start)
+    accepted = completion(order, "accept")
+    problem = past_start_problem(starts_at, utcnow(), accepted.completed_at if accepted else None)
+    if problem == "future":
+        raise Invalid(
+            _(
+                "Dieser Zeitpunkt liegt nicht in der Vergangenheit. Einen künftigen Termin bitte "
+                "über die Suche nach freien Terminen wählen."
+            )
+        )
+    if problem == "too_early":
+        raise Invalid(_("Dieser Zeitpunkt liegt vor der Annahme der Bestellung."))
+    schedule(
+        session,
+        order,
+        actor,
+        actor.email,
+        attendance(call),
+        starts_at,
+        int((call.ends_at - call.starts_at).total_seconds() // 60),
+        call.location,
+        call.video_url,
+        call.agenda,
+        took_place=True,
+    )
 
 
 def _complete_step(session, order, call, actor: User) -> None:
@@ -173,6 +241,7 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> No
     call = call_of(session, order)
     if call is None or call.status != BOOKED:
         raise Conflict(_("Es ist kein Setup Call gebucht."))
+    refuse_when_held(order)
     call.sequence += 1
     call.status = CANCELLED
     call.updated_at = utcnow()

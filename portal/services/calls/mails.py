@@ -16,8 +16,12 @@ from portal.services import links
 from portal.services.call_invitation import Attendance, invitation
 
 
-def send_invitations(session, order, call, recipients, method, template) -> list[OutboxMessage]:
-    """One email per recipient in their language; the calendar lists every recipient."""
+def send_invitations(
+    session, order, call, recipients, method, template, *, took_place: bool = False
+) -> list[OutboxMessage]:
+    """One email per recipient in their language; the calendar lists every recipient.
+
+    took_place: the change moves the call to when it really happened (the mail says so)."""
     calendar = invite.calendar(
         invitation(order, call, recipients, cancelled=method == "CANCEL"), method
     )
@@ -29,6 +33,7 @@ def send_invitations(session, order, call, recipients, method, template) -> list
                 "call": call,
                 "person": person,
                 "people": recipients,
+                "took_place": took_place,
             }
             subject = render_template(f"mail/{template}.subject.txt", **context).strip()
             text = render_template(f"mail/{template}.txt", **context)

@@ -15,7 +15,7 @@ from portal import audit
 from portal.calendar import slots
 from portal.models import Order, SlotOffer, User, utcnow
 from portal.services.calls.availability import check_free, find, require_free
-from portal.services.calls.booking import schedule
+from portal.services.calls.booking import refuse_when_held, schedule
 from portal.services.calls.guards import planning_order
 from portal.services.calls.mails import send_offer
 from portal.services.calls.participants import Invitee, resolve
@@ -38,6 +38,7 @@ def offer(
 ) -> SlotOffer:
     """Offer the customer contacts a choice of free times through their link."""
     order = planning_order(session, actor, order_id)
+    refuse_when_held(order)
     people = resolve(session, order, invitees)
     if not any(p.contact for p in people):
         raise Invalid(_("Bitte mindestens einen Ansprechpartner des Kunden einladen."))

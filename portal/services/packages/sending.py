@@ -17,6 +17,7 @@ from portal.services.errors import Conflict, Invalid
 from portal.services.packages.mails import compose, recipients
 from portal.services.packages.versions import (
     STEP,
+    approved,
     filename,
     sent,
     version_of,
@@ -53,6 +54,11 @@ def send(session: Session, actor: User, order_id: int, version: int, note: str) 
 def _send(session: Session, actor: User, order_id: int, version: int, note: str) -> PackageSend:
     order = access.get_order(session, actor, order_id)
     require_partner(actor, _("Nur Mitarbeiter des Partners versenden das Dokumentationspaket."))
+    if not approved(order):
+        # A version exists only after approval; this holds even if one was left from before.
+        raise Conflict(
+            _("Das Dokumentationspaket wird erst nach der Freigabe des Protokolls versendet.")
+        )
     package = version_of(session, order, version)
     if package.status != READY:
         raise Conflict(_("Diese Version ist nicht fertig und kann nicht versendet werden."))

@@ -1,6 +1,7 @@
 """Step 7 (approve_protocol), the decision: the order's project lead approves or returns it.
 
-Approval needs the call recorded as held (step 6). It stores the hash of the protocol's content
+Approval needs the call recorded as held (step 6) and begun, and the protocol dated on the
+call's day: an approval never precedes the call it vouches for. It stores the hash of the protocol's content
 and completes the step; from then on the protocol is immutable. A return says what to change.
 """
 
@@ -9,8 +10,11 @@ from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.models import Protocol, StepCompletion, User, utcnow
+from portal.models.call import BOOKED
 from portal.models.protocol import APPROVED, RETURNED, SUBMITTED
+from portal.services import calls
 from portal.services.errors import Conflict, Forbidden
+from portal.services.order_of_events import begun, held_on_problem
 from portal.services.protocol.drafting import loaded_for_write
 from portal.services.protocol.guards import (
     APPROVE,
@@ -44,8 +48,20 @@ def approve(session: Session, actor: User, order_id: int, version: int | None) -
                 "Der Setup Call ist noch nicht als durchgeführt erfasst; erst danach kann das Protokoll freigegeben werden."
             )
         )
-    digest = content_hash(order, protocol)
     now = utcnow()
+    call = calls.call_of(session, order)
+    if call is None or call.status != BOOKED or not begun(call.starts_at, now):
+        raise Conflict(
+            _("Das Protokoll lässt sich erst nach dem Beginn des Setup Calls freigeben.")
+        )
+    if protocol.held_on is None or held_on_problem(protocol.held_on, call.starts_at, now):
+        raise Conflict(
+            _(
+                "Das Datum im Protokoll ist nicht der Tag des Setup Calls; bitte das Protokoll "
+                "zur Überarbeitung zurückgeben, damit das Datum korrigiert wird."
+            )
+        )
+    digest = content_hash(order, protocol)
     protocol.status, protocol.content_hash = APPROVED, digest
     protocol.approved_by_id, protocol.approved_at = actor.id, now
     flush(session)

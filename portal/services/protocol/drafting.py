@@ -5,9 +5,12 @@ often as needed and submitted for the lead's approval. While submitted it is fro
 it can be edited again; approved, every write is refused (guards.refuse_after_approval).
 """
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,8 +25,10 @@ from portal.models import (
     User,
     utcnow,
 )
+from portal.models.call import BOOKED
 from portal.models.protocol import DRAFT, SUBMITTED
-from portal.services import calls
+from portal.services import calls, notifications
+from portal.services import order_of_events as events
 from portal.services.access import accepted_order
 from portal.services.errors import Conflict, Forbidden
 from portal.services.protocol.guards import (
@@ -32,6 +37,7 @@ from portal.services.protocol.guards import (
     may_draft,
     refuse_after_approval,
 )
+from portal.services.protocol.hold_call import berlin_moment
 from portal.services.protocol.rules import check_fields, fields_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -89,20 +95,55 @@ def attendee_choices(
     return list(choices.values())
 
 
+def held_on_check(call: SetupCall | None) -> Callable[[date], str | None]:
+    """The check of the protocol's call date: not in the future, the booked call's own day,
+    and only once that call began. It returns the message for the field, or None."""
+    starts = call.starts_at if call is not None and call.status == BOOKED else None
+    now = utcnow()
+
+    def check(held_on: date) -> str | None:
+        problem = events.held_on_problem(held_on, starts, now)
+        if problem == events.FUTURE:
+            return _(
+                "Das Datum liegt in der Zukunft; protokolliert wird ein Setup Call, der "
+                "stattgefunden hat."
+            )
+        if problem == events.NO_CALL:
+            return _("Es ist kein Setup Call gebucht; das Protokoll trägt das Datum des Calls.")
+        if problem == events.NOT_BEGUN:
+            return _(
+                "Der Setup Call beginnt erst am %(start)s (Europe/Berlin); sein Datum wird ab "
+                "dann eingetragen.",
+                start=berlin_moment(starts),
+            )
+        if problem == events.OTHER_DAY:
+            return _(
+                "Der Setup Call fand am %(day)s statt; das Protokoll trägt dieses Datum. War es "
+                "ein anderer Tag, bitte zuerst den Termin des Setup Calls verschieben.",
+                day=format_date(events.call_day(starts), "long"),
+            )
+        return None
+
+    return check
+
+
 def clean(
     session: Session, order: Order, protocol: Protocol | None, fields: dict, *, complete: bool
 ) -> dict[str, Any]:
     """Check the editor's fields; raise Invalid naming each bad field, else the values to store.
 
     `complete` asks for what a submitted protocol needs: the date, attendees and topics.
+    The date must be the booked call's day, and the call must have begun.
     """
-    choices = {c["key"]: c for c in attendee_choices(session, order, protocol)}
+    call = calls.call_of(session, order)
+    choices = {c["key"]: c for c in attendee_choices(session, order, protocol, call)}
     items = {item.id: item for item in service_catalogue(session)}
-    return check_fields(fields, choices, items, complete=complete)
+    return check_fields(fields, choices, items, complete=complete, held_on=held_on_check(call))
 
 
 def initial_fields(session: Session, order: Order, call: SetupCall | None) -> dict[str, Any]:
-    """A new protocol's fields: the call's date and the participants not known to be absent."""
+    """A new protocol's fields: the call's date (once it began) and the participants not known
+    to be absent."""
     absent = set(
         session.scalars(
             select(CallAttendance.contact_id).where(
@@ -112,7 +153,9 @@ def initial_fields(session: Session, order: Order, call: SetupCall | None) -> di
     )
     choices = attendee_choices(session, order, None, call)
     return {
-        "held_on": call.starts_at.astimezone(BERLIN).date().isoformat() if call else "",
+        "held_on": events.call_day(call.starts_at).isoformat()
+        if call is not None and events.begun(call.starts_at, utcnow())
+        else "",
         "attendees": [
             c["key"] for c in choices if c["key"] not in {f"contact-{a}" for a in absent}
         ],
@@ -191,7 +234,10 @@ def submit(
     version: int | None,
     fields: dict[str, Any] | None = None,
 ) -> Protocol:
-    """Submit the protocol for approval, saving `fields` first when the editor sends them."""
+    """Submit the protocol for approval, saving `fields` first when the editor sends them.
+
+    The order's project lead hears of it by mail, queued with the submit.
+    """
     order, protocol = _writable(session, actor, order_id, "submit")
     check_version(protocol, version)
     if fields is None and protocol is None:
@@ -206,5 +252,6 @@ def submit(
     protocol = _store(session, actor, order, protocol, values)
     protocol.status = SUBMITTED
     protocol.submitted_by_id, protocol.submitted_at = actor.id, protocol.updated_at
+    notifications.protocol_submitted(session, order, protocol, actor)
     _written(session, actor, order, protocol, "protocol.submit")
     return protocol

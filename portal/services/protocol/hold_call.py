@@ -1,9 +1,14 @@
 """Step 6 (hold_call), the call itself: recorded as held once nothing it needs is missing.
 
 It needs the booked call, the data flow diagram, both questionnaires finalised in the review,
-the contacts confirmed by the project lead, and on CP Cloud the provisioned database (step 4).
+the contacts confirmed by the project lead, and on CP Cloud the provisioned database (step 4);
+and the call must have begun: one that really took place earlier is moved first (on the call's
+page, with its invitations), never recorded before its booked start.
 """
 
+from datetime import datetime
+
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -16,6 +21,7 @@ from portal.models import (
     ContactConfirmation,
     DataFlowDiagram,
     Order,
+    SetupCall,
     StepCompletion,
     User,
     utcnow,
@@ -25,6 +31,7 @@ from portal.process import STEP_BY_KEY, completion, is_actionable_by
 from portal.services import calls, review
 from portal.services.access import accepted_order
 from portal.services.errors import Conflict, Forbidden
+from portal.services.order_of_events import begun
 from portal.services.protocol.contacts import contacts_confirmed
 from portal.services.protocol.guards import HOLD_CALL, step_open
 
@@ -74,6 +81,28 @@ def missing_for_call(
     return missing
 
 
+def berlin_moment(moment: datetime) -> str:
+    """A moment as the pages name it: weekday, date and time in Europe/Berlin."""
+    return f"{format_date(moment, 'full')}, {format_time(moment, 'short')}"
+
+
+def waits_for_start(call: SetupCall | None, now: datetime) -> datetime | None:
+    """The booked call's start while it lies ahead (it cannot be recorded yet), else None."""
+    if call is None or call.status != BOOKED or begun(call.starts_at, now):
+        return None
+    return call.starts_at
+
+
+def not_begun_message(starts_at: datetime) -> str:
+    """Why a call cannot be recorded as held before it began, naming its start."""
+    return _(
+        "Der Setup Call beginnt erst am %(start)s (Europe/Berlin); als durchgeführt erfassen "
+        "lässt er sich ab diesem Zeitpunkt. Fand er schon früher statt, bitte zuerst den Termin "
+        "auf der Seite des Setup Calls auf die tatsächliche Zeit verschieben.",
+        start=berlin_moment(starts_at),
+    )
+
+
 def missing_labels(missing: list[str]) -> list[str]:
     """The translated names of missing things."""
     return [str(MISSING[key]) for key in missing]
@@ -103,12 +132,14 @@ def complete_call(session: Session, actor: User, order_id: int) -> StepCompletio
         raise Conflict(
             _("Der Setup Call kann erst nach den vorherigen Schritten abgeschlossen werden.")
         )
-    call = calls.call_of(session, order)
+    call, now = calls.call_of(session, order), utcnow()
+    if (starts_at := waits_for_start(call, now)) is not None:
+        raise Conflict(not_begun_message(starts_at))
     held = StepCompletion(
         order_id=order.id,
         step=HOLD_CALL,
         completed_by_id=actor.id,
-        completed_at=utcnow(),
+        completed_at=now,
         details={"call_id": call.id, "starts_at": call.starts_at.isoformat()},
     )
     session.add(held)

@@ -6,6 +6,7 @@ approval.py. The labels are shared with the package PDF (portal.services.package
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -23,6 +24,7 @@ from portal.models import (
     SetupCall,
     StepCompletion,
     User,
+    utcnow,
 )
 from portal.models.protocol import APPROVED, DRAFT, RETURNED, SUBMITTED
 from portal.process import STEP_BY_KEY, completion, is_actionable_by
@@ -46,7 +48,12 @@ from portal.services.protocol.guards import (
     may_draft,
     step_open,
 )
-from portal.services.protocol.hold_call import missing_for_call, missing_labels
+from portal.services.protocol.hold_call import (
+    berlin_moment,
+    missing_for_call,
+    missing_labels,
+    waits_for_start,
+)
 from portal.services.protocol.rules import fields_of
 
 STATUS_LABELS = {
@@ -120,6 +127,18 @@ class ProtocolPage:
     may_edit: bool
     may_decide: bool
     call_held: bool
+    call_missing: list[str]
+    call_starts: datetime | None  # the booked start while it lies ahead
+
+    @property
+    def call_missing_text(self) -> list[str]:
+        """The translated names of what recording the call as held still needs."""
+        return missing_labels(self.call_missing)
+
+    @property
+    def call_starts_text(self) -> str:
+        """The call's start in Europe/Berlin while it lies ahead, else ""."""
+        return berlin_moment(self.call_starts) if self.call_starts else ""
 
     @property
     def status(self) -> str:
@@ -139,6 +158,7 @@ def page(session: Session, actor: User, order_id: int) -> ProtocolPage:
     protocol = protocol_of(session, order)
     call = calls.call_of(session, order)
     status = protocol.status if protocol else DRAFT
+    held = completion(order, HOLD_CALL) is not None
     return ProtocolPage(
         order=order,
         protocol=protocol,
@@ -147,7 +167,9 @@ def page(session: Session, actor: User, order_id: int) -> ProtocolPage:
         items=service_catalogue(session),
         may_edit=may_draft(actor, order) and status in (DRAFT, RETURNED),
         may_decide=is_lead(actor, order) and status == SUBMITTED,
-        call_held=completion(order, HOLD_CALL) is not None,
+        call_held=held,
+        call_missing=[] if held else missing_for_call(session, order),
+        call_starts=None if held else waits_for_start(call, utcnow()),
     )
 
 
@@ -161,6 +183,8 @@ class Section:
     held: StepCompletion | None
     missing: list[str]
     may_complete: bool
+    starts: datetime | None  # the booked start while it lies ahead: no recording before it
+    may_move: bool  # partner staff may move the call to when it really took place
     confirmation: ContactConfirmation | None
     contacts_confirmed: bool
     may_confirm: bool
@@ -170,6 +194,11 @@ class Section:
     def missing_text(self) -> list[str]:
         """The translated names of what the call still needs."""
         return missing_labels(self.missing)
+
+    @property
+    def starts_text(self) -> str:
+        """The call's start in Europe/Berlin while it lies ahead, else ""."""
+        return berlin_moment(self.starts) if self.starts else ""
 
     @property
     def protocol_status(self) -> str:
@@ -184,13 +213,17 @@ def order_section(session: Session, actor: User, order: Order) -> Section | None
     confirmation = confirmation_of(session, order)
     held = completion(order, HOLD_CALL)
     missing = [] if held else missing_for_call(session, order, confirmation)
+    starts = None if held else waits_for_start(calls.call_of(session, order), utcnow())
     return Section(
         held=held,
         missing=missing,
         may_complete=not held
         and not missing
+        and starts is None
         and is_actionable_by(STEP_BY_KEY[HOLD_CALL], actor, order)
         and step_open(order, HOLD_CALL),
+        starts=starts,
+        may_move=actor.role == Role.PARTNER_STAFF,
         confirmation=confirmation,
         contacts_confirmed=(
             contacts_confirmed(session, order, confirmation) if held else "contacts" not in missing

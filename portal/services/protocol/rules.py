@@ -8,6 +8,8 @@ it refuses, so the page can mark it. tests/unit/test_protocol_rules.py tests the
 import hashlib
 import json
 import re
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -148,27 +150,35 @@ def _clean_services(
 
 
 def check_fields(
-    fields: dict, choices: dict[str, dict], items: "dict[int, ServiceItem]", *, complete: bool
+    fields: dict,
+    choices: dict[str, dict],
+    items: "dict[int, ServiceItem]",
+    *,
+    complete: bool,
+    held_on: Callable[[date], str | None] | None = None,
 ) -> dict[str, Any]:
     """The editor's fields as the values to store; Invalid names each bad field.
 
     `choices` maps attendee key -> attendee, `items` service item id -> catalogue item.
     `complete` asks for what a submitted protocol needs: the date, attendees and topics.
+    `held_on` checks a well-formed date against the call (the message, or None if it fits).
     """
     errors: dict[str, str] = {}
     held_raw = field_text(fields, "held_on")
-    held_on = iso_date(held_raw) if held_raw else None
-    if held_raw and held_on is None:
+    held_day = iso_date(held_raw) if held_raw else None
+    if held_raw and held_day is None:
         errors["held_on"] = _("Bitte ein gültiges Datum angeben (JJJJ-MM-TT).")
-    elif complete and held_on is None:
+    elif complete and held_day is None:
         errors["held_on"] = _("Bitte das Datum des Setup Calls angeben.")
+    elif held_day is not None and held_on is not None and (problem := held_on(held_day)):
+        errors["held_on"] = problem
     keys = {str(k) for k in fields.get("attendees") or []}
     if keys - set(choices):
         errors["attendees"] = _("Ein gewählter Teilnehmer ist unbekannt.")
     elif complete and not keys:
         errors["attendees"] = _("Bitte mindestens einen Teilnehmer wählen.")
     values = {
-        "held_on": held_on,
+        "held_on": held_day,
         "attendees": [choice for key, choice in choices.items() if key in keys],
         "topics": field_text(fields, "topics"),
         "decisions": field_text(fields, "decisions"),
