@@ -52,6 +52,8 @@ def plan(order_id: int):
         contacts=contacts_of(db.session, order),
         call=call,
         calendar_states=calendar_sync.states(db.session, call) if call else [],
+        answers=calls.answer_rows(call),
+        declined=calls.declined_required_names(call),
         offer=calls.open_offer(db.session, order),
         durations=DURATIONS,
     )

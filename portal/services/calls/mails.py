@@ -14,6 +14,7 @@ from portal.calendar import invite
 from portal.models import OutboxMessage, utcnow
 from portal.services import links
 from portal.services.call_invitation import Attendance, invitation
+from portal.services.calls import answers
 
 
 def send_invitations(session, order, call, recipients, method, template) -> list[OutboxMessage]:
@@ -23,12 +24,16 @@ def send_invitations(session, order, call, recipients, method, template) -> list
     )
     rows = []
     for person in recipients:
+        hidden = mail.Secrets()
+        participant = _participant(call, person) if method == "REQUEST" else None
         with force_locale(person.language):
             context = {
                 "order": order,
                 "call": call,
                 "person": person,
                 "people": recipients,
+                # The personal answer links; a move mints new ones, the old ones stop working.
+                "answer_urls": answers.mint(participant, hidden) if participant else None,
             }
             subject = render_template(f"mail/{template}.subject.txt", **context).strip()
             text = render_template(f"mail/{template}.txt", **context)
@@ -42,8 +47,18 @@ def send_invitations(session, order, call, recipients, method, template) -> list
             ics=calendar,
             method=method,
         )
-        rows.append(mail.queue_prebuilt(session, message))
+        rows.append(mail.queue_prebuilt(session, message, hidden))
     return rows
+
+
+def _participant(call, person: Attendance):
+    """The call's participant row of an invited person (None if they are not on the call)."""
+    for participant in call.participants:
+        if (person.user and participant.user_id == person.user.id) or (
+            person.contact and participant.contact_id == person.contact.id
+        ):
+            return participant
+    return None
 
 
 def send_links(session, order, contacts: list[Attendance]) -> list[OutboxMessage]:
