@@ -16,6 +16,7 @@ from icalendar import Calendar
 PARTSTATS = {"ACCEPTED": "accepted", "TENTATIVE": "tentative", "DECLINED": "declined"}
 # Calendars larger than this are not read: no invitation answer is anywhere near it.
 MAX_CALENDAR_BYTES = 256 * 1024
+_NEEDED = {"UID", "SEQUENCE", "ATTENDEE"}
 
 
 class NotAReply(ValueError):
@@ -77,6 +78,10 @@ def from_calendar(data: bytes) -> list[Reply]:
         raise NotAReply(f"METHOD is {method or 'missing'}, not REPLY")
     replies = []
     for event in calendar.walk("VEVENT"):
+        # icalendar leaves out a property it cannot read and notes it in .errors.
+        spoilt = sorted({name for name, _ in getattr(event, "errors", ()) if name in _NEEDED})
+        if spoilt:
+            raise NotAReply(f"unreadable {', '.join(spoilt)}")
         uid = str(event.get("UID", "")).strip()
         if not uid:
             raise NotAReply("VEVENT without UID")
