@@ -31,7 +31,8 @@ def _choice(values) -> str | None:
 @link_limit
 def answer_link(token: str):
     """Exchange the answer link's token for a session entry; redirect to a URL without it."""
-    participant_id, digest = answers.redeem(db.session, token)
+    participant_id, digest, language = answers.redeem(db.session, token)
+    session.setdefault("lang", language)
     known = {k: v for k, v in session.get(ANSWER_KEY, {}).items() if k != str(participant_id)}
     session[ANSWER_KEY] = dict([(str(participant_id), digest), *list(known.items())[:19]])
     target = url_for("respond.answer", participant_id=participant_id, answer=_choice(request.args))

@@ -50,7 +50,7 @@ def _booked(session, world, order, *contacts, **kwargs):
 
 
 def test_each_invitation_carries_three_personal_links_whose_token_is_stored_only_hashed(
-    session, world, order, carla, chris
+    client, session, world, order, carla, chris
 ):
     messages = _booked(session, world, order, carla, chris)
     links = answer_links(_invitation_to(messages, CARLA))
@@ -65,6 +65,12 @@ def test_each_invitation_carries_three_personal_links_whose_token_is_stored_only
     chris_links = answer_links(_invitation_to(messages, CHRIS))
     assert chris_links["accepted"] != links["accepted"]
     assert "Accept tentatively" in text_of(_invitation_to(messages, CHRIS))
+    # Chris's link opens the page in his language.
+    english = client.application.test_client()
+    body = english.get(english.get(chris_links["tentative"]).headers["Location"]).get_data(
+        as_text=True
+    )
+    assert "Will you attend?" in body and "Tentatively accepted" in body
     raws = " ".join(session.scalars(select(OutboxMessage.raw)))
     assert token not in raws
 

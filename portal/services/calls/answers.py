@@ -50,16 +50,16 @@ def _gone() -> NotFound:
     )
 
 
-def redeem(session: Session, token: str) -> tuple[int, str]:
-    """The participant a token belongs to and the token's hash, for the session; NotFound for
-    an unknown token and for one of an invitation since replaced."""
+def redeem(session: Session, token: str) -> tuple[int, str, str]:
+    """The participant a token belongs to, the token's hash (for the session) and the
+    participant's language; NotFound for an unknown token and for one since replaced."""
     digest = hash_token(token)
-    participant_id = session.scalar(
-        select(CallParticipant.id).where(CallParticipant.answer_token_hash == digest)
+    participant = session.scalar(
+        select(CallParticipant).where(CallParticipant.answer_token_hash == digest)
     )
-    if participant_id is None:
+    if participant is None:
         raise _gone()
-    return participant_id, digest
+    return participant.id, digest, attendance_of(participant).language
 
 
 def _participant(session: Session, participant_id: int, digest: str | None) -> CallParticipant:
