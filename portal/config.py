@@ -27,6 +27,15 @@ def from_environment(instance_path: str) -> dict:
         "SMTP_USER": env.get("SMTP_USER") or None,
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "10")),
+        # The organizer's mailbox (MAIL_FROM) where calendar clients send attendees' answers;
+        # unset IMAP_HOST: the worker does not read it (the answer links still work).
+        "IMAP_HOST": env.get("IMAP_HOST") or None,
+        "IMAP_PORT": int(env.get("IMAP_PORT", "993")),
+        "IMAP_TLS": env.get("IMAP_TLS", "ssl"),
+        "IMAP_USER": env.get("IMAP_USER") or None,
+        "IMAP_PASSWORD": env.get("IMAP_PASSWORD") or None,
+        "IMAP_FOLDER": env.get("IMAP_FOLDER", "INBOX"),
+        "IMAP_TIMEOUT": float(env.get("IMAP_TIMEOUT", "30")),
         "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS", "8")),
         "MAIL_DIR": env.get("MAIL_DIR") or str(instance / "mail"),
         "LICENSE_KEY_FILE": env.get("LICENSE_KEY_FILE") or str(instance / "license_ed25519.pem"),

@@ -1,4 +1,4 @@
-"""Request logs without secret links: the token in /r/<token> and /o/<token> is masked.
+"""Request logs without secret links: the token in /r/, /o/ and /a/<token> is masked.
 
 One rule, mask(), for every log that writes request paths: the development server's
 ("werkzeug"), the app's own (Flask logs "Exception on /r/<token>"), and gunicorn's access and
@@ -10,8 +10,9 @@ import re
 
 from gunicorn.glogging import Logger
 
-# A path segment "r" or "o" and the token after it, wherever a path or URL stands in a line.
-_TOKEN_PATH = re.compile(r"(?<=/)([ro])/[^/?#\s\"']+")
+# A path segment "r", "o" or "a" (answer links) and the token after it, wherever a path or
+# URL stands in a line.
+_TOKEN_PATH = re.compile(r"(?<=/)([aor])/[^/?#\s\"']+")
 MASK = "***"
 
 

@@ -48,11 +48,19 @@ def _audit(session: Session) -> str:
     return f"checkpoint of event {row.event_id}" if row else ""
 
 
+def _replies(session: Session) -> str:
+    from portal.services.calls import replies
+
+    outcomes = replies.read_mailbox(session)
+    return ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+
+
 JOBS: dict[str, Job] = {
     "outbox": _outbox,
     "calendars": _calendars,
     "packages": _packages,
     "audit": _audit,
+    "replies": _replies,
 }
 
 

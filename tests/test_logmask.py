@@ -25,6 +25,7 @@ from tests.smtp_server import free_port
     [
         ("/r/Zx9-abc_DEF", "/r/***"),
         ("/o/Zx9-abc_DEF?lang=en", "/o/***?lang=en"),
+        ("/a/Zx9-abc_DEF?answer=declined", "/a/***?answer=declined"),
         ('"GET /r/Zx9 HTTP/1.1" 303 -', '"GET /r/*** HTTP/1.1" 303 -'),
         ("Referer: http://127.0.0.1:5000/o/Zx9", "Referer: http://127.0.0.1:5000/o/***"),
         ("Exception on /r/Zx9 [GET]", "Exception on /r/*** [GET]"),

@@ -55,6 +55,8 @@ def plan(order_id: int):
         call=call,
         held=completion(order, "hold_call") is not None,
         calendar_states=calendar_sync.states(db.session, call) if call else [],
+        answers=calls.answer_rows(call),
+        declined=calls.declined_required_names(call),
         offer=calls.open_offer(db.session, order),
         durations=DURATIONS,
     )

@@ -78,12 +78,22 @@ def queue(
     return _store(session, message, recipients, subject, used)
 
 
-def queue_prebuilt(session: Session, message: EmailMessage) -> OutboxMessage:
-    """Add an already built message (e.g. an invitation) to the outbox; recipients from its To."""
+def queue_prebuilt(
+    session: Session, message: EmailMessage, secrets: Secrets | None = None
+) -> OutboxMessage:
+    """Add an already built message (e.g. an invitation) to the outbox; recipients from its To.
+
+    Placeholders of `secrets` in its text parts are sealed as with queue()."""
     to = [address for _name, address in getaddresses(message.get_all("To", [])) if address]
     if not to:
         raise ValueError("The message has no recipient in its To header.")
-    return _store(session, message, ", ".join(to), str(message.get("Subject", "")), {})
+    texts = [
+        part.get_content()
+        for part in message.walk()
+        if part.get_content_maintype() == "text" and not part.is_multipart()
+    ]
+    used = {key: value for key, value in (secrets or {}).items() if any(key in t for t in texts)}
+    return _store(session, message, ", ".join(to), str(message.get("Subject", "")), used)
 
 
 def _store(

@@ -21,6 +21,12 @@ from portal.models.base import Base, UTCDateTime, utcnow
 BOOKED = "booked"
 CANCELLED = "cancelled"
 
+# CallParticipant.partstat: the answers an attendee can give (RFC 5545 PARTSTAT, lower case).
+ACCEPTED = "accepted"
+TENTATIVE = "tentative"
+DECLINED = "declined"
+ANSWERS = (ACCEPTED, TENTATIVE, DECLINED)
+
 # CalendarWrite.action and .state
 PUT = "put"
 DELETE = "delete"
@@ -100,6 +106,13 @@ class CallParticipant(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("customer_contact.id"))
     required: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The latest answer to the invitation: accepted, tentative, declined; None = none yet.
+    partstat: Mapped[str | None] = mapped_column(String(10))
+    partstat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    partstat_sequence: Mapped[int | None] = mapped_column(Integer)  # the SEQUENCE it answered
+    partstat_via: Mapped[str | None] = mapped_column(String(5))  # imap, link
+    # SHA-256 of the personal answer link's token, minted with each invitation (REQUEST).
+    answer_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     call: Mapped[SetupCall] = relationship(back_populates="participants")
     user: Mapped["User | None"] = relationship()  # noqa: F821

@@ -69,6 +69,7 @@ def show(order_id: int):
         answers=responses.overview(db.session, order),
         call=(call := calls.call_of(db.session, order)),
         provisioning=calls.provisioning_warning(order, call),
+        declined=calls.declined_required_names(call),
         contacts=contacts_of(db.session, order),
     )
 

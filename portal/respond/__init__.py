@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("respond", __name__)
 
-from portal.respond import autosave, call, views  # noqa: E402, F401
+from portal.respond import answer, autosave, call, views  # noqa: E402, F401

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.models import AuditEvent, StepCompletion, utcnow
 from portal.services import calls
 from portal.services.errors import Conflict, Forbidden, Invalid
+from tests.calls.replies_support import answer_links
 from tests.calls.support import (
     ANNA,
     BERLIN,
@@ -130,3 +131,25 @@ def test_the_call_page_moves_the_call_to_when_it_took_place(client, session, wor
     assert the_call(session, order).starts_at == happened.astimezone(UTC)
     history = client.get(f"/orders/{order.id}/call").get_data(as_text=True)
     assert "auf den tatsächlichen Zeitpunkt verschoben" in history
+
+
+def test_a_call_that_is_over_asks_nobody_to_answer(client, session, world, order, carla):
+    before = last_mail_id(session)
+    book(session, world, order, at(1, 10), team(world, carla))
+    old = answer_links(next(m for m in mails(session, before) if m["To"] == CARLA))
+    page_url = client.get(old["declined"]).headers["Location"]
+    # The clock passes the call: its page stays readable but takes no answer.
+    call = the_call(session, order)
+    call.starts_at, call.ends_at = yesterday_at(9), yesterday_at(10)
+    session.commit()
+    body = client.get(page_url).get_data(as_text=True)
+    assert "Dieser Termin ist vorbei" in body and 'name="answer"' not in body
+    client.post(page_url.split("?")[0], data={"answer": "declined"})
+    assert session.scalars(select(AuditEvent).where(AuditEvent.action == "call.answer")).all() == []
+
+    # Moved to when it really took place: the correction asks nobody to answer.
+    accepted_days_ago(session, order)
+    before = last_mail_id(session)
+    calls.took_place_at(session, world.partner, order.id, yesterday_at(8))
+    moved = next(m for m in mails(session, before) if m["To"] == CARLA)
+    assert "fand zu einer anderen Zeit statt" in text_of(moved) and answer_links(moved) == {}

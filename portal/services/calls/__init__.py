@@ -23,7 +23,10 @@ Where things live:
                    the call to when it really took place (took_place_at); none once held
 - slot_offer.py    use cases: offer times to the customer, the customer's pick
 - mails.py         the invitations and cancellations, the link mails (links, offers)
-- pages.py         what the pages show besides the call: the provisioning warning
+- pages.py         what the pages show besides the call: the provisioning warning, answers
+- answers.py       use cases: the personal answer links (minted with each invitation)
+- replies.py       recording an answer (link or mail); the worker job reading the mailbox
+- attention.py     calls a required participant declined, for the dashboard and the pages
 
 Reading the booking page's forms is the blueprint's (portal/calls/forms.py). Callers outside
 this package use the names below.
@@ -31,7 +34,7 @@ this package use the names below.
 
 from portal.services.calls.availability import search
 from portal.services.calls.booking import book, cancel, ics, took_place_at
-from portal.services.calls.pages import provisioning_warning
+from portal.services.calls.pages import answer_rows, declined_required_names, provisioning_warning
 from portal.services.calls.participants import Invitee, add_contact
 from portal.services.calls.queries import call_of, open_offer
 from portal.services.calls.slot_offer import offer, pick
@@ -39,9 +42,11 @@ from portal.services.calls.slot_offer import offer, pick
 __all__ = [
     "Invitee",
     "add_contact",
+    "answer_rows",
     "book",
     "call_of",
     "cancel",
+    "declined_required_names",
     "ics",
     "offer",
     "open_offer",

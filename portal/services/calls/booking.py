@@ -259,12 +259,12 @@ def cancel(session: Session, actor: User, order_id: int, reason: str = "") -> No
     send_invitations(session, order, call, people, "CANCEL", "call_cancelled")
     calendar_sync.plan(session, call, [p.user for p in people if p.user], [])
     # Through the ORM, not a bulk delete, so the order's due index sees the step reopen.
-    for completion in session.scalars(
+    for booked in session.scalars(
         select(StepCompletion).where(
             StepCompletion.order_id == order.id, StepCompletion.step == "schedule_call"
         )
     ):
-        session.delete(completion)
+        session.delete(booked)
     session.flush()
     audit.record(
         session,

@@ -14,6 +14,7 @@ from portal.calendar import invite
 from portal.models import OutboxMessage, utcnow
 from portal.services import links
 from portal.services.call_invitation import Attendance, invitation
+from portal.services.calls import answers
 
 
 def send_invitations(
@@ -27,6 +28,8 @@ def send_invitations(
     )
     rows = []
     for person in recipients:
+        hidden = mail.Secrets()
+        participant = _participant(call, person) if method == "REQUEST" else None
         with force_locale(person.language):
             context = {
                 "order": order,
@@ -34,6 +37,11 @@ def send_invitations(
                 "person": person,
                 "people": recipients,
                 "took_place": took_place,
+                # The personal answer links; a move mints new ones, the old ones stop working.
+                # A call moved to when it really took place asks nobody to answer any more.
+                "answer_urls": (
+                    answers.mint(participant, hidden) if participant and not took_place else None
+                ),
             }
             subject = render_template(f"mail/{template}.subject.txt", **context).strip()
             text = render_template(f"mail/{template}.txt", **context)
@@ -47,8 +55,18 @@ def send_invitations(
             ics=calendar,
             method=method,
         )
-        rows.append(mail.queue_prebuilt(session, message))
+        rows.append(mail.queue_prebuilt(session, message, hidden))
     return rows
+
+
+def _participant(call, person: Attendance):
+    """The call's participant row of an invited person (None if they are not on the call)."""
+    for participant in call.participants:
+        if (person.user and participant.user_id == person.user.id) or (
+            person.contact and participant.contact_id == person.contact.id
+        ):
+            return participant
+    return None
 
 
 def send_links(session, order, contacts: list[Attendance]) -> list[OutboxMessage]:
