@@ -56,7 +56,32 @@ def from_environment(instance_path: str) -> dict:
         # Internal calendar servers the portal may connect to (names, CIDR networks); public
         # addresses need no entry.
         "CALENDAR_ALLOWED_HOSTS": _calendar_hosts(env.get("CALENDAR_ALLOWED_HOSTS", "")),
+        # Working days before the call at which customers hear about unfinished questionnaires.
+        "REMINDER_WORKING_DAYS": _working_days(env.get("REMINDER_WORKING_DAYS", "7,2")),
+        "REMINDER_MAX": int(env.get("REMINDER_MAX", "2")),
+        # Local hour (Europe/Berlin) of a working day from which the overdue digest goes out.
+        "DIGEST_HOUR": _hour(env.get("DIGEST_HOUR", "7")),
+        # German state whose public holidays are no working days (ISO 3166-2 without "DE-").
+        "HOLIDAY_STATE": env.get("HOLIDAY_STATE", "SN").strip().upper(),
     }
+
+
+def _working_days(value: str) -> tuple[int, ...]:
+    """"7,2" -> (7, 2): distinct positive whole numbers, largest first; a typo fails at start."""
+    try:
+        days = {int(part) for part in value.split(",") if part.strip()}
+    except ValueError:
+        raise ValueError(f"REMINDER_WORKING_DAYS must list whole numbers, got {value!r}") from None
+    if any(day < 1 for day in days):
+        raise ValueError(f"REMINDER_WORKING_DAYS must be positive, got {value!r}")
+    return tuple(sorted(days, reverse=True))
+
+
+def _hour(value: str) -> int:
+    hour = int(value)
+    if not 0 <= hour <= 23:
+        raise ValueError(f"DIGEST_HOUR must lie between 0 and 23, got {value!r}")
+    return hour
 
 
 def _calendar_hosts(value: str) -> str:

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, utcnow
@@ -31,6 +31,8 @@ class Order(Base):
     project_lead_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # The questionnaire version numbers the order was accepted with: {"technical": 3, ...}.
     questionnaire_versions: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    # The partner switched the customer reminders of this order off (portal/services/reminders).
+    reminders_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     partner: Mapped[Organisation] = relationship()
     placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])
