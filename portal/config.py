@@ -67,7 +67,7 @@ def from_environment(instance_path: str) -> dict:
 
 
 def _working_days(value: str) -> tuple[int, ...]:
-    """"7,2" -> (7, 2): distinct positive whole numbers, largest first; a typo fails at start."""
+    """ "7,2" -> (7, 2): distinct positive whole numbers, largest first; a typo fails at start."""
     try:
         days = {int(part) for part in value.split(",") if part.strip()}
     except ValueError:

@@ -48,7 +48,24 @@ def _audit(session: Session) -> str:
     return f"checkpoint of event {row.event_id}" if row else ""
 
 
+def _reminders(session: Session) -> str:
+    from portal.services.reminders import customers
+
+    count = customers.send_reminders(session)
+    return f"{count} reminder(s) queued" if count else ""
+
+
+def _digest(session: Session) -> str:
+    from portal.services.reminders import digest
+
+    count = digest.send_digests(session)
+    return f"{count} digest(s) queued" if count else ""
+
+
+# Reminders and digests come before the outbox: a pass delivers what it has just queued.
 JOBS: dict[str, Job] = {
+    "reminders": _reminders,
+    "digest": _digest,
     "outbox": _outbox,
     "calendars": _calendars,
     "packages": _packages,
@@ -73,7 +90,8 @@ def run_once(session: Session, jobs: dict[str, Job] | None = None) -> dict[str, 
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between passes.")
 @with_appcontext
 def work_command(loop: bool, interval: float):
-    """Deliver mail, write calendars and build packages that are due; --loop keeps polling."""
+    """Send reminders and digests, deliver mail, write calendars and build packages that are due;
+    --loop keeps polling."""
     while True:
         for name, summary in run_once(db.session).items():
             if summary or not loop:
