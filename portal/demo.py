@@ -27,7 +27,18 @@ from portal.models import (
     StepCompletion,
     User,
 )
-from portal.services import accounts, calls, diagrams, drafts, orders, protocol, responses, review
+from portal.services import (
+    accounts,
+    calls,
+    diagrams,
+    drafts,
+    links,
+    orders,
+    protocol,
+    responses,
+    review,
+)
+from portal.services.clock import work_calendar
 
 DEMO_PASSWORD = "onboarding-demo"  # noqa: S105 (demo only; refused in production)
 
@@ -135,7 +146,7 @@ def _demo_orders(session, users) -> None:
             orders.accept_order(
                 session, users[Role.VENDOR_BACKOFFICE], order.id, users[Role.PROJECT_LEAD].id
             )
-            calls.add_contact(
+            max_ = calls.add_contact(
                 session,
                 users[Role.PARTNER_STAFF],
                 order.id,
@@ -156,6 +167,10 @@ def _demo_orders(session, users) -> None:
             )
             if not saved.saved:
                 raise RuntimeError(f"demo answers refused: {saved.errors}")
+            # Max has his links and the call is 3 working days ahead: the worker's first pass
+            # sends him a reminder (README, "Reminders and the overdue digest").
+            links.send_to_contacts(session, users[Role.PARTNER_STAFF], order.id, [max_.id])
+            _upcoming_call(session, users, order, max_)
 
 
 IN_FLIGHT = {
@@ -250,11 +265,24 @@ def _documented_order(session, users) -> None:
     protocol.approve(session, lead, order.id, submitted.version)
 
 
+def _upcoming_call(session, users, order, contact) -> None:
+    """A call 3 working days ahead at 10:00, written directly (booking asks the calendars)."""
+    berlin = ZoneInfo("Europe/Berlin")
+    day = work_calendar().shift(datetime.now(berlin).date(), 3)
+    starts = datetime(day.year, day.month, day.day, 10, 0, tzinfo=berlin)
+    _write_call(session, users, order, contact, starts)
+
+
 def _held_call(session, users, order, contact) -> None:
     """Yesterday's call, written directly: booking refuses times in the past."""
     berlin = ZoneInfo("Europe/Berlin")
     day = datetime.now(berlin).date() - timedelta(days=1)
     starts = datetime(day.year, day.month, day.day, 10, 0, tzinfo=berlin)
+    _write_call(session, users, order, contact, starts)
+
+
+def _write_call(session, users, order, contact, starts) -> None:
+    """The booked call with the whole team and the contact, and its step."""
     call = SetupCall(
         order_id=order.id,
         uid=f"{uuid.uuid4()}@demo",
