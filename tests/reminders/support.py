@@ -8,6 +8,7 @@ from sqlalchemy import select
 from portal.models import NotificationSent, OutboxMessage, SetupCall, StepCompletion
 from portal.services.reminders import customers, digest
 from portal.workdays import BERLIN
+from tests.helpers import accept, place
 
 # Friday 20 Nov 2026, 10:00 Berlin. Saxon working days before it: Tue 10 Nov is the 7th, Tue
 # 17 Nov the 2nd (Wednesday 18 Nov, Buss- und Bettag, is a holiday in Saxony).
@@ -66,3 +67,15 @@ def outbox_to(session, email: str) -> list[OutboxMessage]:
             .order_by(OutboxMessage.id)
         )
     )
+
+
+# A Monday on which late_cloud_order's CP Cloud database is overdue.
+MONDAY = datetime(2026, 12, 7, 7, 0, tzinfo=BERLIN)
+
+
+def late_cloud_order(session, world, code="ACME", partner=None):
+    """An accepted CP Cloud order whose database was due at its call on Thu 3 Dec 2026, 10:00."""
+    order = place(session, world, code=code, deployment="cp_cloud", partner=partner)
+    accept(session, world, order)
+    book_directly(session, world, order, datetime(2026, 12, 3, 10, 0, tzinfo=BERLIN))
+    return order

@@ -9,17 +9,7 @@ from portal.services.reminders import digest
 from tests.calls.support import last_mail_id, mails
 from tests.conftest import add_user, login
 from tests.helpers import accept, place
-from tests.reminders.support import at, book_directly, digests, ledger
-
-# The CP Cloud database was due at the call's start on Thursday 3 Dec 2026 and is not there.
-MONDAY = at(7, 7, month=12)
-
-
-def late_cloud_order(session, world, code="ACME", partner=None):
-    order = place(session, world, code=code, deployment="cp_cloud", partner=partner)
-    accept(session, world, order)
-    book_directly(session, world, order, at(3, 10, month=12))
-    return order
+from tests.reminders.support import MONDAY, at, book_directly, digests, late_cloud_order, ledger
 
 
 def test_once_a_working_day_per_person_from_the_hour_in_their_language(session, world):

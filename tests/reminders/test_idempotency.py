@@ -9,8 +9,8 @@ from sqlalchemy import func, insert, select
 
 from portal.extensions import db
 from portal.models import CustomerLink, NotificationSent
-from portal.services.reminders import customers, ledger
-from tests.reminders.support import CARLA, CHRIS, at, outbox_to, remind
+from portal.services.reminders import customers, digest, ledger
+from tests.reminders.support import CARLA, CHRIS, MONDAY, at, late_cloud_order, outbox_to, remind
 from tests.reminders.support import ledger as ledger_rows
 
 SUBJECTS = {
@@ -27,8 +27,8 @@ def links_count(session) -> int:
     return session.scalar(select(func.count()).select_from(CustomerLink))
 
 
-def test_two_workers_at_once_send_each_reminder_once(app, session, order, contacts):
-    session.commit()
+def two_workers(app, job, now) -> list[int]:
+    """Run a job in two threads with their own sessions, started at the same moment."""
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -36,7 +36,7 @@ def test_two_workers_at_once_send_each_reminder_once(app, session, order, contac
         try:
             with app.app_context():
                 barrier.wait(timeout=10)
-                results.append(customers.send_reminders(db.session, at(10)))
+                results.append(job(db.session, now))
                 db.session.remove()
         except BaseException as error:  # handed back to the test thread
             errors.append(error)
@@ -47,7 +47,12 @@ def test_two_workers_at_once_send_each_reminder_once(app, session, order, contac
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
-    assert sum(results) == 2
+    return results
+
+
+def test_two_workers_at_once_send_each_reminder_once(app, session, order, contacts):
+    session.commit()
+    assert sum(two_workers(app, customers.send_reminders, at(10))) == 2
     session.expire_all()
     assert sorted(email for email, _key in ledger_rows(session)) == [CARLA, CHRIS]
     assert reminders_to(session, CARLA) == 1 and reminders_to(session, CHRIS) == 1
@@ -96,3 +101,12 @@ def test_a_worker_killed_mid_run_and_restarted_sends_each_once(
     assert remind(session, at(10, 9)) == 1  # the restarted worker
     assert remind(session, at(10, 10)) == 0
     assert reminders_to(session, CARLA) == 1 and reminders_to(session, CHRIS) == 1
+
+
+def test_two_workers_at_once_send_each_digest_once(app, session, world):
+    late_cloud_order(session, world)
+    assert sum(two_workers(app, digest.send_digests, MONDAY)) == 1
+    session.expire_all()
+    assert ledger_rows(session, "digest") == [(world.partner.email, "digest:2026-12-07")]
+    digests = [m for m in outbox_to(session, world.partner.email) if "überfällig" in m.subject]
+    assert len(digests) == 1

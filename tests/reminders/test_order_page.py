@@ -31,6 +31,7 @@ def test_the_page_lists_each_reminder_with_its_delivery(client, session, world, 
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td>", section)
     assert sorted(email for _when, email in rows) == [CARLA, CHRIS]
     assert section.count("Technischer Fragebogen, Fachlicher Fragebogen") == 2
+    assert section.count("als Datei abgelegt (kein Mailserver)") == 2  # delivered, no SMTP
     assert "7, 2 Arbeitstage vor dem Setup Call" in section and "höchstens 2 je Person" in section
     assert f'name="mute" value="{CHRIS}"' in section
     # Vendor staff see the reminders but not the switches.
