@@ -62,7 +62,7 @@ def from_environment(instance_path: str) -> dict:
         # Local hour (Europe/Berlin) of a working day from which the overdue digest goes out.
         "DIGEST_HOUR": _hour(env.get("DIGEST_HOUR", "7")),
         # German state whose public holidays are no working days (ISO 3166-2 without "DE-").
-        "HOLIDAY_STATE": env.get("HOLIDAY_STATE", "SN").strip().upper(),
+        "HOLIDAY_STATE": _holiday_state(env.get("HOLIDAY_STATE", "SN")),
     }
 
 
@@ -75,6 +75,17 @@ def _working_days(value: str) -> tuple[int, ...]:
     if any(day < 1 for day in days):
         raise ValueError(f"REMINDER_WORKING_DAYS must be positive, got {value!r}")
     return tuple(sorted(days, reverse=True))
+
+
+def _holiday_state(value: str) -> str:
+    """A German state the holidays library knows, e.g. "SN"; a typo fails at start."""
+    import holidays  # late: keeps importing the settings light
+
+    state = value.strip().upper()
+    known = [code for code in holidays.list_supported_countries()["DE"] if len(code) == 2]
+    if state not in known:
+        raise ValueError(f"HOLIDAY_STATE must be one of {', '.join(known)}, got {value!r}")
+    return state
 
 
 def _hour(value: str) -> int:

@@ -68,11 +68,11 @@ def test_each_person_in_their_language_with_fresh_links_that_work(session, order
     text = german.get_body(("plain",)).get_content()
     assert "Guten Tag Carla Kunde," in text
     assert "Freitag, 20. November 2026" in text
-    assert "Ihr bisheriger Link funktioniert weiterhin" in text
+    assert "Ihre bisherigen Links funktionieren weiterhin" in text
     english_text = english.get_body(("plain",)).get_content()
     assert "Chris Customer," in english_text
     assert "Friday, November 20, 2026" in english_text
-    assert "Your previous link still works" in english_text
+    assert "Your previous links still work" in english_text
     for message, email in ((german, CARLA), (english, CHRIS)):
         tokens = URL.findall(message.get_body(("plain",)).get_content())
         assert len(tokens) == 2
@@ -110,6 +110,8 @@ def test_a_submitted_questionnaire_is_not_reminded_and_both_stop_it(session, ord
         .get_content()
     )
     assert "Technischer Fragebogen" in text and "Fachlicher Fragebogen" not in text
+    assert "Dieser Fragebogen ist noch nicht abgeschickt:" in text
+    assert "Der Link in dieser E-Mail ist neu. Ihr bisheriger Link funktioniert weiterhin" in text
     assert len(URL.findall(text)) == 1
     drafts.save(session, order, "technical", base_version=0, changes=ON_PREMISES, author="Carla")
     responses.submit(session, order, "technical", author="Carla")

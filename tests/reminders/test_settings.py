@@ -24,7 +24,12 @@ def test_given_values_are_normalised(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("REMINDER_WORKING_DAYS", "7,zwei"), ("REMINDER_WORKING_DAYS", "0"), ("DIGEST_HOUR", "24")],
+    [
+        ("REMINDER_WORKING_DAYS", "7,zwei"),
+        ("REMINDER_WORKING_DAYS", "0"),
+        ("DIGEST_HOUR", "24"),
+        ("HOLIDAY_STATE", "Sachsen"),
+    ],
 )
 def test_typos_stop_the_start(monkeypatch, tmp_path, name, value):
     monkeypatch.setenv(name, value)
