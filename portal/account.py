@@ -1,12 +1,13 @@
-"""A staff member's own settings: working hours and calendar for finding setup call times."""
+"""A staff member's own settings: working hours and calendar for finding setup call times, and
+which notifications they get."""
 
 from datetime import time
 from types import SimpleNamespace
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import (
     PasswordField,
@@ -25,6 +26,7 @@ from portal.calendar.sources import CalendarUnavailable
 from portal.extensions import db
 from portal.services import calendars
 from portal.services.errors import DomainError
+from portal.services.reminders import switches
 from portal.vault import VaultError
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -144,3 +146,15 @@ def check():
             "success",
         )
     return redirect(url_for("account.calendar"))
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():
+    """Show and save which notifications the user gets: the daily digest of overdue steps."""
+    if request.method == "POST":
+        wanted = request.form.get("digest") == "1"
+        switches.set_digest(db.session, current_user, off=not wanted)
+        flash(_("Ihre Einstellungen zu Benachrichtigungen sind gespeichert."), "success")
+        return redirect(url_for("account.notifications"))
+    return render_template("account/notifications.html", hour=current_app.config["DIGEST_HOUR"])

@@ -57,10 +57,11 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE")),
         "DASHBOARD_PAGE_SIZE": int(env.get("DASHBOARD_PAGE_SIZE", "50")),
         # Deadlines (portal/process.py): each step's DUE_<STEP> in working days ("2") or hours
-        # ("36h"); unset keeps the rule's default. Working days skip this state's holidays.
+        # ("36h"); unset keeps the rule's default. Working days skip HOLIDAY_STATE's holidays.
         **_due_settings(env),
-        "DUE_SOON_WORKING_DAYS": int(env.get("DUE_SOON_WORKING_DAYS", "2")),
-        "HOLIDAY_STATE": _holiday_state(env.get("HOLIDAY_STATE", "SN")),
+        "DUE_SOON_WORKING_DAYS": _count(
+            "DUE_SOON_WORKING_DAYS", env.get("DUE_SOON_WORKING_DAYS", "2")
+        ),
         # Whole requests beyond this are refused (413) before anything is read into memory.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024))),
         # Any one form field beyond this (bytes) refuses the request with 413 before a view,
@@ -70,7 +71,50 @@ def from_environment(instance_path: str) -> dict:
         # Internal calendar servers the portal may connect to (names, CIDR networks); public
         # addresses need no entry.
         "CALENDAR_ALLOWED_HOSTS": _calendar_hosts(env.get("CALENDAR_ALLOWED_HOSTS", "")),
+        # Working days before the call at which customers hear about unfinished questionnaires.
+        "REMINDER_WORKING_DAYS": _working_days(env.get("REMINDER_WORKING_DAYS", "7,2")),
+        "REMINDER_MAX": int(env.get("REMINDER_MAX", "2")),
+        # Local hour (Europe/Berlin) of a working day from which the overdue digest goes out.
+        "DIGEST_HOUR": _hour(env.get("DIGEST_HOUR", "7")),
+        # German state whose public holidays are no working days (ISO 3166-2 without "DE-").
+        "HOLIDAY_STATE": _holiday_state(env.get("HOLIDAY_STATE", "SN")),
     }
+
+
+def _working_days(value: str) -> tuple[int, ...]:
+    """ "7,2" -> (7, 2): distinct positive whole numbers, largest first; a typo fails at start."""
+    try:
+        days = {int(part) for part in value.split(",") if part.strip()}
+    except ValueError:
+        raise ValueError(f"REMINDER_WORKING_DAYS must list whole numbers, got {value!r}") from None
+    if any(day < 1 for day in days):
+        raise ValueError(f"REMINDER_WORKING_DAYS must be positive, got {value!r}")
+    return tuple(sorted(days, reverse=True))
+
+
+def _holiday_state(value: str) -> str:
+    """A German state the holidays library knows, e.g. "SN"; a typo fails at start."""
+    import holidays  # late: keeps importing the settings light
+
+    state = value.strip().upper()
+    known = [code for code in holidays.list_supported_countries()["DE"] if len(code) == 2]
+    if state not in known:
+        raise ValueError(f"HOLIDAY_STATE must be one of {', '.join(known)}, got {value!r}")
+    return state
+
+
+def _count(name: str, value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(f"{name} must not be negative, got {value!r}")
+    return number
+
+
+def _hour(value: str) -> int:
+    hour = int(value)
+    if not 0 <= hour <= 23:
+        raise ValueError(f"DIGEST_HOUR must lie between 0 and 23, got {value!r}")
+    return hour
 
 
 def _calendar_hosts(value: str) -> str:
@@ -93,15 +137,6 @@ def _due_settings(env) -> dict:
             parse_amount(env[name], name=name)
             settings[name] = env[name]
     return settings
-
-
-def _holiday_state(value: str) -> str:
-    import holidays
-
-    state = value.strip().upper()
-    if state not in holidays.Germany.subdivisions:
-        raise ValueError(f"HOLIDAY_STATE must be a German state code such as SN, BY or NW: {value}")
-    return state
 
 
 def check_production(config: dict) -> None:

@@ -21,13 +21,25 @@ from portal.models import (
     Order,
     Organisation,
     OrgKind,
+    OutboxMessage,
     Role,
     ServiceItem,
     SetupCall,
     StepCompletion,
     User,
 )
-from portal.services import accounts, calls, diagrams, drafts, orders, protocol, responses, review
+from portal.services import (
+    accounts,
+    calls,
+    diagrams,
+    drafts,
+    links,
+    orders,
+    protocol,
+    responses,
+    review,
+)
+from portal.services.clock import work_calendar
 
 DEMO_PASSWORD = "onboarding-demo"  # noqa: S105 (demo only; refused in production)
 
@@ -135,7 +147,7 @@ def _demo_orders(session, users) -> None:
             orders.accept_order(
                 session, users[Role.VENDOR_BACKOFFICE], order.id, users[Role.PROJECT_LEAD].id
             )
-            calls.add_contact(
+            max_ = calls.add_contact(
                 session,
                 users[Role.PARTNER_STAFF],
                 order.id,
@@ -156,6 +168,13 @@ def _demo_orders(session, users) -> None:
             )
             if not saved.saved:
                 raise RuntimeError(f"demo answers refused: {saved.errors}")
+            # Max has had his links for days and the call is 3 working days ahead: the worker's
+            # first pass sends him a reminder (README, "Reminders and the overdue digest").
+            links.send_to_contacts(session, users[Role.PARTNER_STAFF], order.id, [max_.id])
+            _upcoming_call(session, users, order, max_)
+        # Both were placed (and Müller accepted) 4 working days ago: Nordlicht's acceptance,
+        # due within 2, is overdue on the dashboard and in the back office's digest.
+        _as_of(session, order, working_days=4)
 
 
 IN_FLIGHT = {
@@ -250,11 +269,40 @@ def _documented_order(session, users) -> None:
     protocol.approve(session, lead, order.id, submitted.version)
 
 
+def _as_of(session, order, working_days: int) -> None:
+    """Date what the demo just did for an order back to 09:00 that many working days ago: its
+    placement, its steps before the call and the mails with its links."""
+    berlin = ZoneInfo("Europe/Berlin")
+    day = work_calendar().shift(datetime.now(berlin).date(), -working_days)
+    then = datetime(day.year, day.month, day.day, 9, 0, tzinfo=berlin)
+    order.created_at = then
+    for done in order.completions:
+        if done.step in ("order", "accept"):
+            done.completed_at = then
+    mailed = [sent["message_id"] for link in order.links for sent in link.sent_to or []]
+    for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(mailed))):
+        row.created_at = then
+    session.commit()
+
+
+def _upcoming_call(session, users, order, contact) -> None:
+    """A call 3 working days ahead at 10:00, written directly (booking asks the calendars)."""
+    berlin = ZoneInfo("Europe/Berlin")
+    day = work_calendar().shift(datetime.now(berlin).date(), 3)
+    starts = datetime(day.year, day.month, day.day, 10, 0, tzinfo=berlin)
+    _write_call(session, users, order, contact, starts)
+
+
 def _held_call(session, users, order, contact) -> None:
     """Yesterday's call, written directly: booking refuses times in the past."""
     berlin = ZoneInfo("Europe/Berlin")
     day = datetime.now(berlin).date() - timedelta(days=1)
     starts = datetime(day.year, day.month, day.day, 10, 0, tzinfo=berlin)
+    _write_call(session, users, order, contact, starts)
+
+
+def _write_call(session, users, order, contact, starts) -> None:
+    """The booked call with the whole team and the contact, and its step."""
     call = SetupCall(
         order_id=order.id,
         uid=f"{uuid.uuid4()}@demo",

@@ -1,11 +1,13 @@
 """Template filters and globals: dates in Europe/Berlin, money, step titles."""
 
+from datetime import time, timedelta
 from decimal import Decimal
 
-from flask_babel import format_currency, format_datetime, format_decimal, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
 from portal.process import STEPS, StepStatus
+from portal.workdays import BERLIN
 
 STATUS_LABELS = {
     StepStatus.DONE: _l("erledigt"),
@@ -48,6 +50,17 @@ def number(value: Decimal | None) -> str:
 def when(value, fmt: str = "short") -> str:
     """Format an aware UTC datetime in Europe/Berlin."""
     return format_datetime(value, fmt) if value else ""
+
+
+def due(value) -> str:
+    """A due moment: only the day when it is the end of a local day (a rule in working days),
+    the day and the hour otherwise (a rule in hours)."""
+    if not value:
+        return ""
+    local = value.astimezone(BERLIN)
+    if local.time() == time(0):
+        return format_date((local - timedelta(days=1)).date(), "medium")
+    return format_datetime(value, "short")
 
 
 def status_label(status: StepStatus) -> str:
@@ -94,6 +107,7 @@ def register(app) -> None:
     """Make the filters and globals known to Jinja."""
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["due"] = due
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["filesize"] = filesize

@@ -55,12 +55,29 @@ def _replies(session: Session) -> str:
     return ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
 
 
+def _reminders(session: Session) -> str:
+    from portal.services.reminders import customers
+
+    count = customers.send_reminders(session)
+    return f"{count} reminder(s) queued" if count else ""
+
+
+def _digest(session: Session) -> str:
+    from portal.services.reminders import digest
+
+    count = digest.send_digests(session)
+    return f"{count} digest(s) queued" if count else ""
+
+
+# Replies, reminders and digests come before the outbox: a pass delivers what it has just queued.
 JOBS: dict[str, Job] = {
+    "replies": _replies,
+    "reminders": _reminders,
+    "digest": _digest,
     "outbox": _outbox,
     "calendars": _calendars,
     "packages": _packages,
     "audit": _audit,
-    "replies": _replies,
 }
 
 
@@ -81,7 +98,8 @@ def run_once(session: Session, jobs: dict[str, Job] | None = None) -> dict[str, 
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between passes.")
 @with_appcontext
 def work_command(loop: bool, interval: float):
-    """Deliver mail, write calendars and build packages that are due; --loop keeps polling."""
+    """Read attendee replies, send reminders and digests, deliver mail, write calendars and
+    build packages that are due; --loop keeps polling."""
     from portal.services import due_index
 
     # The due rules may have changed since the last start (DUE_* settings, HOLIDAY_STATE).

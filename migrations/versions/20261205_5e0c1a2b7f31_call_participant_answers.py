@@ -1,7 +1,7 @@
 """call participants' answers to the invitation and their personal answer links
 
 Revision ID: 5e0c1a2b7f31
-Revises: dcc9a7e4a04a
+Revises: e1a4d0e5c0de
 Create Date: 2026-12-05 17:10:00.000000
 
 Each participant keeps the latest answer (accepted / tentative / declined), when it came, the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e0c1a2b7f31'
-down_revision = 'dcc9a7e4a04a'
+down_revision = 'e1a4d0e5c0de'
 branch_labels = None
 depends_on = None
 

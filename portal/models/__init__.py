@@ -15,6 +15,7 @@ from portal.models.catalog import ServiceItem
 from portal.models.cloud import CloudProvisioning
 from portal.models.customer import QUESTIONNAIRES, Customer, CustomerGrant, CustomerLink, License
 from portal.models.diagram import DataFlowDiagram
+from portal.models.notification import NotificationSent, ReminderMute
 from portal.models.offer import OfferLine, ServiceOffer
 from portal.models.order import DEPLOYMENTS, LICENSE_MODELS, Order, OrderLine, StepCompletion
 from portal.models.org import ROLE_ORG_KIND, Organisation, OrgKind, Role, User
@@ -60,6 +61,7 @@ __all__ = [
     "Order",
     "OfferLine",
     "OrderLine",
+    "NotificationSent",
     "OrgKind",
     "Organisation",
     "OutboxMessage",
@@ -67,6 +69,7 @@ __all__ = [
     "Protocol",
     "QuestionnaireSnapshot",
     "QuestionnaireVersion",
+    "ReminderMute",
     "Response",
     "ResponseMigration",
     "ResponseRevision",

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, utcnow
@@ -34,6 +34,8 @@ class Order(Base):
     # When its first open step is due: an index for the dashboard's sort and filters, kept by
     # portal/services/due_index.py at every flush; the truth is portal.process.derive().
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The partner switched the customer reminders of this order off (portal/services/reminders).
+    reminders_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     partner: Mapped[Organisation] = relationship()
     placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])

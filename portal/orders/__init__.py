@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
-from portal.orders import views  # noqa: E402, F401
+from portal.orders import reminders, views  # noqa: E402, F401

@@ -36,3 +36,8 @@ class OrderForm(FlaskForm):
 
 class AcceptForm(FlaskForm):
     project_lead = SelectField(_l("Projektleiter"), coerce=int, validators=[InputRequired()])
+
+
+def reminder_switches(form) -> tuple[bool, list[str]]:
+    """The reminder switches of the order page: (all off, the emails that get none)."""
+    return form.get("reminders_off") == "1", form.getlist("mute")

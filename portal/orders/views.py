@@ -10,11 +10,11 @@ from portal.authz import roles_required
 from portal.calls.forms import contacts_of
 from portal.errors import flash_refusal
 from portal.extensions import db
-from portal.models import Role, ServiceItem, User, utcnow
+from portal.models import Role, ServiceItem, User
 from portal.orders import bp
 from portal.orders.forms import AcceptForm, OrderForm
-from portal.process import derive, next_for
-from portal.services import access, calls, orders, responses
+from portal.process import next_for
+from portal.services import access, calls, clock, orders, responses
 from portal.services.errors import DomainError
 
 
@@ -59,7 +59,7 @@ def new():
 def show(order_id: int):
     """Show an order: facts, services, timeline and what is next for this user."""
     order = access.get_order(db.session, current_user, order_id)
-    states = derive(order, order.completions, utcnow())
+    states = clock.progress(order)
     return render_template(
         "orders/show.html",
         order=order,

@@ -1,11 +1,13 @@
 """The process's clock as configured: the working calendar and the deadlines of the settings."""
 
+from datetime import datetime
 from functools import lru_cache
 
 from flask import current_app
 
 from portal.deadlines import Deadlines, from_settings
-from portal.process import DEFAULT_DEADLINES
+from portal.models import utcnow
+from portal.process import DEFAULT_DEADLINES, StepState, derive
 from portal.workdays import WorkCalendar
 
 
@@ -17,7 +19,7 @@ def deadlines() -> Deadlines:
 
 
 def work_calendar() -> WorkCalendar:
-    """Working days in the configured state (HOLIDAY_STATE)."""
+    """Working days of the configured German state (HOLIDAY_STATE, default Saxony)."""
     return deadlines().calendar
 
 
@@ -25,3 +27,8 @@ def work_calendar() -> WorkCalendar:
 def _deadlines(settings: tuple[tuple[str, str], ...], state: str) -> Deadlines:
     # Cached per distinct settings, so that the holiday tables are built once per process.
     return from_settings(DEFAULT_DEADLINES.rules, dict(settings), state)
+
+
+def progress(order, now: datetime | None = None) -> list[StepState]:
+    """The order's steps as derive() sees them under the configured deadlines."""
+    return derive(order, order.completions, now or utcnow(), deadlines())

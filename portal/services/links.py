@@ -94,8 +94,13 @@ class Issued:
 
 def issue_all(session: Session, order: Order, now) -> Issued:
     """Create a link to each questionnaire of an order, to be mailed with Issued.mail_to()."""
+    return issue(session, order, QUESTIONNAIRES, now)
+
+
+def issue(session: Session, order: Order, questionnaires, now) -> Issued:
+    """Create a link to each of the given questionnaires (e.g. the ones a reminder is about)."""
     issued = Issued()
-    for questionnaire in QUESTIONNAIRES:
+    for questionnaire in questionnaires:
         link, token = _new_link(session, order, questionnaire, now)
         issued.links[questionnaire] = link
         issued.tokens[questionnaire] = token

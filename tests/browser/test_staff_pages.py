@@ -25,6 +25,7 @@ PAGES = (
     "partner_order",
     "call_planning",
     "account_calendar",
+    "account_notifications",
 )
 LANGUAGES = ("de", "en")
 
@@ -62,6 +63,7 @@ def visit(page, base_url, world, data, name):
             f"&technician={world.technician.id}&contact=1&duration=60",
         ),
         "account_calendar": (world.architect, "/account/calendar"),
+        "account_notifications": (world.lead, "/account/notifications"),
     }[name]
     login(page, base_url, user)
     return page.goto(f"{base_url}{path}")

@@ -1,0 +1,34 @@
+"""The order page's reminders: what was sent, and the partner's switches to stop them."""
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.authz import roles_required
+from portal.errors import flash_refusal
+from portal.extensions import db
+from portal.models import Role
+from portal.orders import bp
+from portal.orders.forms import reminder_switches
+from portal.services.errors import DomainError
+from portal.services.reminders import pages, switches
+
+
+@bp.post("/<int:order_id>/reminders")
+@roles_required(Role.PARTNER_STAFF)
+def reminders(order_id: int):
+    """Save whether the order's customers get reminders, all or some of them."""
+    off, muted = reminder_switches(request.form)
+    try:
+        switches.save_order_switches(db.session, current_user, order_id, off=off, muted=muted)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(_("Die Einstellungen der Erinnerungen sind gespeichert."), "success")
+    return redirect(url_for("orders.show", order_id=order_id, _anchor="reminders-heading"))
+
+
+@bp.app_template_global("reminder_state")
+def reminder_state(order):
+    """The order page's reminder section; None before acceptance."""
+    return pages.section(db.session, order)
