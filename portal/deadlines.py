@@ -54,7 +54,7 @@ class Deadlines:
         rule = self.rules.get(step_key)
         if rule is None or rule.anchor[0] not in done:
             return None
-        anchor = _anchor_moment(done[rule.anchor[0]], rule.anchor[1])
+        anchor = event_moment(done[rule.anchor[0]], rule.anchor[1])
         return None if anchor is None else self.due_from(rule, anchor)
 
     def due_from(self, rule: DueRule, anchor: datetime) -> datetime:
@@ -77,7 +77,10 @@ class Deadlines:
         return self.calendar.end_of(today + timedelta(days=6 - today.weekday()))
 
 
-def _anchor_moment(completion, key: str) -> datetime | None:
+def event_moment(completion, key: str) -> datetime | None:
+    """The moment of a step's event: its completion ("completed_at") or a time in its details."""
+    if completion is None:
+        return None
     if key == "completed_at":
         return completion.completed_at
     value = (completion.details or {}).get(key)

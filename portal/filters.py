@@ -13,6 +13,7 @@ STATUS_LABELS = {
     StepStatus.DONE: _l("erledigt"),
     StepStatus.OPEN: _l("offen"),
     StepStatus.BLOCKED: _l("wartet auf Vorgänger"),
+    StepStatus.WAITING: _l("wartet auf den Termin"),
     StepStatus.OVERDUE: _l("überfällig"),
     StepStatus.NOT_APPLICABLE: _l("entfällt"),
 }

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from portal.deadlines import Deadlines, DueRule
+from portal.deadlines import Deadlines, DueRule, event_moment
 from portal.models.org import Role
 
 
@@ -17,6 +17,7 @@ class StepStatus(StrEnum):
     DONE = "done"
     OPEN = "open"
     BLOCKED = "blocked"
+    WAITING = "waiting"  # ready, but its time has not come: the call is held once it began
     OVERDUE = "overdue"
     NOT_APPLICABLE = "not_applicable"
 
@@ -32,6 +33,8 @@ class Step:
     applies_if: tuple[str, str] | None = None
     # When the step is due, relative to another step's event; its number is a setting (README).
     due: DueRule | None = None
+    # The step can be done only from this event on, e.g. the call held once it began (CALL_START).
+    not_before: tuple[str, str] | None = None
     optional: bool = False
 
     def title(self, locale: str) -> str:
@@ -86,6 +89,7 @@ STEPS: tuple[Step, ...] = (
         "Hold the setup call",
         ("schedule_call", "provision_cloud"),
         due=DueRule(CALL_START, 1),
+        not_before=CALL_START,
     ),
     Step(
         "approve_protocol",
@@ -143,7 +147,12 @@ def derive(
         elif all(
             status_of[r] in (StepStatus.DONE, StepStatus.NOT_APPLICABLE) for r in step.requires
         ):
-            status = StepStatus.OVERDUE if due is not None and due < now else StepStatus.OPEN
+            if step.not_before and not _reached(done, step.not_before, now):
+                status = StepStatus.WAITING
+            elif due is not None and due < now:
+                status = StepStatus.OVERDUE
+            else:
+                status = StepStatus.OPEN
         else:
             status = StepStatus.BLOCKED
         status_of[step.key] = status
@@ -151,10 +160,20 @@ def derive(
     return states
 
 
+def _reached(done: dict, event: tuple[str, str], now: datetime) -> bool:
+    moment = event_moment(done.get(event[0]), event[1])
+    return moment is not None and moment <= now
+
+
+# Steps whose deadline runs: whether the step is open yet or waits for its time.
+PENDING = (StepStatus.OPEN, StepStatus.OVERDUE, StepStatus.WAITING)
+
+
 def next_due(states: list[StepState]) -> StepState | None:
-    """The open or overdue step with a due date that is due first, or None."""
-    waiting = [s for s in states if s.due and s.status in (StepStatus.OPEN, StepStatus.OVERDUE)]
-    return min(waiting, key=lambda s: s.due, default=None)
+    """The pending step with a due date that is due first, or None (whatever the time now: a
+    waiting step counts, so the answer does not change as the clock runs)."""
+    pending = [s for s in states if s.due and s.status in PENDING]
+    return min(pending, key=lambda s: s.due, default=None)
 
 
 def completion(order, key: str):

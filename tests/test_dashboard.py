@@ -1,5 +1,14 @@
 """The dashboard: visible orders only, step strips, filters and paging."""
 
+import re
+from datetime import datetime, timedelta
+
+from flask_babel import format_date
+
+from portal.filters import when
+from portal.models import StepCompletion, utcnow
+from portal.process import STEPS, completion
+from portal.services import clock
 from tests.conftest import login
 from tests.helpers import accept, place
 
@@ -91,3 +100,72 @@ def test_counting_stops_at_the_cap_but_paging_goes_on(app, client, session, worl
     assert "Seite 1 · mehr als" in first and "page=2" in first
     last = client.get("/?page=3").get_data(as_text=True)
     assert "C0 GmbH" in last and "page=4" not in last
+
+
+def _placed_due_at(session, world, code: str, due: datetime, **kwargs):
+    """An order placed so that its acceptance (DUE_ACCEPT=24h) falls due at `due`."""
+    order = place(session, world, code=code, **kwargs)
+    placed = completion(order, "order")
+    placed.completed_at = due - timedelta(hours=24)
+    session.commit()
+    return order
+
+
+def _codes(client, path: str) -> list[str]:
+    body = client.get(path).get_data(as_text=True)
+    return re.findall(r'<td class="mono">(\w+)</td>', body)
+
+
+def test_orders_come_by_urgency_and_filter_by_overdue_and_this_week(app, client, session, world):
+    app.config["DUE_ACCEPT"] = "24h"  # hours: the due moments below are exact
+    now = utcnow()
+    end_of_week = clock.deadlines().end_of_week(now)
+    _placed_due_at(session, world, "NEXTWEEK", end_of_week + timedelta(hours=1))
+    _placed_due_at(session, world, "LATE", now - timedelta(hours=2))
+    _placed_due_at(session, world, "LATER", now - timedelta(hours=1))
+    _placed_due_at(session, world, "THISWEEK", end_of_week - timedelta(seconds=30))
+    done = place(session, world, code="DONE")
+    for step in STEPS:  # every step done: no deadline left, listed last
+        if completion(done, step.key) is None:
+            session.add(StepCompletion(order_id=done.id, step=step.key))
+    session.commit()
+    login(client, world.backoffice)
+
+    assert _codes(client, "/") == ["LATE", "LATER", "THISWEEK", "NEXTWEEK", "DONE"]
+    assert _codes(client, "/?due=overdue") == ["LATE", "LATER"]
+    assert _codes(client, "/?due=week") == ["THISWEEK"]
+    assert _codes(client, "/?due=overdue&mine=1&q=later") == ["LATER"]
+    assert _codes(client, "/?due=nonsense") == _codes(client, "/")  # an unknown filter: all
+    body = client.get("/?due=overdue").get_data(as_text=True)
+    assert '<option value="overdue" selected>' in body
+    row = body.split(">LATE<", 1)[1].split("</tr>", 1)[0]
+    assert 'badge badge-overdue">überfällig' in row and "Auftragsannahme" in row
+
+
+def test_each_row_shows_the_call_date_and_the_next_deadline(client, session, world):
+    order = place(session, world, code="CALLED")
+    accept(session, world, order)
+    starts = utcnow() + timedelta(days=20)
+    session.add(
+        StepCompletion(
+            order_id=order.id,
+            step="schedule_call",
+            completed_by_id=world.partner.id,
+            details={"starts_at": starts.isoformat()},
+        )
+    )
+    session.commit()
+    login(client, world.partner)
+    body = client.get("/").get_data(as_text=True)
+    row = body.split(">CALLED<", 1)[1].split("</tr>", 1)[0]
+    assert f'<td class="nowrap">{when(starts)}</td>' in row
+    questionnaires = clock.deadlines().calendar.shift(
+        clock.deadlines().calendar.local_date(starts), -3
+    )
+    assert format_date(questionnaires, "medium") in row and "Fragebögen beantworten" in row
+    assert "badge-soon" not in row and "badge-overdue" not in row
+    # A new order's acceptance is due within two working days: soon.
+    place(session, world, code="FRESH")
+    login(client, world.backoffice)
+    row = client.get("/").get_data(as_text=True).split(">FRESH<", 1)[1].split("</tr>", 1)[0]
+    assert 'badge badge-soon">bald fällig' in row

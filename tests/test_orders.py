@@ -1,6 +1,7 @@
 """Steps 1 and 2 over HTTP: placing and accepting orders, with every refusal."""
 
 import json
+from datetime import timedelta
 from email import message_from_string
 from email.policy import default as default_policy
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from portal.filters import due as due_filter
 from portal.models import (
     AuditEvent,
     Customer,
@@ -17,7 +19,9 @@ from portal.models import (
     Order,
     OutboxMessage,
     StepCompletion,
+    utcnow,
 )
+from portal.services import clock
 from tests.conftest import login
 from tests.helpers import accept, catalogue, deliver, place
 
@@ -227,3 +231,20 @@ def test_html_in_a_customer_name_is_shown_as_text(client, session, world):
     body = response.get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt; AG" in body
+
+
+def test_the_order_page_shows_when_each_open_step_is_due_and_what_is_late(client, session, world):
+    order = place(session, world, code="LATE")
+    placed = next(c for c in order.completions if c.step == "order")
+    placed.completed_at = utcnow() - timedelta(days=14)  # acceptance was due long ago
+    session.commit()
+    fresh = place(session, world, code="FRESH")
+    login(client, world.backoffice)
+    body = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    due = clock.progress(order)[1].due
+    mine = body.split('id="next-heading"', 1)[1].split("</section>", 1)[0]
+    assert f"fällig bis {due_filter(due)}" in mine and 'badge-overdue">überfällig' in mine
+    timeline = body.split('id="timeline-heading"', 1)[1].split("</section>", 1)[0]
+    assert f"fällig bis {due_filter(due)}" in timeline
+    body = client.get(f"/orders/{fresh.id}").get_data(as_text=True)
+    assert 'badge-soon">bald fällig' in body and 'badge-overdue">überfällig' not in body

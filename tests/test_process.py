@@ -6,7 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from portal.models import Role
-from portal.process import STEP_BY_KEY, STEPS, StepStatus, derive, is_complete, next_for
+from portal.process import STEP_BY_KEY, STEPS, StepStatus, derive, is_complete, next_due, next_for
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,12 +50,32 @@ def test_a_placed_order_waits_for_acceptance_and_blocks_the_rest():
 
 
 def test_cloud_provisioning_applies_only_to_cp_cloud_and_gates_the_call():
-    cloud = status(derive(order("cp_cloud"), done("order", "accept", "schedule_call"), NOW))
-    assert cloud["provision_cloud"] == StepStatus.OPEN
+    began = {"starts_at": (NOW - timedelta(hours=1)).isoformat()}
+    completions = done("order", "accept", "schedule_call", schedule_call=began)
+    cloud = status(derive(order("cp_cloud"), completions, NOW))
+    assert cloud["provision_cloud"] == StepStatus.OVERDUE  # due a working day before the call
     assert cloud["hold_call"] == StepStatus.BLOCKED
-    on_prem = status(derive(order(), done("order", "accept", "schedule_call"), NOW))
+    on_prem = status(derive(order(), completions, NOW))
     assert on_prem["provision_cloud"] == StepStatus.NOT_APPLICABLE
     assert on_prem["hold_call"] == StepStatus.OPEN
+
+
+def test_the_call_is_held_only_once_it_began_and_its_deadline_counts_before():
+    call = NOW + timedelta(days=1)
+    completions = done(
+        "order",
+        "accept",
+        "schedule_call",
+        "answer_questionnaires",
+        schedule_call={"starts_at": call.isoformat()},
+    )
+    before = derive(order(), completions, NOW)
+    assert status(before)["hold_call"] == StepStatus.WAITING
+    # The next deadline of the order is the same before and after the call began.
+    assert next_due(before).step.key == "hold_call"
+    after = derive(order(), completions, call + timedelta(minutes=1))
+    assert status(after)["hold_call"] == StepStatus.OPEN
+    assert next_due(after).due == next_due(before).due
 
 
 def test_provisioning_is_due_a_working_day_before_the_call_and_then_overdue():

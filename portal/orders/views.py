@@ -64,6 +64,7 @@ def show(order_id: int):
         "orders/show.html",
         order=order,
         states=states,
+        soon=clock.due_soon(states),
         mine=next_for(current_user, order, states),
         accept_form=_accept_form(),
         answers=responses.overview(db.session, order),

@@ -7,7 +7,7 @@ from flask import current_app
 
 from portal.deadlines import Deadlines, from_settings
 from portal.models import utcnow
-from portal.process import DEFAULT_DEADLINES, StepState, derive
+from portal.process import DEFAULT_DEADLINES, PENDING, StepState, derive
 from portal.workdays import WorkCalendar
 
 
@@ -32,3 +32,12 @@ def _deadlines(settings: tuple[tuple[str, str], ...], state: str) -> Deadlines:
 def progress(order, now: datetime | None = None) -> list[StepState]:
     """The order's steps as derive() sees them under the configured deadlines."""
     return derive(order, order.completions, now or utcnow(), deadlines())
+
+
+def due_soon(states: list[StepState], now: datetime | None = None) -> set[str]:
+    """Keys of the steps not yet overdue but due within DUE_SOON_WORKING_DAYS working days."""
+    now = now or utcnow()
+    rules = deadlines()
+    return {
+        s.step.key for s in states if s.due and s.status in PENDING and rules.is_soon(s.due, now)
+    }

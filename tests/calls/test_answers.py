@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from portal.models import AuditEvent, CallParticipant, Order, OutboxMessage, Role
+from portal.models import AuditEvent, CallParticipant, Order, OutboxMessage, Role, StepCompletion
 from portal.services import calls
 from portal.services.calls import attention, replies
 from tests.calls.replies_support import answer_links, reply_mail
@@ -286,3 +286,25 @@ def test_a_concurrent_recording_of_the_same_answer_writes_it_once(session, world
         )
         == replies.UNCHANGED
     )
+
+
+def test_a_required_decline_puts_the_order_on_the_partners_waiting_list(
+    client, session, world, order, carla
+):
+    _booked(session, world, order, carla, optional=(CARLA,))
+    # Booked, the database ready, the answers in: nothing waits for the partner on this order.
+    for step in ("provision_cloud", "answer_questionnaires"):
+        session.add(StepCompletion(order_id=order.id, step=step, completed_by_id=world.partner.id))
+    session.commit()
+    login(client, world.partner)
+    assert "ACME GmbH" not in client.get("/?mine=1").get_data(as_text=True)
+    call = calls.call_of(session, order)
+    replies.record_message(session, reply_mail(call.uid, call.sequence, CARLA, "DECLINED"))
+    assert "ACME GmbH" not in client.get("/?mine=1").get_data(as_text=True)  # Carla is optional
+    replies.record_message(session, reply_mail(call.uid, call.sequence, LEO, "DECLINED"))
+    body = client.get("/?mine=1").get_data(as_text=True)
+    row = body.split("ACME GmbH", 1)[1].split("</tr>", 1)[0]
+    assert "Absage: Leo" in row and "für mich" in row
+    # The project lead sees the decline on the row but is not the one to move the call.
+    login(client, world.lead)
+    assert "Absage: Leo" in client.get("/").get_data(as_text=True)

@@ -1,14 +1,13 @@
 """Step 4 on the pages: the provisioning page, the order page section, the call gate, the dashboard."""
 
 import re
-import uuid
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import event
 
 from portal.calendar import slots
 from portal.extensions import db
-from portal.models import CloudProvisioning, SetupCall, StepCompletion
+from portal.models import CloudProvisioning, StepCompletion
 from portal.services.calls.rules import BERLIN
 from tests.cloud.builders import SERVER, book_directly, count, provision, revealed
 from tests.conftest import login
@@ -128,7 +127,8 @@ def test_hold_call_waits_for_provisioning_on_the_order_page(client, session, wor
     provision(session, world, order, [carla])
     body = client.get(f"/orders/{order.id}").get_data(as_text=True)
     assert "CP Cloud einrichten: erledigt" in body
-    assert "Setup Call durchführen: offen" in body
+    # Ready, but the call is ten days ahead: it is held once it began.
+    assert "Setup Call durchführen: wartet auf den Termin" in body
 
 
 def in_working_days(count_: int):
@@ -138,46 +138,49 @@ def in_working_days(count_: int):
     return datetime.combine(day, time(10), BERLIN).astimezone(UTC)
 
 
-def test_dashboard_flags_cloud_orders_with_a_near_call_and_no_provisioning(
+def test_the_dashboard_marks_a_cloud_database_due_soon_and_one_page_costs_the_same_queries(
     app, client, session, world, order, carla
 ):
     def call_at(target, moment):
-        call = SetupCall(
-            order_id=target.id,
-            uid=f"{uuid.uuid4()}@test",
-            starts_at=moment,
-            ends_at=moment + timedelta(hours=1),
-            booked_by_id=world.partner.id,
+        """The call booked at `moment` and the questionnaires in: what is left is the database."""
+        session.add(
+            StepCompletion(
+                order_id=target.id,
+                step="schedule_call",
+                completed_by_id=world.partner.id,
+                details={"starts_at": moment.isoformat()},
+            )
         )
-        session.add(call)
+        session.add(
+            StepCompletion(
+                order_id=target.id, step="answer_questionnaires", completed_by_id=world.partner.id
+            )
+        )
         session.commit()
 
-    call_at(order, in_working_days(2))
+    call_at(order, in_working_days(2))  # the database is due 1 working day before: soon
     far = place(session, world, code="FAR", deployment="cp_cloud")
     accept(session, world, far)
     call_at(far, in_working_days(8))
-    onprem = place(session, world, code="ONPREM")
-    accept(session, world, onprem)
-    call_at(onprem, in_working_days(1))
     login(client, world.partner)
 
-    def flagged() -> set[str]:
+    def marked() -> dict[str, str]:
         body = client.get("/").get_data(as_text=True)
         rows = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")[1:]
-        return {
-            re.search(r'class="mono">(\w+)<', row).group(1)
-            for row in rows
-            if "CP Cloud fehlt" in row
-        }
+        found = {}
+        for row in rows:
+            code = re.search(r'class="mono">(\w+)<', row).group(1)
+            due = row.split('class="due">', 1)[1].split("</td>", 1)[0]
+            badge = re.search(r'class="badge badge-(\w+)"', due)
+            found[code] = (re.search(r'class="meta">([^<]+)<', due).group(1), badge and badge[1])
+        return found
 
-    assert flagged() == {"ACME"}
-    assert "CP Cloud fehlt, Setup Call in ≤ 3 Arbeitstagen" in client.get("/").get_data(
-        as_text=True
-    )
+    assert marked()["ACME"] == ("CP Cloud einrichten", "soon")
+    assert marked()["FAR"] == ("CP Cloud einrichten", None)
     provision(session, world, order, [carla])
-    assert flagged() == set()
+    assert marked()["ACME"][0] != "CP Cloud einrichten"
 
-    # One query for the flags of a whole page, however many orders it shows.
+    # The same number of queries for a page, however many orders it shows.
     session.expire_all()
     statements, stop = count_queries(app)
     client.get("/")
@@ -186,11 +189,12 @@ def test_dashboard_flags_cloud_orders_with_a_near_call_and_no_provisioning(
     for number in range(5):
         extra = place(session, world, code=f"MORE{number}", deployment="cp_cloud")
         accept(session, world, extra)
-        call_at(extra, in_working_days(1))
+        call_at(extra, datetime.now(UTC) - timedelta(hours=1))  # began without a database
     session.expire_all()
     statements, stop = count_queries(app)
-    body = client.get("/").get_data(as_text=True)
+    client.get("/")
     stop()
     assert len(statements) == few
-    assert flagged() == {f"MORE{n}" for n in range(5)}
-    assert "CP Cloud fehlt" in body
+    assert {code for code, (_step, badge) in marked().items() if badge == "overdue"} == {
+        f"MORE{n}" for n in range(5)
+    }

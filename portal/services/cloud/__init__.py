@@ -9,7 +9,7 @@ What lives where:
 - credentials.py  sealing and opening the passwords in the vault (VaultUnavailable)
 - provisioning.py use case: provision() records a new version, the first completes the step
 - revealing.py    use cases: reveal() one password, script() the T-SQL with both; both audited
-- pages.py        read models: the order page's section, the provisioning page, dashboard flags
+- pages.py        read models: the order page's section, the provisioning page
 
 names, passwords and tsql are pure rules (tests/unit/test_cloud_*.py). Other features use the
 names below; anything else is private to the package.
@@ -18,7 +18,7 @@ names below; anything else is private to the package.
 from portal.services.cloud.credentials import VaultUnavailable
 from portal.services.cloud.history import Access, accesses, current_of, versions_of
 from portal.services.cloud.names import CLOUD, STEP, WHICH, Names, names_for, validate_server_name
-from portal.services.cloud.pages import Overview, Section, dashboard_flags, order_section, overview
+from portal.services.cloud.pages import Overview, Section, order_section, overview
 from portal.services.cloud.passwords import (
     ENTER,
     GENERATE,
@@ -51,7 +51,6 @@ __all__ = [
     "accesses",
     "build_script",
     "current_of",
-    "dashboard_flags",
     "generate_password",
     "may_reveal",
     "names_for",

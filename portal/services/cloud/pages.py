@@ -1,4 +1,4 @@
-"""What the pages show of step 4: the order page's section, the provisioning page, dashboard flags.
+"""What the pages show of step 4: the order page's section and the provisioning page.
 
 Read models only: they never change state and never hold a password.
 """
@@ -8,16 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import CloudProvisioning, CustomerContact, Order, SetupCall, User
-from portal.models.call import BOOKED
-from portal.process import completion
-from portal.services import calls
+from portal.models import CloudProvisioning, CustomerContact, Order, User
 from portal.services.cloud.history import Access, accesses, current_of, versions_of
-from portal.services.cloud.names import CLOUD, STEP, Names, names_for
+from portal.services.cloud.names import CLOUD, Names, names_for
 from portal.services.cloud.permissions import cloud_order, may_edit, may_reveal
-
-# Warning levels of calls.provisioning_warning() that the dashboard flags.
-FLAGGED = ("urgent", "overdue")
 
 
 @dataclass(frozen=True)
@@ -85,22 +79,3 @@ def overview(session: Session, actor: User, order_id: int) -> Overview:
         may_edit=may_edit(actor, order),
         may_reveal=bool(versions) and may_reveal(session, actor, order),
     )
-
-
-def dashboard_flags(session: Session, orders: list[Order]) -> dict[int, str]:
-    """Order id -> "urgent"/"overdue" for CP Cloud orders not provisioned whose call is near.
-
-    One query for the whole page; the orders' completions should already be loaded.
-    """
-    waiting = {o.id: o for o in orders if o.deployment == CLOUD and completion(o, STEP) is None}
-    if not waiting:
-        return {}
-    booked = session.scalars(
-        select(SetupCall).where(SetupCall.order_id.in_(list(waiting)), SetupCall.status == BOOKED)
-    )
-    flags = {}
-    for call in booked:
-        level = calls.provisioning_warning(waiting[call.order_id], call)
-        if level in FLAGGED:
-            flags[call.order_id] = level
-    return flags

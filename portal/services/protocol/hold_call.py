@@ -128,13 +128,13 @@ def complete_call(session: Session, actor: User, order_id: int) -> StepCompletio
             ),
             missing,
         )
+    call, now = calls.call_of(session, order), utcnow()
+    if (starts_at := waits_for_start(call, now)) is not None:
+        raise Conflict(not_begun_message(starts_at))
     if not step_open(order, HOLD_CALL):
         raise Conflict(
             _("Der Setup Call kann erst nach den vorherigen Schritten abgeschlossen werden.")
         )
-    call, now = calls.call_of(session, order), utcnow()
-    if (starts_at := waits_for_start(call, now)) is not None:
-        raise Conflict(not_begun_message(starts_at))
     held = StepCompletion(
         order_id=order.id,
         step=HOLD_CALL,
