@@ -8,6 +8,7 @@ import pytest
 
 from portal import create_app
 from portal.config import DEFAULT_SECRET_KEY
+from portal.services import clock
 
 PROBLEMS = (
     "SECRET_KEY",
@@ -88,3 +89,35 @@ def test_development_starts_with_the_defaults(monkeypatch, tmp_path):
     app = create_app()
     assert app.config["ENV_NAME"] == "development"
     assert app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DUE_ACCEPT", "two", "DUE_ACCEPT must be a number of working days"),
+        ("DUE_ACCEPT", "-1", "DUE_ACCEPT must be a number of working days"),
+        ("DUE_SOON_WORKING_DAYS", "-2", "must not be negative"),
+        ("HOLIDAY_STATE", "XX", "HOLIDAY_STATE must be one of"),
+        ("REMINDER_WORKING_DAYS", "7,zwei", "REMINDER_WORKING_DAYS must list whole numbers"),
+        ("DIGEST_HOUR", "25", "DIGEST_HOUR must lie between 0 and 23"),
+    ],
+)
+def test_a_mistyped_deadline_setting_stops_the_start(monkeypatch, tmp_path, name, value, message):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'dev.sqlite3'}")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=message):
+        create_app()
+
+
+def test_deadline_settings_reach_the_rules(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'dev.sqlite3'}")
+    monkeypatch.setenv("DUE_ACCEPT", "36h")
+    monkeypatch.setenv("DUE_SEND_PACKAGE", "4")
+    monkeypatch.setenv("HOLIDAY_STATE", "by")
+    app = create_app()
+    with app.app_context():
+        rules = clock.deadlines()
+    assert (rules.rules["accept"].amount, rules.rules["accept"].unit) == (36, "hours")
+    assert rules.rules["send_package"].amount == 4
+    assert rules.rules["schedule_call"].amount == 5  # unset: the default
+    assert rules.calendar.state == "BY"

@@ -169,3 +169,23 @@ def test_each_row_shows_the_call_date_and_the_next_deadline(client, session, wor
     login(client, world.backoffice)
     row = client.get("/").get_data(as_text=True).split(">FRESH<", 1)[1].split("</tr>", 1)[0]
     assert 'badge badge-soon">bald fällig' in row
+
+
+def test_changed_deadline_settings_reach_stored_orders_by_command_and_at_worker_start(
+    app, runner, session, world
+):
+    order = place(session, world, code="ACME")
+    before = order.next_due_at
+    assert before is not None
+    app.config["DUE_ACCEPT"] = "1h"
+    result = runner.invoke(args=["deadlines", "refresh"])
+    assert result.exit_code == 0 and "1 order(s) have a new next due date" in result.output
+    session.expire_all()
+    placed = completion(order, "order").completed_at
+    assert order.next_due_at == placed + timedelta(hours=1)
+    assert "0 order(s)" in runner.invoke(args=["deadlines", "refresh"]).output  # nothing new
+    app.config["DUE_ACCEPT"] = "2"
+    result = runner.invoke(args=["work"])
+    assert "deadlines: 1 order(s) have a new next due date" in result.output
+    session.expire_all()
+    assert order.next_due_at == before
