@@ -267,11 +267,12 @@ def _documented_order(session, users) -> None:
     saved = protocol.save_draft(session, partner, order.id, fields, None)
     submitted = protocol.submit(session, partner, order.id, saved.version)
     protocol.approve(session, lead, order.id, submitted.version)
+    _as_of(session, order, working_days=6)  # placed and accepted well before its call
 
 
 def _as_of(session, order, working_days: int) -> None:
     """Date what the demo just did for an order back to 09:00 that many working days ago: its
-    placement, its steps before the call and the mails with its links."""
+    placement, its acceptance, its questionnaire links and the mails that brought them."""
     berlin = ZoneInfo("Europe/Berlin")
     day = work_calendar().shift(datetime.now(berlin).date(), -working_days)
     then = datetime(day.year, day.month, day.day, 9, 0, tzinfo=berlin)
@@ -279,6 +280,9 @@ def _as_of(session, order, working_days: int) -> None:
     for done in order.completions:
         if done.step in ("order", "accept"):
             done.completed_at = then
+    for link in order.links:
+        link.expires_at -= link.created_at - then  # the same validity, from the earlier day
+        link.created_at = then
     mailed = [sent["message_id"] for link in order.links for sent in link.sent_to or []]
     for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(mailed))):
         row.created_at = then

@@ -53,6 +53,11 @@ def when(value, fmt: str = "short") -> str:
     return format_datetime(value, fmt) if value else ""
 
 
+def day(value) -> str:
+    """The local (Europe/Berlin) day of an aware datetime, in the short form of the language."""
+    return format_date(value.astimezone(BERLIN).date(), "short") if value else ""
+
+
 def due(value) -> str:
     """A due moment: only the day when it is the end of a local day (a rule in working days),
     the day and the hour otherwise (a rule in hours)."""
@@ -109,6 +114,7 @@ def register(app) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["due"] = due
+    app.jinja_env.filters["day"] = day
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["filesize"] = filesize
