@@ -3,7 +3,7 @@ language, only orders they may see, nobody who switched it off, nothing when not
 
 from sqlalchemy import select
 
-from portal.models import AuditEvent, Role
+from portal.models import AuditEvent, Role, StepCompletion
 from portal.process import StepState, StepStatus
 from portal.services.reminders import digest
 from tests.calls.support import last_mail_id, mails
@@ -107,3 +107,34 @@ def test_a_person_switches_the_digest_off_and_on_in_their_settings(client, sessi
     login(client, world.backoffice)
     page = client.get("/").get_data(as_text=True)
     assert 'href="/account/notifications"' in page
+
+
+def test_acceptance_goes_to_the_back_office_and_approval_to_the_orders_lead(session, world):
+    """The real rules, no faked progress: an order not accepted for a week, and a call held on
+    Thu 26 Nov whose protocol was due for approval by the end of Tue 1 Dec."""
+    waiting = place(session, world, code="WAIT")
+    ordered = next(c for c in waiting.completions if c.step == "order")
+    ordered.completed_at = at(30, 9)  # Mon 30 Nov: acceptance due by the end of Wed 2 Dec
+    held = place(session, world, code="HELD")
+    accept(session, world, held)
+    call = at(26, 10).isoformat()
+    for step, details in (
+        ("schedule_call", {"starts_at": call}),
+        ("answer_questionnaires", {}),
+        ("hold_call", {"starts_at": call}),
+    ):
+        session.add(
+            StepCompletion(
+                order_id=held.id, step=step, completed_by_id=world.partner.id, details=details
+            )
+        )
+    session.commit()
+    found = digest.overdue_by_person(session, MONDAY)
+    steps = {
+        user_id: [(i.short_code, i.step.key, i.due) for i in items]
+        for user_id, items in found.items()
+    }
+    assert steps == {
+        world.backoffice.id: [("WAIT", "accept", at(3, 0, month=12))],
+        world.lead.id: [("HELD", "approve_protocol", at(2, 0, month=12))],
+    }
