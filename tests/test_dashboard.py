@@ -10,7 +10,7 @@ from portal.models import StepCompletion, utcnow
 from portal.process import STEPS, completion
 from portal.services import clock
 from tests.conftest import login
-from tests.helpers import accept, place
+from tests.helpers import accept, mark_done, place
 
 
 def test_partner_sees_own_orders_but_not_another_partners(client, session, world):
@@ -146,15 +146,7 @@ def test_each_row_shows_the_call_date_and_the_next_deadline(client, session, wor
     order = place(session, world, code="CALLED")
     accept(session, world, order)
     starts = utcnow() + timedelta(days=20)
-    session.add(
-        StepCompletion(
-            order_id=order.id,
-            step="schedule_call",
-            completed_by_id=world.partner.id,
-            details={"starts_at": starts.isoformat()},
-        )
-    )
-    session.commit()
+    mark_done(session, order, "schedule_call", world.partner, starts_at=starts)
     login(client, world.partner)
     body = client.get("/").get_data(as_text=True)
     row = body.split(">CALLED<", 1)[1].split("</tr>", 1)[0]

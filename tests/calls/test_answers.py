@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from portal.models import AuditEvent, CallParticipant, Order, OutboxMessage, Role, StepCompletion
+from portal.models import AuditEvent, CallParticipant, Order, OutboxMessage, Role
 from portal.services import calls
 from portal.services.calls import attention, replies
 from tests.calls.replies_support import answer_links, reply_mail
@@ -22,6 +22,7 @@ from tests.calls.support import (
     text_of,
 )
 from tests.conftest import add_user, login
+from tests.helpers import mark_done
 
 
 def _invitation_to(messages, address):
@@ -294,8 +295,7 @@ def test_a_required_decline_puts_the_order_on_the_partners_waiting_list(
     _booked(session, world, order, carla, optional=(CARLA,))
     # Booked, the database ready, the answers in: nothing waits for the partner on this order.
     for step in ("provision_cloud", "answer_questionnaires"):
-        session.add(StepCompletion(order_id=order.id, step=step, completed_by_id=world.partner.id))
-    session.commit()
+        mark_done(session, order, step, world.partner)
     login(client, world.partner)
     assert "ACME GmbH" not in client.get("/?mine=1").get_data(as_text=True)
     call = calls.call_of(session, order)

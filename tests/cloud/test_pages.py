@@ -11,7 +11,7 @@ from portal.models import CloudProvisioning, StepCompletion
 from portal.services.calls.rules import BERLIN
 from tests.cloud.builders import SERVER, book_directly, count, provision, revealed
 from tests.conftest import login
-from tests.helpers import accept, place
+from tests.helpers import accept, mark_done, place
 
 
 def test_provisioning_page_form_and_errors(client, session, world, order, carla):
@@ -143,20 +143,8 @@ def test_the_dashboard_marks_a_cloud_database_due_soon_and_one_page_costs_the_sa
 ):
     def call_at(target, moment):
         """The call booked at `moment` and the questionnaires in: what is left is the database."""
-        session.add(
-            StepCompletion(
-                order_id=target.id,
-                step="schedule_call",
-                completed_by_id=world.partner.id,
-                details={"starts_at": moment.isoformat()},
-            )
-        )
-        session.add(
-            StepCompletion(
-                order_id=target.id, step="answer_questionnaires", completed_by_id=world.partner.id
-            )
-        )
-        session.commit()
+        mark_done(session, target, "schedule_call", world.partner, starts_at=moment)
+        mark_done(session, target, "answer_questionnaires", world.partner)
 
     call_at(order, in_working_days(2))  # the database is due 1 working day before: soon
     far = place(session, world, code="FAR", deployment="cp_cloud")

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from portal.models import NotificationSent, OutboxMessage, SetupCall, StepCompletion
+from portal.models import NotificationSent, OutboxMessage, SetupCall
 from portal.services.reminders import customers, digest
 from portal.workdays import BERLIN
-from tests.helpers import accept, place
+from tests.helpers import accept, mark_done, place
 
 # Friday 20 Nov 2026, 10:00 Berlin. Saxon working days before it: Tue 10 Nov is the 7th, Tue
 # 17 Nov the 2nd (Wednesday 18 Nov, Buss- und Bettag, is a holiday in Saxony).
@@ -31,15 +31,7 @@ def book_directly(session, world, order, starts: datetime) -> SetupCall:
         booked_by_id=world.partner.id,
     )
     session.add(call)
-    session.add(
-        StepCompletion(
-            order_id=order.id,
-            step="schedule_call",
-            completed_by_id=world.partner.id,
-            details={"starts_at": starts.isoformat()},
-        )
-    )
-    session.commit()
+    mark_done(session, order, "schedule_call", world.partner, starts_at=starts)
     return call
 
 
@@ -79,10 +71,5 @@ def late_cloud_order(session, world, code="ACME", partner=None):
     order = place(session, world, code=code, deployment="cp_cloud", partner=partner)
     accept(session, world, order)
     book_directly(session, world, order, datetime(2026, 12, 7, 10, 0, tzinfo=BERLIN))
-    session.add(
-        StepCompletion(
-            order_id=order.id, step="answer_questionnaires", completed_by_id=world.partner.id
-        )
-    )
-    session.commit()
+    mark_done(session, order, "answer_questionnaires", world.partner)
     return order

@@ -3,12 +3,12 @@ language, only orders they may see, nobody who switched it off, nothing when not
 
 from sqlalchemy import select
 
-from portal.models import AuditEvent, Role, StepCompletion
+from portal.models import AuditEvent, Role
 from portal.process import StepState, StepStatus
 from portal.services.reminders import digest
 from tests.calls.support import last_mail_id, mails
 from tests.conftest import add_user, login
-from tests.helpers import accept, place
+from tests.helpers import accept, mark_done, place
 from tests.reminders.support import MONDAY, at, book_directly, digests, late_cloud_order, ledger
 
 
@@ -117,18 +117,9 @@ def test_acceptance_goes_to_the_back_office_and_approval_to_the_orders_lead(sess
     ordered.completed_at = at(30, 9)  # Mon 30 Nov: acceptance due by the end of Wed 2 Dec
     held = place(session, world, code="HELD")
     accept(session, world, held)
-    call = at(26, 10).isoformat()
-    for step, details in (
-        ("schedule_call", {"starts_at": call}),
-        ("answer_questionnaires", {}),
-        ("hold_call", {"starts_at": call}),
-    ):
-        session.add(
-            StepCompletion(
-                order_id=held.id, step=step, completed_by_id=world.partner.id, details=details
-            )
-        )
-    session.commit()
+    mark_done(session, held, "schedule_call", world.partner, starts_at=at(26, 10))
+    mark_done(session, held, "answer_questionnaires", world.partner)
+    mark_done(session, held, "hold_call", world.partner, starts_at=at(26, 10))
     found = digest.overdue_by_person(session, MONDAY)
     steps = {
         user_id: [(i.short_code, i.step.key, i.due) for i in items]
