@@ -147,7 +147,7 @@ def derive(
         elif all(
             status_of[r] in (StepStatus.DONE, StepStatus.NOT_APPLICABLE) for r in step.requires
         ):
-            if step.not_before and not _reached(done, step.not_before, now):
+            if step.not_before and _ahead(done, step.not_before, now):
                 status = StepStatus.WAITING
             elif due is not None and due < now:
                 status = StepStatus.OVERDUE
@@ -160,9 +160,10 @@ def derive(
     return states
 
 
-def _reached(done: dict, event: tuple[str, str], now: datetime) -> bool:
+def _ahead(done: dict, event: tuple[str, str], now: datetime) -> bool:
+    # An event without a known moment does not hold a step back.
     moment = event_moment(done.get(event[0]), event[1])
-    return moment is not None and moment <= now
+    return moment is not None and moment > now
 
 
 # Steps whose deadline runs: whether the step is open yet or waits for its time.

@@ -52,9 +52,9 @@ def _satisfied(key: str) -> ColumnElement[bool]:
     return _done(key) if applies is None else or_(_done(key), ~applies)
 
 
-def _call_began(now: datetime) -> ColumnElement[bool]:
+def _call_ahead(now: datetime) -> ColumnElement[bool]:
     return exists().where(
-        SetupCall.order_id == Order.id, SetupCall.status == BOOKED, SetupCall.starts_at <= now
+        SetupCall.order_id == Order.id, SetupCall.status == BOOKED, SetupCall.starts_at > now
     )
 
 
@@ -66,7 +66,7 @@ def step_open(step: Step, now: datetime) -> ColumnElement[bool]:
     if step.not_before is not None:
         # The only such event is the booked call's start (schedule_call keeps the two alike).
         assert step.not_before == CALL_START
-        conditions.append(_call_began(now))
+        conditions.append(~_call_ahead(now))
     return and_(*conditions)
 
 
