@@ -81,6 +81,20 @@ JOBS: dict[str, Job] = {
 }
 
 
+# Jobs whose work changes slowly or costs a connection elsewhere: in a --loop they run at most
+# this often (seconds) instead of every pass; a single pass runs them always.
+EVERY = {"replies": 60, "reminders": 300, "digest": 300}
+
+
+def due_jobs(last_run: dict[str, float], clock: float) -> dict[str, Job]:
+    """The jobs a loop pass at monotonic time `clock` runs, given when each last ran."""
+    return {
+        name: job
+        for name, job in JOBS.items()
+        if name not in last_run or clock - last_run[name] >= EVERY.get(name, 0)
+    }
+
+
 def run_once(session: Session, jobs: dict[str, Job] | None = None) -> dict[str, str]:
     """Run every job once; a failing job is rolled back and reported, the others still run."""
     report = {}
@@ -105,8 +119,12 @@ def work_command(loop: bool, interval: float):
     # The due rules may have changed since the last start (DUE_* settings, HOLIDAY_STATE).
     if changed := due_index.refresh_all(db.session):
         click.echo(f"deadlines: {changed} order(s) have a new next due date")
+    last_run: dict[str, float] = {}
     while True:
-        for name, summary in run_once(db.session).items():
+        clock = time.monotonic()
+        jobs = due_jobs(last_run, clock)
+        last_run.update(dict.fromkeys(jobs, clock))
+        for name, summary in run_once(db.session, jobs).items():
             if summary or not loop:
                 click.echo(f"{name}: {summary or 'nothing due'}", err=summary.startswith("failed"))
         if not loop:

@@ -66,7 +66,8 @@ def differences(connection, order_ids: set[int]) -> dict[int, datetime | None]:
 def write(connection, order_ids: set[int]) -> int:
     """Rewrite the index of these orders where it differs; returns how many changed."""
     changed = differences(connection, order_ids)
-    for order_id, due in changed.items():
+    # In id order, so that two transactions lock the rows they share in the same order.
+    for order_id, due in sorted(changed.items()):
         connection.execute(update(Order).where(Order.id == order_id).values(next_due_at=due))
     return len(changed)
 
@@ -78,7 +79,7 @@ def refresh_all(session: Session) -> int:
     batch = sorted(ids)
     for start in range(0, len(batch), 500):
         changed += write(session.connection(), set(batch[start : start + 500]))
-    session.commit()
+        session.commit()  # short transactions: requests and other workers go on meanwhile
     return changed
 
 

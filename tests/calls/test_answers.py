@@ -308,3 +308,13 @@ def test_a_required_decline_puts_the_order_on_the_partners_waiting_list(
     # The project lead sees the decline on the row but is not the one to move the call.
     login(client, world.lead)
     assert "Absage: Leo" in client.get("/").get_data(as_text=True)
+
+
+def test_a_decline_needs_no_fixing_once_the_call_is_recorded_as_held(session, world, order, carla):
+    _booked(session, world, order, carla)
+    call = calls.call_of(session, order)
+    replies.record_message(session, reply_mail(call.uid, call.sequence, LEO, "DECLINED"))
+    assert attention.declined_required(session, [order.id]) == {order.id: ["Leo"]}
+    mark_done(session, order, "hold_call", world.partner)
+    assert attention.declined_required(session, [order.id]) == {}
+    assert session.scalar(select(Order.id).where(attention.has_declined_required())) is None

@@ -3,12 +3,15 @@ at most REMINDER_MAX, in each person's language, with fresh links; stopped by su
 partner's switches and by the call's start."""
 
 import re
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from portal.models import AuditEvent, CustomerLink, SetupCall
+from portal.process import completion
 from portal.samples import BUSINESS, ON_PREMISES
 from portal.services import drafts, links, responses
+from portal.workdays import BERLIN
 from tests.calls.support import last_mail_id, mails
 from tests.conftest import login
 from tests.reminders.support import CARLA, CHRIS, at, ledger, outbox_to, remind
@@ -24,10 +27,10 @@ def test_each_threshold_sends_one_reminder_per_person(session, world, order, con
     assert remind(session, at(17, 0)) == 2  # Tuesday 17 Nov: the 2nd (18 Nov is a holiday)
     assert remind(session, at(19)) == 0
     assert ledger(session) == [
-        (CARLA, f"order:{order.id}:questionnaires:t7"),
-        (CHRIS, f"order:{order.id}:questionnaires:t7"),
-        (CARLA, f"order:{order.id}:questionnaires:t2"),
-        (CHRIS, f"order:{order.id}:questionnaires:t2"),
+        (CARLA, f"order:{order.id}:questionnaires:2026-11-20:t7"),
+        (CHRIS, f"order:{order.id}:questionnaires:2026-11-20:t7"),
+        (CARLA, f"order:{order.id}:questionnaires:2026-11-20:t2"),
+        (CHRIS, f"order:{order.id}:questionnaires:2026-11-20:t2"),
     ]
     # Anna (partner staff) received the links with the acceptance mail: she is no customer.
     assert all("Erinnerung" not in m.subject for m in outbox_to(session, world.partner.email))
@@ -139,7 +142,7 @@ def test_the_partner_switches_reminders_off_per_order_and_per_person(
     response = client.post(f"/orders/{order.id}/reminders", data={"mute": [CHRIS]})
     assert response.status_code == 302
     assert remind(session, at(10)) == 1
-    assert ledger(session) == [(CARLA, f"order:{order.id}:questionnaires:t7")]
+    assert ledger(session) == [(CARLA, f"order:{order.id}:questionnaires:2026-11-20:t7")]
     client.post(f"/orders/{order.id}/reminders", data={"reminders_off": "1"})
     assert remind(session, at(17)) == 0
     client.post(f"/orders/{order.id}/reminders", data={})  # both on again
@@ -161,3 +164,19 @@ def test_worker_summary_counts_the_reminders(app, session, order, contacts, monk
         "reminders": "2 reminder(s) queued"
     }
     assert worker.run_once(session, {"reminders": worker.JOBS["reminders"]}) == {"reminders": ""}
+
+
+def test_a_call_moved_to_another_day_is_reminded_of_afresh(session, order, contacts):
+    assert remind(session, at(10)) == 2
+    assert remind(session, at(17)) == 2  # REMINDER_MAX (2) reached for the call on 20 Nov
+    call = session.scalar(select(SetupCall).where(SetupCall.order_id == order.id))
+    moved = datetime(2026, 12, 18, 10, 0, tzinfo=BERLIN)
+    call.starts_at, call.ends_at = moved, moved + timedelta(hours=1)
+    scheduled = completion(order, "schedule_call")
+    scheduled.details = {"starts_at": moved.isoformat()}
+    session.commit()
+    assert remind(session, at(8, month=12)) == 0  # 8 working days before
+    assert remind(session, at(9, month=12)) == 2  # Wednesday 9 Dec: the 7th before 18 Dec
+    assert [key for _email, key in ledger(session)][-2:] == [
+        f"order:{order.id}:questionnaires:2026-12-18:t7"
+    ] * 2

@@ -67,7 +67,7 @@ def test_a_worker_that_loses_the_race_after_its_check_rolls_back_that_item(
         other.execute(
             insert(NotificationSent).values(
                 kind="reminder",
-                key=f"order:{order.id}:questionnaires:t7",
+                key=f"order:{order.id}:questionnaires:2026-11-20:t7",
                 recipient=CARLA,
                 order_id=order.id,
                 created_at=at(10),

@@ -50,8 +50,10 @@ def test_a_day_past_several_thresholds_gives_only_the_nearest():
     assert rules.threshold_reached(CALL, at(12), (7, 5, 2), SAXONY) == 5
 
 
-def test_reminder_keys_name_order_and_threshold():
-    assert rules.reminder_key(12, 7) == "order:12:questionnaires:t7"
+def test_reminder_keys_name_order_call_day_and_threshold():
+    call_day = CALL.date()
+    assert rules.reminder_key(12, call_day, 7) == "order:12:questionnaires:2026-11-20:t7"
+    assert rules.reminder_key(12, call_day, 7).startswith(rules.reminder_prefix(12, call_day))
     assert rules.digest_key(at(7, month=12).date()) == "digest:2026-12-07"
 
 

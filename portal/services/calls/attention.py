@@ -2,7 +2,7 @@
 
 Required are the vendor's call roles (project lead, IT architect, technician) and everyone the
 booking marked required. Only the current answer to the current invitation of a booked call
-that has not ended yet counts: moving the call asks everyone again.
+that has not ended yet, nor been recorded as held, counts: moving the call asks everyone again.
 """
 
 from datetime import datetime
@@ -10,7 +10,16 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from portal.models import CallParticipant, CustomerContact, Order, Role, SetupCall, User, utcnow
+from portal.models import (
+    CallParticipant,
+    CustomerContact,
+    Order,
+    Role,
+    SetupCall,
+    StepCompletion,
+    User,
+    utcnow,
+)
 from portal.models.call import BOOKED, DECLINED
 
 REQUIRED_ROLES = (Role.PROJECT_LEAD, Role.IT_ARCHITECT, Role.TECHNICIAN)
@@ -38,6 +47,10 @@ def _declined_on_booked_call(now: datetime) -> ColumnElement[bool]:
         CallParticipant.partstat == DECLINED,
         CallParticipant.partstat_sequence == SetupCall.sequence,
         _required(),
+        # Recorded as held, the call can no longer be moved: nothing left to fix.
+        ~exists().where(
+            StepCompletion.order_id == SetupCall.order_id, StepCompletion.step == "hold_call"
+        ),
     )
 
 

@@ -2,7 +2,7 @@
 
 For each order with a booked call still ahead, each person who was mailed a link to a
 questionnaire not yet submitted gets one reminder per threshold reached (REMINDER_WORKING_DAYS
-working days before the call), at most REMINDER_MAX per order, in their language, with fresh
+working days before the call), at most REMINDER_MAX per call day, in their language, with fresh
 links (only hashes are stored: an old link cannot be sent again). Staff who received the links
 (the acceptance mail to the partner) are not customers and get none.
 """
@@ -32,7 +32,7 @@ from portal.models.response import SUBMITTED
 from portal.services import links
 from portal.services.clock import work_calendar
 from portal.services.reminders import ledger
-from portal.services.reminders.rules import reminder_key, threshold_reached
+from portal.services.reminders.rules import reminder_key, reminder_prefix, threshold_reached
 
 
 @dataclass
@@ -155,8 +155,8 @@ def _languages(session: Session, order: Order, people: dict[str, Person]) -> Non
             person.name = contact.name
 
 
-def sent_count(session: Session, order_id: int, email: str) -> int:
-    """How many reminders this person has had for this order."""
+def sent_count(session: Session, order_id: int, email: str, call_day) -> int:
+    """How many reminders this person has had for this order's call on `call_day`."""
     return session.scalar(
         select(func.count())
         .select_from(NotificationSent)
@@ -164,6 +164,7 @@ def sent_count(session: Session, order_id: int, email: str) -> int:
             NotificationSent.kind == REMINDER,
             NotificationSent.order_id == order_id,
             NotificationSent.recipient == email.lower(),
+            NotificationSent.key.startswith(reminder_prefix(order_id, call_day), autoescape=True),
         )
     )
 
@@ -172,13 +173,17 @@ def _remind_order(session: Session, order_id: int, now: datetime) -> int:
     order = session.get(Order, order_id)
     call = session.scalar(select(SetupCall).where(SetupCall.order_id == order_id))
     threshold, people = due_for(session, order, call, now)
-    key = reminder_key(order_id, threshold) if threshold else ""
+    call_day = work_calendar().local_date(call.starts_at)
+    key = reminder_key(order_id, call_day, threshold) if threshold else ""
     starts_at = call.starts_at
     sent = 0
     for person in people:
         if ledger.already_sent(session, REMINDER, key, person.email):
             continue
-        if sent_count(session, order_id, person.email) >= current_app.config["REMINDER_MAX"]:
+        if (
+            sent_count(session, order_id, person.email, call_day)
+            >= current_app.config["REMINDER_MAX"]
+        ):
             continue
         row = ledger.send_once(
             session,

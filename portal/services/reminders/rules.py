@@ -46,9 +46,15 @@ def threshold_reached(
     return min(reached) if reached else None
 
 
-def reminder_key(order_id: int, threshold: int) -> str:
-    """The ledger key of one order's reminder at one threshold."""
-    return f"order:{order_id}:questionnaires:t{threshold}"
+def reminder_key(order_id: int, call_day, threshold: int) -> str:
+    """The ledger key of one order's reminder at one threshold before a call on `call_day`
+    (local): a call moved to another day, or booked anew, is reminded of afresh."""
+    return f"{reminder_prefix(order_id, call_day)}t{threshold}"
+
+
+def reminder_prefix(order_id: int, call_day) -> str:
+    """What the keys of every reminder before one call day share."""
+    return f"order:{order_id}:questionnaires:{call_day.isoformat()}:"
 
 
 def digest_key(day) -> str:
