@@ -161,5 +161,7 @@ def check_production(config: dict) -> None:
             parse_keys(config["VAULT_KEY"], "PORTAL_VAULT_KEY")
         except VaultError as error:
             problems.append(str(error))
+    if config.get("IMAP_HOST") and config.get("IMAP_TLS") == "none" and config.get("IMAP_USER"):
+        problems.append("IMAP_TLS=none would send the mailbox password unencrypted")
     if problems:
         raise RuntimeError("Refusing to start in production: " + "; ".join(problems))

@@ -72,10 +72,11 @@ class ImapServer:
         finally:
             imap.logout()
 
-    def append(self, message: bytes) -> int:
-        """Put a message into INBOX (unseen) with IMAP APPEND; its UID."""
+    def append(self, message: bytes, flags: str | None = None) -> int:
+        """Put a message into INBOX with IMAP APPEND (unseen, unless flags say "(\\Seen)");
+        its UID."""
         with self.client() as imap:
-            status, data = imap.append("INBOX", None, None, message)
+            status, data = imap.append("INBOX", flags, None, message)
             assert status == "OK", data
             # [APPENDUID <validity> <uid>] (RFC 4315, which Dovecot supports)
             return int(data[0].split(b"]")[0].split()[-1])

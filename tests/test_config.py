@@ -121,3 +121,12 @@ def test_deadline_settings_reach_the_rules(monkeypatch, tmp_path):
     assert rules.rules["send_package"].amount == 4
     assert rules.rules["schedule_call"].amount == 5  # unset: the default
     assert rules.calendar.state == "BY"
+
+
+def test_production_refuses_a_mailbox_password_in_clear(production_env, monkeypatch):
+    for name, value in (("IMAP_HOST", "mail.saxess.example"), ("IMAP_USER", "onboarding")):
+        monkeypatch.setenv(name, value)
+    create_app()  # ssl, the default
+    monkeypatch.setenv("IMAP_TLS", "none")
+    with pytest.raises(RuntimeError, match="IMAP_TLS=none"):
+        create_app()

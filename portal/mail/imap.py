@@ -1,4 +1,4 @@
-"""The organizer's mailbox over IMAP (standard library imaplib): read unseen mail, flag it.
+"""The organizer's mailbox over IMAP (standard library imaplib): read new mail, flag it.
 
 An adapter only: it knows IMAP, not calls or replies (portal.services.calls.replies decides what
 a message means). Messages are fetched with BODY.PEEK, so reading marks nothing; the caller
@@ -18,6 +18,8 @@ RECORDED = "$PortalRecorded"  # an answer the portal recorded (or had already)
 IGNORED = "$PortalIgnored"  # not an answer the portal can use; left for a human, logged once
 # Messages looked at per pass: a flooded mailbox is worked off over several passes.
 BATCH = 200
+# No answer to an invitation comes near this; larger messages are not fetched at all.
+MAX_BYTES = 2 * 1024 * 1024
 
 
 class MailboxError(RuntimeError):
@@ -56,10 +58,21 @@ class Mailbox:
     def __init__(self, imap: imaplib.IMAP4):
         self._imap = imap
 
-    def unseen(self, limit: int = BATCH) -> list[bytes]:
-        """UIDs of unseen messages not yet set aside as ignored, oldest first."""
-        data = _ok(self._imap.uid("SEARCH", "UNSEEN", "UNKEYWORD", IGNORED), "search")
+    def waiting(self, limit: int = BATCH) -> list[bytes]:
+        """UIDs of the messages the portal has not dealt with, up to MAX_BYTES, oldest first.
+
+        The portal's own keywords mark what it has dealt with, not \\Seen: a person (or a
+        server's own meeting handling) reading the mailbox first loses no answer."""
+        data = _ok(self._search("SMALLER", str(MAX_BYTES + 1)), "search")
         return (data[0] or b"").split()[:limit]
+
+    def oversized(self, limit: int = BATCH) -> list[bytes]:
+        """UIDs of messages not dealt with that are too large to be an answer."""
+        data = _ok(self._search("LARGER", str(MAX_BYTES)), "search")
+        return (data[0] or b"").split()[:limit]
+
+    def _search(self, *criteria: str):
+        return self._imap.uid("SEARCH", "UNKEYWORD", RECORDED, "UNKEYWORD", IGNORED, *criteria)
 
     def fetch(self, uid: bytes) -> bytes | None:
         """The whole message, without marking it seen; None if it is gone meanwhile."""
@@ -93,10 +106,20 @@ def opened(settings: Settings) -> Iterator[Mailbox]:
         if settings.user:
             imap.login(settings.user, settings.password or "")
         _ok(imap.select(_quoted(settings.folder)), "select")
+        _refuse_without_keywords(imap)
         yield Mailbox(imap)
     finally:
         with suppress(OSError, imaplib.IMAP4.error):
             imap.logout()  # the connection is going anyway
+
+
+def _refuse_without_keywords(imap: imaplib.IMAP4) -> None:
+    # The portal marks what it dealt with by its own keywords; a folder that cannot keep them
+    # would have every message read again on every pass.
+    _status, data = imap.response("PERMANENTFLAGS")
+    flags = b" ".join(d for d in data or () if isinstance(d, bytes))
+    if flags and b"\\*" not in flags:
+        raise MailboxError("IMAP folder keeps no keywords (PERMANENTFLAGS without \\*)")
 
 
 def _quoted(folder: str) -> str:

@@ -2,10 +2,11 @@
 
 import hashlib
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.models import AuditEvent, CallParticipant, Order, OutboxMessage, Role
+from portal.models import AuditEvent, CallParticipant, Order, OutboxMessage, Role, utcnow
 from portal.services import calls
 from portal.services.calls import attention, replies
 from tests.calls.replies_support import answer_links, reply_mail
@@ -205,8 +206,42 @@ def test_partner_staff_hear_of_a_decline_once_in_their_language(session, world, 
     assert "has declined the invitation" in text_of(english_mail)
     assert decline() == {}  # the same reply again: nothing new
     assert decline(partstat="ACCEPTED") == {}  # a change of mind to yes is no decline
-    assert set(decline()) == {"anna@cp.example", "paul@cp.example"}  # declined again
+    # Declined again: the same version of the call, so no one is mailed twice.
+    assert decline() == {}
+    assert partstat_of(session, order, CARLA) == "declined"
+    # A moved call asks again, and a decline of the new time is news.
+    book(session, world, order, at(3, 10), team(world, carla))
+    mails(session)
+    call = calls.call_of(session, order)
+    assert set(decline(sequence=call.sequence)) == {"anna@cp.example", "paul@cp.example"}
     assert english.email == "paul@cp.example"
+
+
+def partstat_of(session, order, email):
+    session.expire_all()
+    return _participant(session, order, email).partstat
+
+
+def test_a_forged_or_unknown_version_changes_no_answer(client, session, world, order, carla):
+    messages = _booked(session, world, order, carla)
+    call = calls.call_of(session, order)
+    # Another invitee writes a decline in Leo's name: the ATTENDEE is not the sender.
+    forged = reply_mail(call.uid, call.sequence, LEO, "DECLINED").replace(
+        f"From: {LEO}".encode(), f"From: {CARLA}".encode()
+    )
+    assert replies.record_message(session, forged) == "ignored"
+    # A SEQUENCE the portal never sent locks no one out.
+    assert replies.record_message(session, reply_mail(call.uid, 999, LEO, "DECLINED")) == "stale"
+    accepted = reply_mail(call.uid, call.sequence, LEO, "ACCEPTED")
+    assert replies.record_message(session, accepted) == "recorded"
+    assert partstat_of(session, order, LEO) == "accepted"
+    # An answer given by link stands against a later mail about the same version.
+    links = answer_links(_invitation_to(messages, CARLA))
+    page_url = client.get(links["accepted"]).headers["Location"]
+    client.post(page_url.split("?")[0], data={"answer": "accepted"})
+    declined = reply_mail(call.uid, call.sequence, CARLA, "DECLINED")
+    assert replies.record_message(session, declined) == "stale"
+    assert partstat_of(session, order, CARLA) == "accepted"
 
 
 def test_the_call_page_shows_each_answer_and_the_decline_to_fix(
@@ -318,3 +353,13 @@ def test_a_decline_needs_no_fixing_once_the_call_is_recorded_as_held(session, wo
     mark_done(session, order, "hold_call", world.partner)
     assert attention.declined_required(session, [order.id]) == {}
     assert session.scalar(select(Order.id).where(attention.has_declined_required())) is None
+
+
+def test_an_answer_link_stops_a_week_after_its_call(client, session, world, order, carla):
+    links = answer_links(_invitation_to(_booked(session, world, order, carla), CARLA))
+    call = calls.call_of(session, order)
+    ended = utcnow() - timedelta(days=7, minutes=1)
+    call.starts_at, call.ends_at = ended - timedelta(hours=1), ended
+    session.commit()
+    response = client.get(links["accepted"])
+    assert response.status_code == 404 and "gilt nicht (mehr)" in response.get_data(as_text=True)

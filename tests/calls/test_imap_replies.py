@@ -114,7 +114,7 @@ def test_messages_that_are_no_reply_are_left_alone_logged_once_and_do_not_stop_t
     logged = [r for r in caplog.records if r.name == "portal.replies"]
     assert len(logged) == 5
     assert "no text/calendar part" in caplog.text and "METHOD is REQUEST" in caplog.text
-    assert "no participant stranger@acme.example" in caplog.text
+    assert "no participant 'stranger@acme.example'" in caplog.text
     for uid in left:  # still unread for a human, set aside for the portal
         assert mailbox.flags(uid) & {"\\Seen", "$PortalIgnored"} == {"$PortalIgnored"}
     assert mailbox.flags(good) >= RECORDED
@@ -143,4 +143,35 @@ def test_a_server_that_cannot_be_reached_or_refuses_is_reported_and_retried(
 
 def test_without_imap_host_the_job_does_nothing(app, session):
     app.config["IMAP_HOST"] = None
+    assert run_job(session) == ""
+
+
+def test_hostile_messages_are_set_aside_and_the_answers_behind_them_still_count(
+    session, order, booked, mailbox, caplog
+):
+    nested = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n" + (
+        b"--b\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" * 3000
+    )
+    hostile = [
+        # A SEQUENCE far beyond any version: no overflow, no lock-out.
+        mailbox.append(reply_mail(booked.uid, 2**70, LEO, "DECLINED")),
+        mailbox.append(b"From: " + CARLA.encode() + b"\r\n" + nested),
+        # Too large to be an answer: not even fetched.
+        mailbox.append(plain_mail(body="x" * (3 * 1024 * 1024))),
+        # Carla's address in From, an answer in Leo's name.
+        mailbox.append(
+            reply_mail(booked.uid, 0, LEO, "DECLINED").replace(
+                f"From: {LEO}".encode(), f"From: {CARLA}".encode()
+            )
+        ),
+    ]
+    # Read (\Seen) by a person before the worker came: still the portal's to record.
+    good = mailbox.append(reply_mail(booked.uid, 0, LEO, "ACCEPTED"), flags="(\\Seen)")
+    with caplog.at_level(logging.WARNING, logger="portal.replies"):
+        assert run_job(session) == "4 ignored, 1 recorded"
+    assert "larger than" in caplog.text and "not the sender" in caplog.text
+    for uid in hostile:
+        assert "$PortalIgnored" in mailbox.flags(uid)
+    assert mailbox.flags(good) >= RECORDED
+    assert partstats(session, order)[LEO] == ("accepted", "imap", 0)
     assert run_job(session) == ""

@@ -3,14 +3,15 @@
 Every invitation (a booking or a move, not a cancellation) mints each recipient a fresh token of
 256 random bits; only its SHA-256 is stored on the participant, and the mail carries it sealed
 until delivery (portal.mail.Secrets). A move mints new tokens, so the links of an older
-invitation stop working. The answer is recorded like a mailed iTIP REPLY
-(portal.services.calls.replies.record), against the call's current SEQUENCE.
+invitation stop working; every link stops a week after its call ended. The answer is recorded
+like a mailed iTIP REPLY (portal.services.calls.replies.record), against the call's current
+SEQUENCE.
 """
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -25,6 +26,7 @@ from portal.services.calls import replies
 from portal.services.errors import Conflict, Invalid, NotFound
 
 PATH = "/a/"
+LINK_AFTER_CALL = timedelta(days=7)
 
 
 def hash_token(token: str) -> str:
@@ -57,7 +59,7 @@ def redeem(session: Session, token: str) -> tuple[int, str, str]:
     participant = session.scalar(
         select(CallParticipant).where(CallParticipant.answer_token_hash == digest)
     )
-    if participant is None:
+    if participant is None or _expired(participant):
         raise _gone()
     return participant.id, digest, attendance_of(participant).language
 
@@ -66,7 +68,14 @@ def _participant(session: Session, participant_id: int, digest: str | None) -> C
     participant = session.get(CallParticipant, participant_id)
     if participant is None or not digest or participant.answer_token_hash != digest:
         raise _gone()
+    if _expired(participant):
+        raise _gone()
     return participant
+
+
+def _expired(participant: CallParticipant) -> bool:
+    # A link outlives its call by a week (the page then says the call is over), no longer.
+    return participant.call.ends_at + LINK_AFTER_CALL < utcnow()
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,7 @@ def answer(session: Session, participant_id: int, digest: str | None, partstat: 
     if call.ends_at <= utcnow():
         raise Conflict(_("Dieser Termin ist vorbei; eine Antwort ist nicht mehr nötig."))
     outcome = replies.record(session, participant, partstat, call.sequence, "link")
-    if outcome == replies.RACED:
+    if outcome not in (replies.RECORDED, replies.UNCHANGED):
         session.rollback()
         raise Conflict(_("Ihre Antwort hat sich gerade geändert. Bitte versuchen Sie es erneut."))
     session.commit()
