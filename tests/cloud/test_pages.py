@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 from portal.calendar import slots
 from portal.extensions import db
-from portal.models import CloudProvisioning, StepCompletion
+from portal.models import CloudProvisioning
 from portal.services.calls.rules import BERLIN
 from tests.cloud.builders import SERVER, book_directly, count, provision, revealed
 from tests.conftest import login
@@ -115,11 +115,8 @@ def test_order_page_queries_do_not_grow_with_versions_or_reveals(
 
 
 def test_hold_call_waits_for_provisioning_on_the_order_page(client, session, world, order, carla):
-    book_directly(session, world, order, world.lead, world.partner)
-    session.add(
-        StepCompletion(order_id=order.id, step="schedule_call", completed_by_id=world.partner.id)
-    )
-    session.commit()
+    call = book_directly(session, world, order, world.lead, world.partner)
+    mark_done(session, order, "schedule_call", world.partner, starts_at=call.starts_at)
     login(client, world.lead)
     body = client.get(f"/orders/{order.id}").get_data(as_text=True)
     assert "Setup Call durchführen: wartet auf Vorgänger" in body
