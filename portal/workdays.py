@@ -67,7 +67,3 @@ class WorkCalendar:
         """The last moment of a local day, as the aware UTC instant at which the next one starts."""
         start_next = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.zone)
         return start_next.astimezone(UTC)
-
-    def start_of(self, day: date) -> datetime:
-        """The first moment of a local day, in UTC."""
-        return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)

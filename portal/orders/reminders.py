@@ -1,4 +1,4 @@
-"""The order page's reminders: what was sent, and the partner's switches to stop them."""
+"""The partner's switches that stop an order's reminders (the order page shows the section)."""
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -11,7 +11,7 @@ from portal.models import Role
 from portal.orders import bp
 from portal.orders.forms import reminder_switches
 from portal.services.errors import DomainError
-from portal.services.reminders import pages, switches
+from portal.services.reminders import switches
 
 
 @bp.post("/<int:order_id>/reminders")
@@ -26,9 +26,3 @@ def reminders(order_id: int):
     else:
         flash(_("Die Einstellungen der Erinnerungen sind gespeichert."), "success")
     return redirect(url_for("orders.show", order_id=order_id, _anchor="reminders-heading"))
-
-
-@bp.app_template_global("reminder_state")
-def reminder_state(order):
-    """The order page's reminder section; None before acceptance."""
-    return pages.section(db.session, order)

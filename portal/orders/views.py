@@ -16,6 +16,7 @@ from portal.orders.forms import AcceptForm, OrderForm
 from portal.process import next_for
 from portal.services import access, calls, clock, orders, responses
 from portal.services.errors import DomainError
+from portal.services.reminders import pages as reminder_pages
 
 
 def _catalogue() -> list[ServiceItem]:
@@ -72,6 +73,7 @@ def show(order_id: int):
         provisioning=calls.provisioning_warning(order, call),
         declined=calls.declined_required_names(call),
         contacts=contacts_of(db.session, order),
+        reminders=reminder_pages.section(db.session, order),
     )
 
 

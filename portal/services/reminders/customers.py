@@ -80,14 +80,17 @@ def due_for(session: Session, order: Order, call: SetupCall, now: datetime):
     submitted = {r.questionnaire for r in order.responses if r.status == SUBMITTED}
     open_kinds = [kind for kind in QUESTIONNAIRES if kind not in submitted]
     people = link_people(session, order, open_kinds, now)
-    for email in session.scalars(
-        select(ReminderMute.email).where(ReminderMute.order_id == order.id)
-    ):
+    for email in muted(session, order.id):
         people.pop(email, None)
     # Whoever got their links today (a call booked at short notice) hears again tomorrow.
     for email in _mailed_today(session, people, now):
         people.pop(email)
     return threshold, sorted(people.values(), key=lambda p: p.email)
+
+
+def muted(session: Session, order_id: int) -> set[str]:
+    """The addresses the partner wants no reminders sent to for this order."""
+    return set(session.scalars(select(ReminderMute.email).where(ReminderMute.order_id == order_id)))
 
 
 def link_people(session: Session, order: Order, kinds, now: datetime) -> dict[str, Person]:

@@ -71,11 +71,13 @@ def overdue_by_person(session: Session, now: datetime) -> dict[int, list[Overdue
     """User id -> the overdue steps they answer for, of the orders they may see, by due date."""
     found: dict[int, list[Overdue]] = {}
     back_office: list[User] | None = None
+    staff: dict[int, list[User]] = {}  # partner id -> its active staff
+    visible: dict[int, set[int]] = {}  # user id -> the overdue orders they may see
     base = current_app.config["BASE_URL"]
     deadlines = clock.deadlines()
     # The due index finds the orders with anything overdue; derive() then says which steps.
-    overdue = select(Order).where(Order.next_due_at < now).order_by(Order.id)
-    for order in session.scalars(overdue):
+    late = Order.next_due_at < now
+    for order in session.scalars(select(Order).where(late).order_by(Order.id)):
         for state in derive(order, order.completions, now, deadlines):
             audience = responsible(state.step.key)
             if state.status != StepStatus.OVERDUE or audience is None:
@@ -89,7 +91,9 @@ def overdue_by_person(session: Session, now: datetime) -> dict[int, list[Overdue
                 people = [lead] if lead is not None and lead.active else []
             else:
                 assert audience == PARTNER_STAFF
-                people = recipients.partner_staff(session, order)
+                if order.partner_id not in staff:
+                    staff[order.partner_id] = recipients.partner_staff(session, order)
+                people = staff[order.partner_id]
             item = Overdue(
                 order.id,
                 order.customer_name,
@@ -99,7 +103,11 @@ def overdue_by_person(session: Session, now: datetime) -> dict[int, list[Overdue
                 f"{base}/orders/{order.id}",
             )
             for user in people:
-                if _may_see(session, user, order):
+                if user.id not in visible:  # one query per person, not per item
+                    visible[user.id] = set(
+                        session.scalars(select(Order.id).where(late, access.visible_orders(user)))
+                    )
+                if order.id in visible[user.id]:
                     found.setdefault(user.id, []).append(item)
     for items in found.values():
         items.sort(key=lambda i: (i.due is None, i.due or now, i.order_id))
@@ -113,13 +121,6 @@ def _back_office(session: Session) -> list[User]:
             .where(User.role == Role.VENDOR_BACKOFFICE, User.active.is_(True))
             .order_by(User.id)
         )
-    )
-
-
-def _may_see(session: Session, user: User, order: Order) -> bool:
-    return (
-        session.scalar(select(Order.id).where(Order.id == order.id, access.visible_orders(user)))
-        is not None
     )
 
 

@@ -7,9 +7,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import QUESTIONNAIRES, NotificationSent, Order, ReminderMute, utcnow
+from portal.models import QUESTIONNAIRES, NotificationSent, Order, utcnow
 from portal.models.notification import REMINDER
-from portal.services.reminders.customers import link_people
+from portal.services.reminders.customers import link_people, muted
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,9 @@ def section(session: Session, order: Order) -> ReminderSection | None:
         )
         for r in rows
     ]
-    muted = set(
-        session.scalars(select(ReminderMute.email).where(ReminderMute.order_id == order.id))
-    )
+    off = muted(session, order.id)
     people = [
-        Recipient(p.email, p.name, p.email in muted)
+        Recipient(p.email, p.name, p.email in off)
         for p in sorted(
             link_people(session, order, QUESTIONNAIRES, utcnow()).values(), key=lambda p: p.name
         )
