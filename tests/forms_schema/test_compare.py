@@ -9,11 +9,10 @@ from forms_schema import AnswerError, SchemaError
 
 from .helpers import rule
 
-TODAY = datetime.date.today()
-
 
 def day(offset: int) -> str:
-    return (TODAY + datetime.timedelta(days=offset)).isoformat()
+    # Today when asked, not when the module was imported: a run across midnight stays right.
+    return (datetime.date.today() + datetime.timedelta(days=offset)).isoformat()
 
 
 def label(de, en):
@@ -133,7 +132,7 @@ def test_dates_against_today_and_another_date(q):
     assert found(q, {"go_live": day(-30)}, locale="en") == [
         ("/go_live", "Please enter a date in the future.")
     ]
-    start = (TODAY + datetime.timedelta(days=90)).isoformat()
+    start = day(90)
     shown = f"{start[8:10]}.{start[5:7]}.{start[:4]}"
     assert found(q, {"start": start, "go_live": day(60)}) == [
         ("/go_live", f"Bitte ein Datum angeben, das nicht vor „Projektstart“ liegt ({shown}).")
