@@ -1,0 +1,19 @@
+"""Request parsing for the customer pages."""
+
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MultiDict
+
+from portal.services.search import normalise
+
+
+@dataclass(frozen=True)
+class ListArgs:
+    query: str
+    page: int
+
+
+def list_args(args: MultiDict) -> ListArgs:
+    """The search term and page number of the list; anything unreadable means page 1."""
+    page = args.get("page", 1, type=int) or 1
+    return ListArgs(query=normalise(args.get("q")), page=max(1, page))
