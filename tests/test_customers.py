@@ -202,3 +202,8 @@ def test_pages_in_english(client, session, world, two_partners):
     assert "Contacts" in record and "Licences" in record and "in progress" in record
     assert "Schedule the setup call" in record and "Granted by" in record
     assert "Customer not found." in client.get("/customers/999999").get_data(as_text=True)
+
+
+def test_one_customer_is_counted_in_the_singular(client, session, world, two_partners):
+    login(client, world.partner)
+    assert "Seite 1 von 1 · 1 Kunde</span>" in text(client, "/customers")
