@@ -207,3 +207,18 @@ def test_pages_in_english(client, session, world, two_partners):
 def test_one_customer_is_counted_in_the_singular(client, session, world, two_partners):
     login(client, world.partner)
     assert "Seite 1 von 1 · 1 Kunde</span>" in text(client, "/customers")
+
+
+@pytest.mark.parametrize("url", ["/customers", "/"])
+def test_capitals_typed_find_umlauts_written_in_lower_case(client, session, world, url):
+    customer_of(session, world, "UML", contacts=[("Jürgen Weiß", "jw@uml.example")])
+    customer_of(session, world, "PLAIN", contacts=[("Juergen Weiss", "jw@plain.example")])
+    login(client, world.backoffice)
+    assert codes(text(client, f"{url}?q=JÜRGEN")) == ["UML"]
+    assert codes(text(client, f"{url}?q=weiß")) == ["UML"]
+
+
+def test_an_absurd_page_number_shows_the_last_page(client, session, world, two_partners):
+    login(client, world.backoffice)
+    assert codes(text(client, "/customers?page=99999999999999999999999")) == ["MINE", "THEIRS"]
+    assert codes(text(client, "/customers?page=-3")) == ["MINE", "THEIRS"]

@@ -19,8 +19,9 @@ def normalise(term: str | None) -> str:
 
 
 def _has(column, term: str) -> ColumnElement[bool]:
-    # autoescape: a % or _ the user typed is matched as itself, not as a wildcard.
-    return column.icontains(term, autoescape=True)
+    # autoescape: a % or _ the user typed is matched as itself, not as a wildcard. The term is
+    # lowered here too, because SQLite's lower() knows only ASCII: "JÜRGEN" finds "Jürgen".
+    return column.icontains(term.lower(), autoescape=True)
 
 
 def _contact_matches(customer_id: InstrumentedAttribute, term: str) -> ColumnElement[bool]:
