@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.admin import bp as admin_bp
     from portal.calls import bp as calls_bp
     from portal.cloud import bp as cloud_bp
+    from portal.customers import bp as customers_bp
     from portal.diagram import bp as diagram_bp
     from portal.exports import bp as exports_bp
     from portal.main import bp as main_bp
@@ -77,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(account.bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(orders_bp)
+    app.register_blueprint(customers_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(calls_bp)

@@ -20,7 +20,7 @@ def count(session, model) -> int:
 def test_pages_carry_the_security_headers(client, world, who):
     if who:
         login(client, world.users[who])
-    for url in ("/login", "/", "/admin/users", "/no-such-page"):
+    for url in ("/login", "/", "/admin/users", "/customers", "/customers/1", "/no-such-page"):
         response = client.get(url)
         headers = response.headers
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], url

@@ -26,7 +26,7 @@ from portal.process import (
     is_actionable_by,
     next_due,
 )
-from portal.services import clock
+from portal.services import clock, search
 from portal.services.access import visible_orders
 from portal.services.calls import attention
 
@@ -151,14 +151,8 @@ def list_orders(
         where.append(due_within(due, now, deadlines.end_of_week(now)))
     if mine:
         where.append(waiting_for(actor, now))
-    if query.strip():
-        pattern = f"%{query.strip().lower()}%"
-        where.append(
-            or_(
-                func.lower(Order.customer_name).like(pattern),
-                func.lower(Order.short_code).like(pattern),
-            )
-        )
+    if term := search.normalise(query):
+        where.append(search.orders_matching(term))
     capped = select(Order.id).where(*where).limit(COUNT_CAP + 1).subquery()
     total = session.scalar(select(func.count()).select_from(capped)) or 0
     if total <= COUNT_CAP:
