@@ -174,8 +174,10 @@ def test_two_reviewers_at_once_in_two_browsers(
         expect(anna.locator(f"#live-{port}")).to_have_text(f"Antwort {port} gespeichert.")
         expect(bobs.locator(f"#live-{users}")).to_have_text(f"Antwort {users} gespeichert.")
         eventually(
-            lambda: reviewed(session, world, order, "/sql_port").status == "accepted"
-            and reviewed(session, world, order, "/named_users").status == "open",
+            lambda: (
+                reviewed(session, world, order, "/sql_port").status == "accepted"
+                and reviewed(session, world, order, "/named_users").status == "open"
+            ),
             "both saves stored",
         )
 
