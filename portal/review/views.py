@@ -129,6 +129,7 @@ def _row_json(ws, row) -> dict:
         "pointer": row.pointer,
         "version": row.version,
         "status": row.status,
+        "final": rules.form_values(row.final, locale()),
         "values_html": str(values(row, ws)),
         "badge_html": str(badge(row.status)),
     }

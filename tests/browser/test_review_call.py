@@ -52,13 +52,16 @@ def test_keys_alone_review_answers_without_a_reload(
             keys.press("j" if int(focused.removeprefix("a-")) < number else "k")
         raise AssertionError(f"answer {number} not reached")
 
-    # "a" accepts and saves.
+    # "a" accepts and saves; a value typed before stays the customer's.
+    page.locator(f"#f-{port}").fill("1434")
+    keys.press("Shift+Tab")  # out of the field, onto the status
     to_answer(port)
     scrolled = page.evaluate("window.scrollY")
     keys.press("a")
     expect(page.locator(f"#live-{port}")).to_have_text(f"Antwort {port} gespeichert.")
     expect(page.locator(f"#a-{port} .review-badge")).to_have_text("übernommen")
     expect(page.locator(f"article#a-{port}")).to_be_focused()
+    expect(page.locator(f"#f-{port}")).to_have_value("1433")
     assert abs(page.evaluate("window.scrollY") - scrolled) < 5  # the page did not jump
 
     # "c" marks "changed" and moves into the final value; letters are typed there.

@@ -95,6 +95,11 @@
     if (withInputs && row.status) {
       var radio = form.querySelector("input[name=status][value=" + row.status + "]");
       if (radio) radio.checked = true;
+      // The final value as stored (an accepted answer keeps the customer's value).
+      Array.prototype.forEach.call(form.querySelectorAll("[name=final]"), function (input) {
+        if (input.type === "checkbox") input.checked = row.final.indexOf(input.value) !== -1;
+        else input.value = row.final.length ? row.final[0] : "";
+      });
     }
     if (row.status) forgetInBulk(row.pointer);
   }
@@ -106,7 +111,7 @@
     var region = article.querySelector(".save-state");
     say(region, "…", null);
     post(form).then(function (body) {
-      if (body.row) showRow(body.row, false);
+      if (body.row) showRow(body.row, body.ok);  // a conflict keeps what was typed
       showProgress(body.progress);
       say(region, body.message, body.ok ? "is-saved" : body.conflict ? "is-conflict" : "is-error");
       var field = body.field === "final" ? form.querySelector("[name=final]") : null;
