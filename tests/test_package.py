@@ -166,7 +166,8 @@ def review_and_finalise(session, world, order, kind: str, comment_extra: str = "
             session, world.partner, order.id, kind, row.pointer,
             status=status, final=final, comment=comment, version=row.version,
         )  # fmt: skip
-    review.finalise(session, world.partner, order.id, kind)
+    open_questions = [p for p, (status, *_rest) in REVIEWS[kind].items() if status == "open"]
+    review.finalise(session, world.partner, order.id, kind, confirmed=open_questions)
 
 
 def documented_order(

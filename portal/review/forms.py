@@ -41,3 +41,37 @@ def large_type(args: MultiDict) -> bool | None:
     """The projector switch `?large=1` / `?large=0`; None when the request does not say."""
     chosen = args.get("large")
     return chosen == "1" if chosen in ("0", "1") else None
+
+
+def wants_json(request) -> bool:
+    """Whether the page's script asked for a JSON answer (Accept: application/json)."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes["application/json"] > 0
+
+
+@dataclass(frozen=True)
+class BulkFields:
+    """What a bulk accept form submits: the answers in view with the version each one showed."""
+
+    seen: dict[str, int]
+    anchor: str  # where to return: "a-<n>" of the section's first answer, or ""
+    filter: str | None
+
+
+def bulk_fields(form: MultiDict) -> BulkFields:
+    """The answers a bulk accept form lists (pointer and version, pairwise) as typed values."""
+    pointers, versions = form.getlist("pointer"), form.getlist("version")
+    seen = {}
+    for pointer, version in zip(pointers, versions, strict=False):
+        seen[pointer] = int(version) if version.lstrip("-").isdigit() else -1
+    anchor = form.get("anchor", "")
+    return BulkFields(
+        seen=seen,
+        anchor=anchor if anchor.startswith("a-") and anchor[2:].isdigit() else "",
+        filter=form.get("filter"),
+    )
+
+
+def confirmed_open(form: MultiDict) -> list[str] | None:
+    """The open questions the finalise confirmation listed, or None before confirming."""
+    return form.getlist("open") if form.get("confirm") == "1" else None

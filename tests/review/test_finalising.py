@@ -35,7 +35,7 @@ def test_the_snapshot_freezes_answers_statuses_comments_who_and_when(session, wo
     save(session, world, order, "/named_users", "open", final="25", comment="Lizenz klären")
     accept_all(session, world, order)
     before = utcnow()
-    snap = review.finalise(session, world.partner, order.id, TECH)
+    snap = review.finalise(session, world.partner, order.id, TECH, confirmed=["/named_users"])
     assert review.finalised(session, order, TECH)
     session.expire_all()
     snap = review.snapshot(session, world.lead, order.id, TECH)

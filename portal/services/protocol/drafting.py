@@ -38,6 +38,7 @@ from portal.services.protocol.guards import (
     refuse_after_approval,
 )
 from portal.services.protocol.hold_call import berlin_moment
+from portal.services.protocol.review_points import pending_points
 from portal.services.protocol.rules import check_fields, fields_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -161,7 +162,7 @@ def initial_fields(session: Session, order: Order, call: SetupCall | None) -> di
         ],
         "topics": "",
         "decisions": "",
-        "open_points": [],
+        "open_points": pending_points(session, order),
         "services": [],
     }
 

@@ -16,6 +16,7 @@ Where things live:
 - guards.py      the checks every write shares: partner staff only, the refusal once
                  finalised, the version a save started from
 - answers.py     use case: save one answer's review
+- bulk.py        use case: accept every untouched answer in view at once
 - finalising.py  use case: finalise into the snapshot (and building it)
 - pages.py       view models: the workspace, the difference, the order page's part
 
@@ -24,7 +25,8 @@ this package use the names below.
 """
 
 from portal.services.review.answers import save_review
-from portal.services.review.finalising import finalise
+from portal.services.review.bulk import BulkResult, accept_unchanged
+from portal.services.review.finalising import NeedsConfirmation, finalise
 from portal.services.review.pages import (
     DiffPage,
     DiffRow,
@@ -46,6 +48,9 @@ from portal.services.review.state import Row, finalised, snapshot
 
 __all__ = [
     "COMMENT_LIMIT",
+    "BulkResult",
+    "NeedsConfirmation",
+    "accept_unchanged",
     "FILTERS",
     "DiffPage",
     "DiffRow",

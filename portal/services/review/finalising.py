@@ -9,6 +9,7 @@ the call as held (services/protocol/hold_call.py) waits for both questionnaires 
 import json
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -17,25 +18,69 @@ from portal import audit
 from portal.models import AnswerReview, QuestionnaireSnapshot, User, utcnow
 from portal.models.review import CHANGED, OPEN
 from portal.services.errors import Conflict
+from portal.services.protocol.review_points import carry_open_questions
 from portal.services.review.guards import refuse_if_frozen, writable_order
-from portal.services.review.rules import canonical, content_hash, final_document, reviews_of
+from portal.services.review.rules import (
+    canonical,
+    content_hash,
+    final_document,
+    open_questions,
+    reviews_of,
+    unreviewed,
+)
 from portal.services.review.state import Row, State, all_rows, questionnaire_state
 
 
-def finalise(session: Session, actor: User, order_id: int, kind: str) -> QuestionnaireSnapshot:
-    """Freeze a fully reviewed questionnaire into a hashed, versioned snapshot."""
+class NeedsConfirmation(Conflict):
+    """Finalising waits: answers without a status (they block), or open questions the
+    reviewer has not confirmed yet (they are listed for a second, explicit finalise)."""
+
+    def __init__(self, message: str, missing: list[Row], questions: list[Row]):
+        super().__init__(message)
+        self.missing, self.questions = missing, questions
+
+
+def finalise(
+    session: Session,
+    actor: User,
+    order_id: int,
+    kind: str,
+    confirmed: list[str] | None = None,
+    locale: str = "de",
+) -> QuestionnaireSnapshot:
+    """Freeze a fully reviewed questionnaire into a hashed, versioned snapshot.
+
+    Answers still marked "offene Frage" need the reviewer's confirmation: `confirmed` names
+    the pointers of the open questions the confirmation page listed; if they are not exactly
+    the open questions now, NeedsConfirmation lists them (again). The open questions become
+    open points of the order's protocol.
+    """
     order = writable_order(session, actor, order_id, kind, "finalise")
     state = questionnaire_state(session, order, kind)
-    rows = all_rows(session, state, kind, "de")
-    missing = sum(r.status is None for r in rows)
+    rows = all_rows(session, state, kind, locale)
+    missing, questions = unreviewed(rows), open_questions(rows)
     if missing:
-        raise Conflict(
+        raise NeedsConfirmation(
             _(
                 "Noch %(missing)d von %(total)d Antworten ohne Status; erst danach lässt sich "
                 "der Fragebogen abschließen.",
-                missing=missing,
+                missing=len(missing),
                 total=len(rows),
-            )
+            ),
+            missing,
+            questions,
+        )
+    if questions and set(confirmed or ()) != {r.pointer for r in questions}:
+        raise NeedsConfirmation(
+            ngettext(
+                "Noch %(num)d offene Frage; bitte bestätigen, dass der Fragebogen trotzdem "
+                "abgeschlossen wird.",
+                "Noch %(num)d offene Fragen; bitte bestätigen, dass der Fragebogen trotzdem "
+                "abgeschlossen wird.",
+                len(questions),
+            ),
+            [],
+            questions,
         )
     snap = build_snapshot(session, state, kind, rows, actor)
     session.add(snap)
@@ -66,6 +111,14 @@ def finalise(session: Session, actor: User, order_id: int, kind: str) -> Questio
         content_hash=snap.content_hash,
         changed=sum(r.status == CHANGED for r in rows),
         open=sum(r.status == OPEN for r in rows),
+    )
+    carry_open_questions(
+        session,
+        actor,
+        order,
+        kind,
+        state.schema_version,
+        [(r.pointer, r.comment) for r in questions],
     )
     session.commit()
     return snap

@@ -253,3 +253,29 @@ def differences(
         for pointer, review in sorted(reviews.items(), key=in_form_order(questionnaire))
         if not same(review.get("original"), review.get("final"))
     ]
+
+
+# ---------------------------------------------------------------- bulk accept, open questions
+
+
+def bulk_acceptable(rows: Iterable[A]) -> list[A]:
+    """The rows bulk accept takes: no status yet and the final value still the customer's."""
+    return [r for r in rows if r.status is None and same(r.final, r.original)]
+
+
+def unreviewed(rows: Iterable[A]) -> list[A]:
+    """The rows without a status: they keep a questionnaire from being finalised."""
+    return [r for r in rows if r.status is None]
+
+
+def open_questions(rows: Iterable[A]) -> list[A]:
+    """The rows marked "offene Frage": finalising asks for confirmation while there are any."""
+    return [r for r in rows if r.status == OPEN]
+
+
+def open_point_text(label: str, comment: str, limit: int = 500) -> str:
+    """The protocol's open point for an open question: its label and the reviewer's comment,
+    shortened with "…" to `limit` characters (what an open point may hold)."""
+    comment = " ".join((comment or "").split())
+    text = f"{label}: {comment}" if comment else label
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
