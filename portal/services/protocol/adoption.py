@@ -132,7 +132,9 @@ def add(session: Session, actor: User, order_id: int, values: dict[str, str]) ->
         )
     except Invalid as refused:
         # The page's field ids: new-name, new-email, ...
-        raise Invalid(refused.message, **{f"new-{k}": v for k, v in refused.fields.items()})
+        raise Invalid(
+            refused.message, **{f"new-{k}": v for k, v in refused.fields.items()}
+        ) from None
     exists = session.scalar(
         select(CustomerContact.id).where(
             CustomerContact.customer_id == order.customer_id,
