@@ -118,7 +118,7 @@ def test_the_links_table_names_recipient_use_expiry_and_state(client, session, w
     active = [r for r in rows if 'data-state="active"' in r]
     assert len(active) == 2 and all("anna@cp.example" in r for r in active)
     # Actions only on active links: re-send and revoke (behind a confirmation).
-    assert table.count("erneut senden") == 2 and table.count("Link widerrufen") == 2
+    assert table.count("Erneut senden") == 2 and table.count("Link widerrufen") == 2
     # Vendor staff with access see the table without the actions; in English too.
     login(client, world.lead)
     with client.session_transaction() as browser:
@@ -126,7 +126,7 @@ def test_the_links_table_names_recipient_use_expiry_and_state(client, session, w
     table = links_table(client.get(f"/orders/{order.id}").get_data(as_text=True))
     assert "Carla Kunde" in table and ">never<" in table
     assert "replaced" in table and "revoked" in table and "expired" in table
-    assert "send again" not in table and "Revoke link" not in table
+    assert "Resend" not in table and "Revoke" not in table
 
 
 def test_resend_mails_a_new_link_in_the_recipients_language(client, session, world, order, chris):
