@@ -19,7 +19,7 @@ from portal.errors import flash_refusal
 from portal.extensions import db
 from portal.models import Role
 from portal.process import completion
-from portal.services import access, calendar_sync, calls, links
+from portal.services import access, calendar_sync, calls, link_table, links
 from portal.services.calls.rules import DURATIONS
 from portal.services.errors import DomainError
 
@@ -194,5 +194,24 @@ def revoke_link(order_id: int, link_id: int):
     except DomainError as error:
         flash_refusal(error)
     else:
-        flash(_("Der Link ist zurückgezogen."), "success")
+        flash(_("Der Link ist widerrufen; er öffnet den Fragebogen nicht mehr."), "success")
+    return redirect(url_for("orders.show", order_id=order_id) + "#links-heading")
+
+
+@bp.post("/<int:order_id>/links/<int:link_id>/resend")
+@roles_required(Role.PARTNER_STAFF)
+def resend_link(order_id: int, link_id: int):
+    """Mail the link's recipient a new link to the same questionnaire; the old one is replaced."""
+    try:
+        link = link_table.resend(db.session, current_user, order_id, link_id)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(
+            _(
+                "Ein neuer Link für %(name)s ist in den Postausgang gelegt; der bisherige ist ersetzt.",
+                name=link.recipient_name,
+            ),
+            "success",
+        )
     return redirect(url_for("orders.show", order_id=order_id) + "#links-heading")

@@ -66,7 +66,17 @@ class CustomerLink(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Whom the link was mailed to: {"name", "email", "message_id"} (the outbox row) each.
+    # The one person the link was mailed to: a customer contact (when the address is one) or a
+    # name and address (staff, attendees). A later mail to the same address for the same
+    # questionnaire supersedes it: revoked_at and superseded_at are then both set.
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer_contact.id", ondelete="SET NULL"), index=True
+    )
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    recipient_email: Mapped[str | None] = mapped_column(String(254))
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The mail that carried it: [{"name", "email", "message_id"}] (the outbox row); older links
+    # may hold several recipients, from before one link went to one person.
     sent_to: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
 
     order: Mapped["Order"] = relationship(back_populates="links")  # noqa: F821

@@ -14,7 +14,7 @@ from portal.models import Role, ServiceItem, User
 from portal.orders import bp
 from portal.orders.forms import AcceptForm, OrderForm
 from portal.process import next_for
-from portal.services import access, calls, clock, orders, responses
+from portal.services import access, calls, clock, link_table, orders, responses
 from portal.services.errors import DomainError
 from portal.services.reminders import pages as reminder_pages
 
@@ -74,6 +74,7 @@ def show(order_id: int):
         declined=calls.declined_required_names(call),
         contacts=contacts_of(db.session, order),
         reminders=reminder_pages.section(db.session, order),
+        link_rows=link_table.rows(order),
     )
 
 

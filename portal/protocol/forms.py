@@ -30,6 +30,23 @@ def contact_entries(form: MultiDict) -> list[dict]:
     ]
 
 
+CONTACT_FIELDS = ("name", "email", "role", "phone", "language")
+
+
+def adopted_entries(form: MultiDict) -> list[dict]:
+    """The people checked under "Aus den Fragebögen", each with the values as (re)typed."""
+    return [
+        {"key": key, **{f: form.get(f"{key}-{f}", "") for f in CONTACT_FIELDS}}
+        for key in dict.fromkeys(form.getlist("adopt"))
+        if key.startswith("candidate-") and key[len("candidate-") :].isdigit()
+    ]
+
+
+def new_contact(form: MultiDict) -> dict:
+    """The contact the lead adds by hand."""
+    return {f: form.get(f"new-{f}", "") for f in CONTACT_FIELDS}
+
+
 def protocol_fields(form: MultiDict) -> dict:
     """The protocol editor's fields; rows come as parallel lists, one entry per row."""
     points = zip(

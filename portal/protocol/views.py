@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import Role
 from portal.protocol import bp, forms
 from portal.services.errors import DomainError
-from portal.services.protocol import approval, drafting, hold_call, pages
+from portal.services.protocol import adoption, approval, drafting, hold_call, pages
 from portal.services.protocol.contacts import confirm_contacts
 
 
@@ -99,27 +99,73 @@ def return_to_draft(order_id: int):
     return redirect(url_for("protocol.show", order_id=order_id))
 
 
+def _contacts(order_id: int, errors=None, status=200, **posted):
+    """The contacts page; a refused form keeps what the lead typed (posted: confirm, adopt, new)."""
+    page = pages.contacts_page(db.session, current_user, order_id)
+    confirm = {entry["id"]: entry for entry in posted.get("confirm", [])}
+    adopt = {entry["key"]: entry for entry in posted.get("adopt", [])}
+    return render_template(
+        "protocol/contacts.html",
+        page=page,
+        errors=errors or {},
+        posted=confirm,
+        adopt=adopt,
+        new=posted.get("new") or {},
+    ), status
+
+
+def _refused(error: DomainError, order_id: int, **posted):
+    if error.status in (403, 404):
+        raise error
+    return _contacts(order_id, error.fields or {"form": error.message}, error.status, **posted)
+
+
 @bp.route("/<int:order_id>/contacts/confirm", methods=["GET", "POST"])
 @roles_required(Role.PROJECT_LEAD)
 def contacts(order_id: int):
     """The order's project lead completes and confirms the customer's contacts."""
-    errors, posted, status = {}, [], 200
-    if request.method == "POST":
-        posted = forms.contact_entries(request.form)
-        try:
-            confirm_contacts(db.session, current_user, order_id, posted)
-        except DomainError as error:
-            if error.status in (403, 404):
-                raise
-            errors, status = error.fields or {"form": error.message}, error.status
-        else:
-            flash(_("Die Ansprechpartner sind bestätigt."), "success")
-            return redirect(url_for("orders.show", order_id=order_id) + "#outcome-heading")
-    page = pages.contacts_page(db.session, current_user, order_id)
-    posted_by_id = {entry["id"]: entry for entry in posted}
-    return render_template(
-        "protocol/contacts.html", page=page, errors=errors, posted=posted_by_id
-    ), status
+    if request.method == "GET":
+        return _contacts(order_id)
+    posted = forms.contact_entries(request.form)
+    try:
+        confirm_contacts(db.session, current_user, order_id, posted)
+    except DomainError as error:
+        return _refused(error, order_id, confirm=posted)
+    flash(_("Die Ansprechpartner sind bestätigt."), "success")
+    return redirect(url_for("orders.show", order_id=order_id) + "#outcome-heading")
+
+
+@bp.post("/<int:order_id>/contacts/adopt")
+@roles_required(Role.PROJECT_LEAD)
+def adopt_contacts(order_id: int):
+    """The lead adopts people from the questionnaires as the customer's contacts."""
+    picks = forms.adopted_entries(request.form)
+    try:
+        created, completed = adoption.adopt(db.session, current_user, order_id, picks)
+    except DomainError as error:
+        return _refused(error, order_id, adopt=picks)
+    flash(
+        _(
+            "Aus den Fragebögen übernommen: %(new)d neu, %(completed)d ergänzt.",
+            new=len(created),
+            completed=len(completed),
+        ),
+        "success",
+    )
+    return redirect(url_for("protocol.contacts", order_id=order_id))
+
+
+@bp.post("/<int:order_id>/contacts/new")
+@roles_required(Role.PROJECT_LEAD)
+def add_contact(order_id: int):
+    """The lead adds a contact by hand."""
+    values = forms.new_contact(request.form)
+    try:
+        contact = adoption.add(db.session, current_user, order_id, values)
+    except DomainError as error:
+        return _refused(error, order_id, new=values)
+    flash(_("%(name)s ist als Ansprechpartner hinzugefügt.", name=contact.name), "success")
+    return redirect(url_for("protocol.contacts", order_id=order_id) + f"#contact-{contact.id}")
 
 
 @bp.post("/<int:order_id>/call/complete")

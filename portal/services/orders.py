@@ -167,7 +167,8 @@ def _line(item: ServiceItem, quantity: Decimal, position: int) -> OrderLine:
 class Acceptance:
     order: Order
     license: License
-    # Plain tokens of the customer links, handed out once (only their hashes are stored).
+    # Plain tokens of the links in the first acceptance mail (each partner staff member gets
+    # their own), handed out once: only their hashes are stored.
     tokens: dict[str, str]
 
 

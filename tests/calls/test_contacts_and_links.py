@@ -96,10 +96,11 @@ def test_links_are_resent_and_revoked_from_the_order_page(client, session, world
     assert client.application.test_client().get(f"/r/{token}").status_code == 303
     client.post(f"/orders/{order.id}/links/{technical.id}/revoke")
     body = client.get(f"/orders/{order.id}").get_data(as_text=True)
-    assert "Der Link ist zurückgezogen" in body
+    assert "Der Link ist widerrufen" in body
     assert client.application.test_client().get(f"/r/{token}").status_code == 410
     body = client.get(f"/orders/{order.id}").get_data(as_text=True)
-    assert f"/links/{technical.id}/revoke" not in body and "zurückgezogen" in body
+    assert f"/links/{technical.id}/revoke" not in body
+    assert f'id="link-{technical.id}-state" data-state="revoked"' in body
     client.post(f"/orders/{order.id}/links/{technical.id}/revoke")
     assert "schon zurückgezogen" in client.get(f"/orders/{order.id}").get_data(as_text=True)
     other_link = session.scalar(select(CustomerLink).where(CustomerLink.order_id == other.id))

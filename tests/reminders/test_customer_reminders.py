@@ -71,11 +71,11 @@ def test_each_person_in_their_language_with_fresh_links_that_work(session, order
     text = german.get_body(("plain",)).get_content()
     assert "Guten Tag Carla Kunde," in text
     assert "Freitag, 20. November 2026" in text
-    assert "Ihre bisherigen Links funktionieren weiterhin" in text
+    assert "Die Links in dieser E-Mail sind neu und ersetzen Ihre bisherigen" in text
     english_text = english.get_body(("plain",)).get_content()
     assert "Chris Customer," in english_text
     assert "Friday, November 20, 2026" in english_text
-    assert "Your previous links still work" in english_text
+    assert "The links in this email are new and replace your previous ones" in english_text
     for message, email in ((german, CARLA), (english, CHRIS)):
         tokens = URL.findall(message.get_body(("plain",)).get_content())
         assert len(tokens) == 2
@@ -83,11 +83,15 @@ def test_each_person_in_their_language_with_fresh_links_that_work(session, order
             link = links.redeem(session, token)
             assert link.id not in old and link.order_id == order.id
             assert [r["email"] for r in link.sent_to] == [email]
-    # Each reminder minted its own links; the old ones stay valid.
-    assert session.scalar(select(CustomerLink).where(CustomerLink.id.in_(old))).revoked_at is None
+    # Each reminder minted the person's own links; theirs from before no longer open.
+    before = session.scalars(select(CustomerLink).where(CustomerLink.id.in_(old))).all()
+    theirs = [k for k in before if k.recipient_email in (CARLA.lower(), CHRIS.lower())]
+    assert len(theirs) == 4 and all(k.superseded_at and k.revoked_at for k in theirs)
+    # The partner's links from the acceptance mail are someone else's: they stay as they were.
+    assert all(k.revoked_at is None for k in before if k not in theirs)
 
 
-def test_the_mail_says_so_when_the_old_link_has_expired(session, order, contacts):
+def test_a_reminder_after_the_old_link_expired_still_sends_new_links(session, order, contacts):
     for link in session.scalars(select(CustomerLink)):
         link.expires_at = at(9)
     session.commit()
@@ -98,8 +102,8 @@ def test_the_mail_says_so_when_the_old_link_has_expired(session, order, contacts
         .get_body(("plain",))
         .get_content()
     )
-    assert "Die Links in dieser E-Mail sind neu; bereits gespeicherte Antworten" in text
-    assert "funktioniert weiterhin" not in text
+    assert "Die Links in dieser E-Mail sind neu und ersetzen Ihre bisherigen" in text
+    assert len(URL.findall(text)) == 2
 
 
 def test_a_submitted_questionnaire_is_not_reminded_and_both_stop_it(session, order, contacts):
@@ -114,7 +118,7 @@ def test_a_submitted_questionnaire_is_not_reminded_and_both_stop_it(session, ord
     )
     assert "Technischer Fragebogen" in text and "Fachlicher Fragebogen" not in text
     assert "Dieser Fragebogen ist noch nicht abgeschickt:" in text
-    assert "Der Link in dieser E-Mail ist neu. Ihr bisheriger Link funktioniert weiterhin" in text
+    assert "Der Link in dieser E-Mail ist neu und ersetzt Ihren bisherigen" in text
     assert len(URL.findall(text)) == 1
     drafts.save(session, order, "technical", base_version=0, changes=ON_PREMISES, author="Carla")
     responses.submit(session, order, "technical", author="Carla")

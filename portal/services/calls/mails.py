@@ -70,7 +70,8 @@ def _participant(call, person: Attendance):
 
 
 def send_links(session, order, contacts: list[Attendance]) -> list[OutboxMessage]:
-    """The seed: CP sends the customer the links to the questionnaires (fresh tokens each time)."""
+    """The seed: CP sends the customer the links to the questionnaires; each person gets their own,
+    which replace the links they had before."""
     if not contacts:
         return []
     issued = links.issue_all(session, order, utcnow())

@@ -30,6 +30,8 @@ from portal.models.protocol import APPROVED, DRAFT, RETURNED, SUBMITTED
 from portal.process import STEP_BY_KEY, completion, is_actionable_by
 from portal.services import calls
 from portal.services.access import accepted_order
+from portal.services.protocol import adoption
+from portal.services.protocol.adoption import Offer
 from portal.services.protocol.contacts import (
     confirmation_of,
     contacts_confirmed,
@@ -97,6 +99,7 @@ class ContactsPage:
     order: Order
     rows: list[ContactRow]
     confirmation: ContactConfirmation | None
+    offers: list[Offer]  # the people the customer named in the questionnaires
 
 
 def contacts_page(session: Session, actor: User, order_id: int) -> ContactsPage:
@@ -109,7 +112,9 @@ def contacts_page(session: Session, actor: User, order_id: int) -> ContactsPage:
     call = calls.call_of(session, order)
     invited = {p.contact_id for p in call.participants} if call else set()
     rows = [ContactRow(c, attended.get(c.id), c.id in invited) for c in contacts_of(session, order)]
-    return ContactsPage(order, rows, confirmation_of(session, order))
+    return ContactsPage(
+        order, rows, confirmation_of(session, order), adoption.offers(session, order)
+    )
 
 
 # ---------------------------------------------------------------- the protocol page

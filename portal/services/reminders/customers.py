@@ -43,8 +43,6 @@ class Person:
     name: str
     language: str = "de"
     kinds: list[str] = field(default_factory=list)
-    # Every link this person holds to those questionnaires still works (not expired).
-    old_links_work: bool = True
     # The outbox row of the latest mail that brought this person a link.
     last_link_mail: int = 0
 
@@ -109,7 +107,6 @@ def link_people(session: Session, order: Order, kinds, now: datetime) -> dict[st
             person = people.setdefault(email, Person(email=email, name=sent.get("name") or email))
             if link.questionnaire not in person.kinds:
                 person.kinds.append(link.questionnaire)
-            person.old_links_work = person.old_links_work and link.expires_at > now
             person.last_link_mail = max(person.last_link_mail, sent.get("message_id") or 0)
     if people:
         staff = session.scalars(
@@ -214,7 +211,6 @@ def _queue(session: Session, order_id: int, person: Person, starts_at, threshold
         person=person,
         starts_at=starts_at,
         kinds=person.kinds,
-        old_links_work=person.old_links_work,
     )
     audit.record(
         session,
