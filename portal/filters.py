@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
+from portal.numbers import number_text
 from portal.process import STEPS, StepStatus
 from portal.workdays import BERLIN
 
@@ -96,9 +97,11 @@ def answer(value, node=None) -> str:
     if isinstance(value, list):
         return ", ".join(answer(v, node) for v in value)
     if isinstance(value, int | float):
-        return labels.get(str(value)) or format_decimal(value)
+        code = node is not None and node.code
+        return labels.get(str(value)) or number_text(value, locale(), code=code)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {answer(v)}" for k, v in value.items())
+        children = {child.key: child for child in node.children} if node is not None else {}
+        return ", ".join(f"{k}: {answer(v, children.get(k))}" for k, v in value.items())
     return labels.get(str(value), str(value))
 
 
