@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from portal.numbers import number_text
 from portal.process import STEPS, StepStatus
@@ -105,6 +106,12 @@ def answer(value, node=None) -> str:
     return labels.get(str(value), str(value))
 
 
+def line_breaks(value: str | None) -> Markup:
+    """Text with its line breaks kept as <br>, every line escaped (no HTML from the text)."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return Markup("<br>\n").join(escape(line) for line in text.split("\n"))
+
+
 def isodate(value: str):
     """Parse an ISO datetime string (as stored in JSON) for the `when` filter."""
     from datetime import datetime
@@ -123,4 +130,5 @@ def register(app) -> None:
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["answer"] = answer
     app.jinja_env.filters["isodate"] = isodate
+    app.jinja_env.filters["line_breaks"] = line_breaks
     app.jinja_env.globals.update(locale=locale, STEPS=STEPS, status_label=status_label)
