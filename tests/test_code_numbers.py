@@ -37,3 +37,16 @@ def test_the_package_prints_a_port_as_digits_in_german_and_english(session, worl
         document = text(generated(session, world, order).pdf)
         assert "1433" in document and "1.433" not in document and "1,433" not in document
         assert grouped in document, language
+
+
+def test_the_conflict_panel_prints_ports_as_digits(app, session, world):
+    from tests.test_coediting import changes, set_
+    from tests.test_respond import enter
+
+    tokens = accept(session, world, place(session, world, code="PORT")).tokens
+    anna = enter(app.test_client(), tokens["technical"], "Anna")
+    bert = enter(app.test_client(), tokens["technical"], "Bert")
+    changes(anna, "network", set_("/sql_port", None, "1433"))
+    panel = changes(bert, "network", set_("/sql_port", None, "14330")).get_json()["conflict_panel"]
+    assert "<strong>1433</strong>" in panel and "<strong>14330</strong>" in panel
+    assert "1.433" not in panel and "14.330" not in panel
