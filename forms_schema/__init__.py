@@ -56,7 +56,8 @@ missing (or hidden) value never does. Scopes are relative to the object holding 
 
 "x-compare" bounds an answer by another answer of the same object or by today, e.g.
 {"lte": "1/named_users"} or {"gt": "today"}; formats "host" and "public-ip-network" join
-date, email and uri (forms_schema/README.md).
+date, email and uri (forms_schema/README.md). "x-code": true on an integer says its answers
+are codes (ports, postcodes, account numbers): Node.code, printed as digits without grouping.
 """
 
 from forms_schema.data import delete, flatten, get, set

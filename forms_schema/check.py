@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from forms_schema import compare, formats
+from forms_schema import codes, compare, formats
 from forms_schema.errors import SchemaError
 from forms_schema.pointers import escape, split
 from forms_schema.vocabulary import check_metaschema, check_property_ui, check_root_ui
@@ -80,6 +80,8 @@ class _Walk:
                 if not is_property:
                     raise SchemaError(at, "x-compare is only read on questions (in properties)")
                 compare.check_value(value, at)
+            elif key == codes.KEYWORD:
+                codes.check_value(node, value, at)
             elif key == "format" and isinstance(value, str) and not formats.known(value):
                 raise SchemaError(at, f"format {value!r} is not checked; it would pass anything")
             elif key in _SCHEMA_MAPS and isinstance(value, Mapping):

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from forms_schema import codes
 from forms_schema.rules import Rule
 from forms_schema.text import Text, localize
 
@@ -61,6 +62,11 @@ class Node:
     def has_rule(self) -> bool:
         """Whether an x-ui.rule makes this node's visibility depend on answers or context."""
         return self.rule is not None
+
+    @property
+    def code(self) -> bool:
+        """Whether this integer question's answers are codes (x-code): printed as their digits."""
+        return codes.is_code(self.schema)
 
     def label(self, locale: str = "de") -> str:
         """x-ui.label, else title, else the property name."""

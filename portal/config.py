@@ -1,9 +1,27 @@
 """Settings from environment variables, with embedded defaults for `make run` and the tests."""
 
 import os
+import re
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 (refused in production)
+
+
+# Offer sender data and their development defaults; "" means optional (printed only when set).
+OFFER_SENDER_DEFAULTS = {
+    "OFFER_SENDER_NAME": "Saxess GmbH",
+    "OFFER_SENDER_STREET": "Musterstraße 1",
+    "OFFER_SENDER_POSTCODE": "04109",
+    "OFFER_SENDER_CITY": "Leipzig",
+    "OFFER_REGISTER_COURT": "Amtsgericht Leipzig",
+    "OFFER_REGISTER_NUMBER": "HRB 00000",
+    "OFFER_VAT_ID": "DE000000000",
+    "OFFER_MANAGING_DIRECTORS": "Erika Mustermann",
+    "OFFER_BANK": "",
+    "OFFER_CONTACT": "",
+}
+OFFER_SENDER_OPTIONAL = ("OFFER_BANK", "OFFER_CONTACT")
+_VAT_ID = re.compile(r"^[A-Z]{2}[0-9A-Z+*.]{2,12}$")
 
 
 def _bool(value: str | None) -> bool:
@@ -49,6 +67,9 @@ def from_environment(instance_path: str) -> dict:
         # German VAT in percent for offers; the rate is stored with each offer as sent.
         "VAT_RATE": env.get("VAT_RATE", "19.00"),
         "OFFER_VALID_DAYS": int(env.get("OFFER_VALID_DAYS", "30")),
+        # The sender of offers as a German B2B offer names it: letterhead, sender line, footer.
+        # The defaults are Saxess demo data; production refuses to start without real ones.
+        **{name: env.get(name) or default for name, default in OFFER_SENDER_DEFAULTS.items()},
         # Package generation runs in a background thread; a lease older than this is taken over.
         "PACKAGE_LEASE_SECONDS": int(env.get("PACKAGE_LEASE_SECONDS", "300")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
@@ -163,5 +184,21 @@ def check_production(config: dict) -> None:
             problems.append(str(error))
     if config.get("IMAP_HOST") and config.get("IMAP_TLS") == "none" and config.get("IMAP_USER"):
         problems.append("IMAP_TLS=none would send the mailbox password unencrypted")
+    problems += _offer_sender_problems(config)
     if problems:
         raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
+
+
+def _offer_sender_problems(config: dict) -> list[str]:
+    """Production needs the real sender of offers: every required OFFER_* set, a VAT ID's shape."""
+    problems = [
+        f"{name} must be set (printed on every offer)"
+        for name in OFFER_SENDER_DEFAULTS
+        if name not in OFFER_SENDER_OPTIONAL and not os.environ.get(name, "").strip()
+    ]
+    vat_id = os.environ.get("OFFER_VAT_ID", "").strip()
+    if vat_id and not _VAT_ID.match(vat_id):
+        problems.append(
+            f"OFFER_VAT_ID must be a VAT identification number like DE123456789, got {vat_id!r}"
+        )
+    return problems

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
+from portal.numbers import number_text
 from portal.process import STEPS, StepStatus
 from portal.workdays import BERLIN
 
@@ -96,10 +98,18 @@ def answer(value, node=None) -> str:
     if isinstance(value, list):
         return ", ".join(answer(v, node) for v in value)
     if isinstance(value, int | float):
-        return labels.get(str(value)) or format_decimal(value)
+        code = node is not None and node.code
+        return labels.get(str(value)) or number_text(value, locale(), code=code)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {answer(v)}" for k, v in value.items())
+        children = {child.key: child for child in node.children} if node is not None else {}
+        return ", ".join(f"{k}: {answer(v, children.get(k))}" for k, v in value.items())
     return labels.get(str(value), str(value))
+
+
+def line_breaks(value: str | None) -> Markup:
+    """Text with its line breaks kept as <br>, every line escaped (no HTML from the text)."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return Markup("<br>\n").join(escape(line) for line in text.split("\n"))
 
 
 def isodate(value: str):
@@ -120,4 +130,5 @@ def register(app) -> None:
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["answer"] = answer
     app.jinja_env.filters["isodate"] = isodate
+    app.jinja_env.filters["line_breaks"] = line_breaks
     app.jinja_env.globals.update(locale=locale, STEPS=STEPS, status_label=status_label)

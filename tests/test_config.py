@@ -9,6 +9,7 @@ import pytest
 from portal import create_app
 from portal.config import DEFAULT_SECRET_KEY
 from portal.services import clock
+from tests.offer_sender import OFFER_SENDER
 
 PROBLEMS = (
     "SECRET_KEY",
@@ -30,6 +31,7 @@ def production_env(monkeypatch, tmp_path):
         "LICENSE_KEY_FILE": str(tmp_path / "license_ed25519.pem"),
         "AUDIT_KEY_FILE": str(tmp_path / "audit_ed25519.pem"),
         "PORTAL_VAULT_KEY": base64.b64encode(os.urandom(32)).decode(),
+        **OFFER_SENDER,
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -130,3 +132,34 @@ def test_production_refuses_a_mailbox_password_in_clear(production_env, monkeypa
     monkeypatch.setenv("IMAP_TLS", "none")
     with pytest.raises(RuntimeError, match="IMAP_TLS=none"):
         create_app()
+
+
+def test_production_refuses_the_offer_sender_missing(production_env, monkeypatch):
+    monkeypatch.delenv("OFFER_VAT_ID")
+    monkeypatch.delenv("OFFER_REGISTER_NUMBER")
+    with pytest.raises(RuntimeError, match="Refusing to start in production") as refused:
+        create_app()
+    message = str(refused.value)
+    assert "OFFER_VAT_ID must be set" in message and "OFFER_REGISTER_NUMBER must be set" in message
+    assert "OFFER_SENDER_NAME" not in message
+
+
+def test_production_refuses_a_malformed_vat_id(production_env, monkeypatch):
+    monkeypatch.setenv("OFFER_VAT_ID", "123 456")
+    with pytest.raises(RuntimeError, match="OFFER_VAT_ID must be a VAT identification number"):
+        create_app()
+
+
+def test_production_reads_the_offer_sender_and_development_has_demo_data(
+    production_env, monkeypatch, tmp_path
+):
+    app = create_app()
+    assert app.config["OFFER_SENDER_NAME"] == production_env["OFFER_SENDER_NAME"]
+    assert app.config["OFFER_BANK"] == ""  # optional
+    monkeypatch.delenv("PORTAL_ENV")
+    for name in OFFER_SENDER:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'dev.sqlite3'}")
+    app = create_app()
+    assert app.config["OFFER_SENDER_NAME"] == "Saxess GmbH"
+    assert app.config["OFFER_VAT_ID"] == "DE000000000"

@@ -163,3 +163,41 @@ def test_the_upgrade_pins_accepted_orders_to_the_versions_their_answers_use(bare
     newest_business = questionnaires.files("business")[-1][0]
     assert stored == {"technical": 1, "business": newest_business}
     assert pins[2] is None
+
+
+def test_the_upgrade_marks_the_ports_of_stored_versions_as_codes(bare_app):
+    """Versions stored before x-code existed (seeded from the older files) get the annotation,
+    and their sha256 follows; everything else in them stays as it was."""
+    from portal import questionnaires
+
+    marking = "5a1e0ffe2c0d"
+    before = ScriptDirectory(str(MIGRATIONS)).get_revision(marking).down_revision
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision=before)
+    with db.engine.begin() as conn:
+        rows = conn.execute(
+            text("SELECT id, document FROM questionnaire_version WHERE kind = 'technical'")
+        ).all()
+        for version_id, document in rows:
+            old = document if isinstance(document, dict) else json.loads(document)
+            del old["$defs"]["tcp_port"]["x-code"]  # as the files were before
+            conn.execute(
+                text(
+                    "UPDATE questionnaire_version SET document = :doc, sha256 = :sha WHERE id = :id"
+                ),
+                {"doc": json.dumps(old), "sha": questionnaires.digest(old), "id": version_id},
+            )
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision=marking)
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT number, document, sha256 FROM questionnaire_version WHERE kind = 'technical'"
+            )
+        ).all()
+    assert rows
+    for number, document, sha256 in rows:
+        stored = document if isinstance(document, dict) else json.loads(document)
+        shipped = json.loads(dict(questionnaires.files("technical"))[number].read_text("utf-8"))
+        assert stored == shipped and stored["$defs"]["tcp_port"]["x-code"] is True
+        assert sha256 == questionnaires.digest(stored)
+    columns = {c["name"] for c in inspect(db.engine).get_columns("customer")}
+    assert {"street", "postcode", "city", "country"} <= columns

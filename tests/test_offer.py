@@ -42,6 +42,9 @@ CENT = Decimal("0.01")
 # ---------------------------------------------------------------- building blocks
 
 
+ADDRESS = ("Hafenstraße 12", "20457", "Hamburg")
+
+
 def carla_of(session, order) -> CustomerContact:
     return session.scalar(
         select(CustomerContact).where(
@@ -58,6 +61,7 @@ def held_order(session, world, code="ACME", language="de", services=(("TRAINING"
     items = catalogue(session)
     order = new_order(session, world, code=code)
     order.language = language
+    order.customer.street, order.customer.postcode, order.customer.city = ADDRESS
     session.commit()
     carla = carla_of(session, order)
     agreed = [{"service_item_id": str(items[c].id), "quantity": q} for c, q in services]

@@ -290,7 +290,8 @@ def shown_as(value, node, language: str) -> list[str]:
     if str(value) in choices:
         return [choices[str(value)]]
     if isinstance(value, int | float):
-        return [format_decimal(value, locale=language)]
+        # A code (x-code: the ports) is its digits; a quantity has the language's grouping.
+        return [str(value) if node.code else format_decimal(value, locale=language)]
     if node.widget == "date":
         from babel.dates import format_date
 
@@ -429,6 +430,9 @@ def test_the_package_documents_every_question_and_final_answer(session, world, o
         "Datenquellen › Häufigkeit (2) · im Call geändert Wöchentlich Antwort des Kunden: Täglich"
         in document
     )
+    # A port is a code: its digits, never "1.433"; a quantity keeps the grouping.
+    assert "TCP-Port des SQL Servers · übernommen 1433" in document
+    assert "1.433" not in document and "8080" in document
     # Text keeps its line breaks, umlauts and quotes; uploads appear by their file name.
     assert "Samstag 22–6 Uhr\nSonntag ganztägig" in "\n".join(page_texts(package.pdf))
     assert UMLAUTS in document and UPLOAD_NAME in document

@@ -15,6 +15,7 @@ from portal import audit, create_app, vault
 from portal.extensions import db
 from portal.models import AuditEvent, Secret
 from portal.vault import Keyring, VaultError, key_id, reveal, rotate, rotation, seal
+from tests.offer_sender import OFFER_SENDER
 from tests.pg_util import require_postgres
 
 
@@ -394,6 +395,7 @@ def production_env(monkeypatch, tmp_path):
         "LICENSE_KEY_FILE": str(tmp_path / "license_ed25519.pem"),
         "AUDIT_KEY_FILE": str(tmp_path / "audit_ed25519.pem"),
         "PORTAL_VAULT_KEY": f"{b64(os.urandom(32))},{b64(os.urandom(32))}",
+        **OFFER_SENDER,
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)

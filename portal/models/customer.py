@@ -18,6 +18,12 @@ class Customer(Base):
     name: Mapped[str] = mapped_column(String(200))
     short_code: Mapped[str] = mapped_column(String(10), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The postal address offers are addressed to; empty until someone records it.
+    street: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    city: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # ISO 3166-1 alpha-2; letters abroad print the country's name as their last line.
+    country: Mapped[str] = mapped_column(String(2), default="DE", server_default="DE")
 
     grants: Mapped[list["CustomerGrant"]] = relationship(
         back_populates="customer", cascade="all, delete-orphan"

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from portal import postal
 from portal.models import ServiceOffer
 from portal.models.offer import DRAFT
 from portal.services.fields import iso_date
@@ -254,3 +255,13 @@ def draft_of(offer: ServiceOffer | None, posted: Draft | None, locale: str) -> D
         return posted
     valid = offer.valid_until.isoformat() if offer.valid_until else ""
     return Draft(rows_of(offer, locale), offer.note, offer.valid_until, valid)
+
+
+def address(form: MultiDict) -> postal.Address:
+    """The customer's postal address as posted by the editor's address form."""
+    return postal.Address.typed(
+        form.get("street", ""),
+        form.get("postcode", ""),
+        form.get("city", ""),
+        form.get("country", ""),
+    )

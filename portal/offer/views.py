@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal import postal
 from portal.authz import roles_required
 from portal.errors import flash_refusal
 from portal.extensions import db, link_limit
@@ -39,7 +40,16 @@ def _version() -> int | None:
     return request.form.get("version", type=int)
 
 
-def _render(order_id, posted=None, errors=None, focus=None, version=None, chosen=None, status=200):
+def _render(
+    order_id,
+    posted=None,
+    errors=None,
+    focus=None,
+    version=None,
+    chosen=None,
+    status=200,
+    address=None,
+):
     """The offer page; an unsaved or refused editor keeps what the user typed (`posted`)."""
     page = offers.editor(db.session, current_user, order_id)
     draft = forms.draft_of(page.offer, posted, locale())
@@ -54,6 +64,8 @@ def _render(order_id, posted=None, errors=None, focus=None, version=None, chosen
         focus=focus,
         version=version,
         chosen=set(chosen) if chosen is not None else page.chosen,
+        address=address or page.address,
+        countries=postal.countries(locale()),
     ), status
 
 
@@ -79,6 +91,22 @@ def edit(order_id: int):
         return _render(order_id, posted, errors, None, _version(), chosen, error.status)
     flash(_("Der Entwurf ist gespeichert."), "success")
     return redirect(url_for("offer.edit", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/offer/address")
+@roles_required(Role.PARTNER_STAFF)
+def address(order_id: int):
+    """Record the customer's postal address, the recipient block of the offer."""
+    posted = forms.address(request.form)
+    try:
+        offers.save_address(db.session, current_user, order_id, posted)
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        errors = error.fields or {"form": error.message}
+        return _render(order_id, errors=errors, status=error.status, address=posted)
+    flash(_("Die Postanschrift des Kunden ist gespeichert."), "success")
+    return redirect(url_for("offer.edit", order_id=order_id) + "#address")
 
 
 @bp.post("/orders/<int:order_id>/offer/start")

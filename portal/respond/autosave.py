@@ -58,7 +58,10 @@ def _answer(kind, page_key, questionnaire, nodes, context, result) -> dict:
         panel = get_template_attribute("respond/conflicts.html", "conflict_panel")
         labels = {c.pointer: pages.label(c.pointer, names, document) for c in result.conflicts}
         values = pages.conflict_values(questionnaire, result.conflicts)
-        answer["conflict_panel"] = str(panel(result.conflicts, labels, values, kind, page_key))
+        nodes = pages.conflict_nodes(questionnaire, result.conflicts)
+        answer["conflict_panel"] = str(
+            panel(result.conflicts, labels, values, kind, page_key, nodes)
+        )
         answer["message"] = _(
             "Jemand anderes hat inzwischen dieselben Fragen beantwortet. Bitte entscheiden Sie oben."
         )

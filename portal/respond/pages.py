@@ -224,6 +224,17 @@ def conflict_values(questionnaire, conflicts) -> dict[str, list[str]]:
     return values
 
 
+def conflict_nodes(questionnaire, conflicts) -> dict[str, Any]:
+    """The question of each conflicting answer, so its values print as the question says (codes)."""
+    nodes = {}
+    for conflict in conflicts:
+        with contextlib.suppress(KeyError, ValueError, IndexError):
+            node = questionnaire.node(conflict.pointer)
+            if node is not None:
+                nodes[conflict.pointer] = node
+    return nodes
+
+
 @dataclass
 class RenderContext:
     """What the form macros need besides the bound fields (templates/forms/macros.html).

@@ -169,6 +169,7 @@ def _render_page(order, kind, page_key, response, form=None, result=None, row_na
         conflicts=conflicts,
         labels={c.pointer: pages.label(c.pointer, names, document) for c in conflicts},
         conflict_values=pages.conflict_values(questionnaire, conflicts),
+        conflict_nodes=pages.conflict_nodes(questionnaire, conflicts),
         saved_label=pages.saved_label(response, _),
         focus_errors=bool(result and result.errors),
         migrated=migration_records.since_last_save(db.session, response, locale()),

@@ -14,6 +14,7 @@ from tests.calls.support import (
     VIDEO,
     at,
     book,
+    calendar_part,
     completion,
     customer,
     invitations,
@@ -113,6 +114,21 @@ def test_the_customer_call_page_shows_the_booked_call(client, session, world, or
     assert "Ihr Setup Call" in page and LOCATION in page and "1. Vorstellung" in page
     assert "&lt;b&gt;Datenfluss" in page
     assert client.application.test_client().get("/customer/call").status_code == 403
+
+
+def test_the_agenda_keeps_its_line_breaks_as_escaped_text(client, session, world, order, carla):
+    book(session, world, order, at(1, 10), team(world, carla))
+    sent = mails(session)
+    visitor = customer(client, tokens_in(plain_mails(sent)[CARLA][0])[0])
+    page = visitor.get("/customer/call").get_data(as_text=True)
+    lines = (
+        "1. Vorstellung<br>\n2. Technischer Fragebogen; Antworten prüfen<br>\n"
+        "3. &lt;b&gt;Datenfluss&lt;/b&gt; &amp; Ablauf"
+    )
+    assert lines in page and "<b>Datenfluss" not in page
+    (invitation,) = [m for m in sent if m["To"] == CARLA and calendar_part(m) is not None]
+    html = text_of(invitation, "html")
+    assert lines in html and "<b>Datenfluss" not in html
 
 
 def test_the_customer_landing_page_shows_the_call(client, session, world, order, carla):

@@ -7,6 +7,7 @@ through a secret link the customer accepts or declines, once. Where things live:
                when its link expires (no Flask, no database)
 - records.py   loading offers for partner staff and for the customer's link; the shared flush
 - drafting.py  use cases: start a draft, save the editor's changes (typed: DraftInput)
+- address.py   use case: record the customer's postal address (the offer's recipient block)
 - sending.py   use cases: send a draft, withdraw an offer, the stored PDF
 - decision.py  use cases of the customer: the PDF through the link, accept or decline
 - pages.py     view models: the partner's editor, the order page's part, the customer's page
@@ -16,6 +17,7 @@ The editor's form is read next to its view, in portal/offer/forms.py. Callers ou
 package use the names below.
 """
 
+from portal.services.offers.address import address_of, missing_message, save_address
 from portal.services.offers.decision import customer_pdf, decide
 from portal.services.offers.drafting import DraftInput, DraftLine, save_draft, start
 from portal.services.offers.mails import render_pdf, url_for_token
@@ -50,6 +52,7 @@ __all__ = [
     "SendResult",
     "Summary",
     "Totals",
+    "address_of",
     "agreed_services",
     "code",
     "customer_offer",
@@ -60,12 +63,14 @@ __all__ = [
     "editor",
     "expiry",
     "line_net",
+    "missing_message",
     "offers_of",
     "open_offer",
     "order_section",
     "pdf_of",
     "redeem",
     "render_pdf",
+    "save_address",
     "save_draft",
     "send",
     "start",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal import mail, pdf
 from portal.models import CustomerContact, Order, ServiceOffer, User
+from portal.services.offers.letter import Sender, recipient
 from portal.services.offers.pricing import BERLIN, code, today, totals
 
 
@@ -28,6 +29,8 @@ def render_pdf(order: Order, offer: ServiceOffer) -> bytes:
         offer=offer,
         code=code(order, offer),
         totals=totals(offer.lines, offer.vat_rate),
+        sender=Sender.from_config(current_app.config),
+        recipient=recipient(order, offer.language),
         sent_on=offer.sent_at.astimezone(BERLIN).date() if offer.sent_at else today(),
     )
 

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.models import CustomerContact, Order, Role, ServiceItem, ServiceOffer, User
+from portal.postal import Address
+from portal.services.offers.address import address_of
 from portal.services.offers.pricing import Totals, code, totals
 from portal.services.offers.records import (
     OPEN,
@@ -36,6 +38,7 @@ class EditorPage:
     chosen: set[int]
     agreed: list[dict[str, Any]]
     call_held: bool
+    address: Address  # the customer's postal address as recorded
 
     @property
     def code(self) -> str:
@@ -56,6 +59,7 @@ def editor(session: Session, actor: User, order_id: int) -> EditorPage:
         chosen=default_recipients(session, order),
         agreed=agreed_services(session, order),
         call_held=call_held(order),
+        address=address_of(order.customer),
     )
 
 

@@ -25,6 +25,7 @@ from portal.services.errors import (
     flush_or_refuse,
 )
 from portal.services.links import hash_token
+from portal.services.offers.address import missing_message
 from portal.services.offers.drafting import DraftInput, apply, open_draft
 from portal.services.offers.mails import mail_contacts, mail_withdrawn, render_pdf
 from portal.services.offers.pricing import code, expiry, today, totals
@@ -79,6 +80,9 @@ def send(
         contacts = [c for c in contacts_of(session, order) if c.id in wanted]
         if not contacts:
             errors["contacts"] = _("Bitte mindestens einen Ansprechpartner des Kunden wählen.")
+        address = missing_message(order)
+        if address:
+            errors["address"] = address
         if errors:
             raise Invalid(_("Das Angebot kann so nicht verschickt werden."), **errors)
         token = _issue(offer, actor, contacts)
