@@ -1,28 +1,37 @@
-"""HTML to PDF with xhtml2pdf: the app's own fonts embedded, nothing fetched, same bytes for same input.
+"""HTML to PDF with xhtml2pdf: every font embedded, no glyph lost, true metadata, nothing fetched.
 
 Documents are Jinja templates rendered with autoescape, so customer text reaches xhtml2pdf as
 text. Below that, every resource xhtml2pdf would read passes two gates: the link callback
 answers only the app's font files, and xhtml2pdf's resource policy allows no network at all
 and local reads only inside the font directory. Images (the data flow diagram) come inline as
 data: URIs built by our own code.
+
+Every value a document prints passes glyph_markup(): characters the body font lacks are set in
+a fallback font that has them (FALLBACKS: emoji and symbols, Chinese and Japanese), and one no
+font has prints as a visible placeholder. The same input and build time give the same bytes.
 """
 
 import base64
 import io
 import logging
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from svglib.fonts import register_font_family
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+from portal.pdf import glyphs
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 # CSS family name -> (regular, bold, italic) files; "Mono" prints hashes and codes.
@@ -34,15 +43,34 @@ FAMILIES = {
     ),
     "Mono": ("DejaVuSansMono.ttf", None, None),
 }
+# What the body font lacks, from Debian packages (README, .ci/run): Symbola (fonts-symbola:
+# emoji in black and white, symbols) and Droid Sans Fallback (fonts-droid-fallback: Chinese,
+# Japanese). Both are TrueType outlines, which reportlab embeds as subsets; colour emoji fonts
+# (bitmaps) and the OpenType/CFF Noto CJK fonts it cannot embed. A missing file only narrows
+# the coverage: its characters then print as the placeholder.
+FALLBACKS = {
+    "Symbols": Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"),
+    "Cjk": Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+}
+# Standard fonts xhtml2pdf names by itself (empty runs, anchors, bullets); they are mapped to
+# the embedded body faces, so no unembedded Helvetica is referenced.
+STANDARD_FACES = {
+    "Helvetica": 0,
+    "Helvetica-Bold": 1,
+    "Helvetica-Oblique": 2,
+    "Helvetica-BoldOblique": 1,
+}
 # The diagram SVG names "sans-serif"; svglib maps it to our embedded font instead of Helvetica.
 SVG_FAMILIES = ("sans-serif", "DejaVu Sans")
 
-# No creation date and a fixed document ID: the same HTML gives the same bytes.
+# A fixed document ID and no clock of reportlab's own: the creation date is set from the
+# build time the caller gives, so the same HTML and time give the same bytes.
 rl_config.invariant = 1
 
 log = logging.getLogger(__name__)
 _fonts_lock = threading.Lock()
 _fonts_ready = False
+_coverage: list[tuple[str | None, frozenset[int]]] = []
 
 
 class PdfError(RuntimeError):
@@ -61,6 +89,9 @@ def font_css() -> str:
                     f"@font-face {{ font-family: {family}; src: url('{FONTS_DIR / file}'); "
                     f"font-weight: {weight}; font-style: {style}; }}"
                 )
+    for family, path in FALLBACKS.items():
+        if path.is_file():
+            rules.append(f"@font-face {{ font-family: {family}; src: url('{path}'); }}")
     return "\n".join(rules)
 
 
@@ -74,7 +105,7 @@ def _only_fonts(uri: str, rel: str | None) -> str:
     if uri.startswith("data:"):
         return uri
     path = Path(uri).resolve()
-    if path.parent == FONTS_DIR and path.is_file():
+    if (path.parent == FONTS_DIR or path in FALLBACKS.values()) and path.is_file():
         return str(path)
     log.warning("PDF resource refused: %.120s", uri)
     return ""
@@ -88,8 +119,20 @@ def _register_fonts() -> None:
         regular, bold, italic = FAMILIES["Body"]
         # Every page starts in the canvas's base font; by default that is Helvetica, which
         # would sit in the PDF unembedded even though no text uses it.
-        pdfmetrics.registerFont(TTFont("PortalBody", str(FONTS_DIR / regular)))
+        body = TTFont("PortalBody", str(FONTS_DIR / regular))
+        pdfmetrics.registerFont(body)
         rl_config.canvas_basefontname = "PortalBody"
+        faces = (regular, bold, italic)
+        for name, face in STANDARD_FACES.items():
+            pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / faces[face])))
+        coverage = [(None, frozenset(body.face.charWidths))]
+        for family, path in FALLBACKS.items():
+            if path.is_file():
+                coverage.append((family, frozenset(TTFont(family, str(path)).face.charWidths)))
+            else:
+                log.warning("PDF fallback font %s missing; its characters print as %r", path,
+                            glyphs.PLACEHOLDER)  # fmt: skip
+        _coverage[:] = coverage
         for name in SVG_FAMILIES:
             register_font_family(
                 name, str(FONTS_DIR / regular), str(FONTS_DIR / bold), str(FONTS_DIR / italic)
@@ -97,10 +140,78 @@ def _register_fonts() -> None:
         _fonts_ready = True
 
 
+def coverage() -> list[tuple[str | None, frozenset[int]]]:
+    """The code points of the body font, then of each fallback font present, in order."""
+    _register_fonts()
+    return _coverage
+
+
+def glyph_markup(value: str) -> Markup:
+    """Escaped text whose characters the body font lacks are set in a font that has them;
+    one no font has prints as glyphs.PLACEHOLDER in the body font."""
+    parts = []
+    for run in glyphs.runs(str(value), coverage()):
+        text = escape(run.text)
+        if run.font is None:
+            parts.append(text)
+        else:
+            parts.append(Markup('<span style="font-family: %s">%s</span>') % (run.font, text))
+    return Markup("").join(parts)
+
+
+def unprintable(text: str) -> list[str]:
+    """The distinct characters of the text that no embedded font can print."""
+    return glyphs.missing(text, coverage())
+
+
+def _finalize(value):
+    """Every printed value of a PDF template: markup as it is, text through glyph_markup()."""
+    if value is None or isinstance(value, Markup | int | float):
+        return value
+    text = str(value)
+    return value if glyphs.only_body(text, coverage()) else glyph_markup(text)
+
+
+def _environment():
+    """The app's Jinja environment with _finalize(); one per app."""
+    app = current_app._get_current_object()
+    env = app.extensions.get("portal_pdf_jinja")
+    if env is None:
+        env = app.extensions["portal_pdf_jinja"] = app.jinja_env.overlay(finalize=_finalize)
+    return env
+
+
+def _pdf_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def _with_metadata(data: bytes, *, title, author, subject, language, created) -> bytes:
+    """The PDF with its document information and catalog language set, via pypdf."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.add_metadata(
+        {
+            "/Title": title,
+            "/Author": author,
+            "/Subject": subject,
+            "/Creator": "CPCE-Onboarding-Portal",
+            "/CreationDate": _pdf_date(created),
+            "/ModDate": _pdf_date(created),
+        }
+    )
+    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def render(html: str) -> bytes:
     """The PDF of an HTML document; raises PdfError when xhtml2pdf reports an error."""
     _register_fonts()
-    policy = ResourceAccessPolicy.server(base_dir=FONTS_DIR, allow_remote=False)
+    policy = ResourceAccessPolicy.server(
+        base_dir=FONTS_DIR,
+        extra_roots=tuple({p.parent for p in FALLBACKS.values() if p.is_file()}),
+        allow_remote=False,
+    )
     out = io.BytesIO()
     result = pisa.CreatePDF(
         html,
@@ -114,24 +225,46 @@ def render(html: str) -> bytes:
     return out.getvalue()
 
 
-def document(template: str, *, language: str, title: str, header: str, **context) -> bytes:
+def document(
+    template: str,
+    *,
+    language: str,
+    title: str,
+    header: str,
+    author: str = "Saxess",
+    subject: str = "",
+    created: datetime | None = None,
+    **context,
+) -> bytes:
     """Render a template extending pdf/layout.html in `language` and return its PDF.
 
-    `title` is the document title, `header` the running header (customer and title).
+    `title` is the document title, `header` the running header (customer and title); title,
+    `author` (who issues it), `subject`, language and `created` (now unless given) become the
+    PDF's metadata.
     """
     with force_locale(language):
         page_of = escape(_("Seite %(page)s von %(pages)s")) % {
             "page": Markup("<pdf:pagenumber></pdf:pagenumber>"),
             "pages": Markup("<pdf:pagecount></pdf:pagecount>"),
         }
-        html = render_template(
-            template,
+        values = dict(
+            context,
             # Built from our own constants only; escaping would break the CSS quotes.
             pdf_font_css=Markup(font_css()),  # noqa: S704
             pdf_language=language,
-            pdf_title=title,
+            # Plain escaped text: the <title> holds no font runs.
+            pdf_title=escape(title),
             pdf_header=header,
             pdf_page_of=page_of,
-            **context,
         )
-    return render(html)
+        current_app.update_template_context(values)
+        html = _environment().get_template(template).render(values)
+    data = render(html)
+    return _with_metadata(
+        data,
+        title=title,
+        author=author,
+        subject=subject,
+        language=language,
+        created=created or datetime.now(UTC),
+    )
