@@ -34,6 +34,8 @@ class Lease:
 
     def __init__(self, package_id: int, at: datetime):
         self.package_id, self.at = package_id, at
+        # When this build began: the PDFs' creation date.
+        self.started = at
 
     def _mine(self):
         return (
