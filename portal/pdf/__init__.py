@@ -12,8 +12,10 @@ font has prints as a visible placeholder. The same input and build time give the
 """
 
 import base64
+import html
 import io
 import logging
+import re
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +27,10 @@ from markupsafe import Markup, escape
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 from reportlab import rl_config
-from reportlab.pdfbase import pdfmetrics
+from reportlab.lib import fonts
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
+from svglib.fonts import register_font as svg_register_font
 from svglib.fonts import register_font_family
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
@@ -52,14 +56,10 @@ FALLBACKS = {
     "Symbols": Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"),
     "Cjk": Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
 }
-# Standard fonts xhtml2pdf names by itself (empty runs, anchors, bullets); they are mapped to
-# the embedded body faces, so no unembedded Helvetica is referenced.
-STANDARD_FACES = {
-    "Helvetica": 0,
-    "Helvetica-Bold": 1,
-    "Helvetica-Oblique": 2,
-    "Helvetica-BoldOblique": 1,
-}
+# xhtml2pdf names Helvetica by itself for runs that draw nothing (empty fragments, anchors,
+# bullets); as a standard font it would be referenced unembedded, so the name is given the
+# embedded body face.
+STANDARD_FONT = "Helvetica"
 # The diagram SVG names "sans-serif"; svglib maps it to our embedded font instead of Helvetica.
 SVG_FAMILIES = ("sans-serif", "DejaVu Sans")
 
@@ -71,6 +71,24 @@ log = logging.getLogger(__name__)
 _fonts_lock = threading.Lock()
 _fonts_ready = False
 _coverage: list[tuple[str | None, frozenset[int]]] = []
+
+
+_reportlab_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """reportlab's ToUnicode map, with code points above U+FFFF (emoji) written as UTF-16
+    surrogate pairs: reportlab writes them as five hex digits, which readers cut to four, so
+    a copied or extracted rocket came out as another character."""
+    text = _reportlab_cmap(fontname, subset)
+    for index, point in enumerate(subset):
+        if point > 0xFFFF:
+            pair = chr(point).encode("utf-16-be").hex().upper()
+            text = text.replace(f"<{index:02X}> <{point:04X}>", f"<{index:02X}> <{pair}>", 1)
+    return text
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 class PdfError(RuntimeError):
@@ -95,8 +113,27 @@ def font_css() -> str:
     return "\n".join(rules)
 
 
+_SVG_TEXT = re.compile(r"(<text\b[^>]*>)([^<]*)(</text>)")
+
+
+def _svg_text(found: re.Match) -> str:
+    """One SVG text in the first font that has all its characters (svglib places the runs of
+    a centred text apart, so a label keeps one font); failing that, in the body font with
+    the characters it lacks as the placeholder."""
+    text = html.unescape(found.group(2))
+    if glyphs.only_body(text, coverage()):
+        return found.group(0)
+    font, text = glyphs.one_font(text, coverage())
+    opening = found.group(1)
+    if font is not None:
+        opening = opening[:-1] + f' font-family="{font}">'
+    return opening + html.escape(text, quote=False) + found.group(3)
+
+
 def svg_data_uri(svg: str) -> str:
-    """An inline image source for an SVG our own code drew (drawn as vectors, not fetched)."""
+    """An inline image source for an SVG our own code drew (drawn as vectors, not fetched);
+    its texts' characters the body font lacks are set in a fallback font, as in the HTML."""
+    svg = _SVG_TEXT.sub(_svg_text, svg)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
@@ -122,13 +159,16 @@ def _register_fonts() -> None:
         body = TTFont("PortalBody", str(FONTS_DIR / regular))
         pdfmetrics.registerFont(body)
         rl_config.canvas_basefontname = "PortalBody"
-        faces = (regular, bold, italic)
-        for name, face in STANDARD_FACES.items():
-            pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / faces[face])))
+        pdfmetrics.registerFont(TTFont(STANDARD_FONT, str(FONTS_DIR / regular)))
+        # Registering maps every style of the family to the font, the last one (bold italic)
+        # also back from its name; xhtml2pdf reads a run's style from that reverse mapping, so
+        # without this every run would come out bold italic.
+        fonts.addMapping(STANDARD_FONT.lower(), 0, 0, STANDARD_FONT)
         coverage = [(None, frozenset(body.face.charWidths))]
         for family, path in FALLBACKS.items():
             if path.is_file():
                 coverage.append((family, frozenset(TTFont(family, str(path)).face.charWidths)))
+                svg_register_font(family, str(path))
             else:
                 log.warning("PDF fallback font %s missing; its characters print as %r", path,
                             glyphs.PLACEHOLDER)  # fmt: skip
@@ -234,15 +274,16 @@ def document(
     author: str = "Saxess",
     subject: str = "",
     created: datetime | None = None,
+    locale: str | None = None,
     **context,
 ) -> bytes:
     """Render a template extending pdf/layout.html in `language` and return its PDF.
 
     `title` is the document title, `header` the running header (customer and title); title,
     `author` (who issues it), `subject`, language and `created` (now unless given) become the
-    PDF's metadata.
+    PDF's metadata. `locale` (default: the language) writes dates and numbers, e.g. en_GB.
     """
-    with force_locale(language):
+    with force_locale(locale or language):
         page_of = escape(_("Seite %(page)s von %(pages)s")) % {
             "page": Markup("<pdf:pagenumber></pdf:pagenumber>"),
             "pages": Markup("<pdf:pagecount></pdf:pagecount>"),

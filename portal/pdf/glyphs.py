@@ -71,3 +71,16 @@ def only_body(text: str, coverage: Coverage) -> bool:
     """Whether the body font sets the whole text (the common case, checked first)."""
     body = coverage[0][1]
     return all(ord(c) < 0x20 or ord(c) in body for c in text)
+
+
+def one_font(text: str, coverage: Coverage) -> tuple[str | None, str]:
+    """The first font that sets the whole text, with the text; failing that the body font
+    and the text with what it lacks as PLACEHOLDER (dropped characters left out)."""
+    kept = "".join(c for c in text if ord(c) not in IGNORABLE)
+    for font, points in coverage:
+        if all(ord(c) < 0x20 or c.isspace() or ord(c) in points for c in kept):
+            return font, kept
+    body = coverage[0][1]
+    return coverage[0][0], "".join(
+        c if ord(c) < 0x20 or c.isspace() or ord(c) in body else PLACEHOLDER for c in kept
+    )

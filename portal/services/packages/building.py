@@ -44,6 +44,10 @@ from portal.services.packages.versions import LANGUAGE_NAMES
 
 log = logging.getLogger(__name__)
 
+# How each language writes dates and numbers: English as in Britain ("6 December 2026"), as a
+# European customer reads it; the texts are the same "en" catalogue.
+LOCALES = {"de": "de_DE", "en": "en_GB"}
+
 ERROR_MAX = 500
 
 
@@ -135,7 +139,8 @@ def _title() -> str:
 def _render(session: Session, lease: Lease, sources: _Sources, language: str) -> _Built:
     """The stages from the diagram to the typeset PDF in one language, each recorded."""
     order = sources.order
-    with force_locale(language):
+    locale = LOCALES.get(language, language)
+    with force_locale(locale):
         lease.advance(session, "diagram")
         figure = None
         if sources.diagram is not None:
@@ -177,6 +182,7 @@ def _render(session: Session, lease: Lease, sources: _Sources, language: str) ->
         header=document.header,
         subject=subject,
         created=lease.started,
+        locale=locale,
         doc=document,
     )
     return _Built(language, data, missing)
