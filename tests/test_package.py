@@ -35,6 +35,7 @@ from portal.services import calls, diagrams, drafts, orders, packages, protocol,
 from portal.services.drafts import FileInput
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.packages import requesting
+from portal.services.packages.building import LOCALES
 from portal.services.packages.lease import LeaseLost, claim
 from tests import samples
 from tests.conftest import login
@@ -293,7 +294,9 @@ def shown_as(value, node, language: str) -> list[str]:
     if node.widget == "date":
         from babel.dates import format_date
 
-        return [format_date(datetime.fromisoformat(value).date(), "medium", locale=language)]
+        # English dates as written in Britain (the package's en_GB), German as in Germany.
+        day = datetime.fromisoformat(value).date()
+        return [format_date(day, "medium", locale=LOCALES[language])]
     return str(value).splitlines()
 
 
@@ -465,7 +468,7 @@ def test_an_english_order_gets_an_english_package(session, world):
     assert "Memory (GB) · changed in the call 64 Customer's answer: 32" in document
     assert "Domain · open question no answer" in document
     assert "CPCE – Technical questionnaire" in document and "Seite " not in document
-    assert "Monday, March 2, 2026" in page_texts(package.pdf)[0]
+    assert "Monday, 2 March 2026" in page_texts(package.pdf)[0]
     assert "User training 2.5" in document
     assert_our_fonts_embedded(package.pdf)
 
