@@ -40,7 +40,7 @@ from portal.services.packages import content
 from portal.services.packages.glyph_check import unprintable_answers
 from portal.services.packages.lease import Lease, LeaseLost, claim
 from portal.services.packages.mails import languages_of, recipients
-from portal.services.packages.versions import LANGUAGE_NAMES
+from portal.services.packages.versions import LANGUAGE_NAMES, STAGES
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +139,14 @@ def _title() -> str:
 def _render(session: Session, lease: Lease, sources: _Sources, language: str) -> _Built:
     """The stages from the diagram to the typeset PDF in one language, each recorded."""
     order = sources.order
+    index, count = sources.languages.index(language), len(sources.languages)
+
+    def advance(stage: str) -> None:
+        lease.advance(session, stage, share(stage, index, count))
+
     locale = LOCALES.get(language, language)
     with force_locale(locale):
-        lease.advance(session, "diagram")
+        advance("diagram")
         figure = None
         if sources.diagram is not None:
             row = sources.diagram
@@ -150,7 +155,7 @@ def _render(session: Session, lease: Lease, sources: _Sources, language: str) ->
         context = questionnaires.context_of(order)
         parts = []
         for kind in QUESTIONNAIRES:
-            lease.advance(session, kind)
+            advance(kind)
             parts.append(
                 content.questionnaire(
                     session,
@@ -161,7 +166,7 @@ def _render(session: Session, lease: Lease, sources: _Sources, language: str) ->
                     language,
                 )
             )
-        lease.advance(session, "protocol")
+        advance("protocol")
         part = content.protocol_part(order, sources.protocol, language)
         title = _title()
         document = content.Content(
@@ -174,7 +179,7 @@ def _render(session: Session, lease: Lease, sources: _Sources, language: str) ->
         )
         subject = _("Datenflussdiagramm, Fragebögen und Protokoll des Setup Calls")
         missing = unprintable_answers(document)
-    lease.advance(session, "typeset")
+    advance("typeset")
     data = pdf.document(
         "package/pdf.html",
         language=language,
@@ -186,6 +191,14 @@ def _render(session: Session, lease: Lease, sources: _Sources, language: str) ->
         doc=document,
     )
     return _Built(language, data, missing)
+
+
+def share(stage: str, index: int, count: int) -> int:
+    """The progress of a stage of the index-th of count languages: each language takes its
+    part of the way from "collect" to "typeset", so the bar never moves back."""
+    start, end = STAGES["collect"][0], STAGES["typeset"][0]
+    within = (STAGES[stage][0] - start) / (end - start)
+    return round(start + (index + within) / count * (end - start))
 
 
 def build(session: Session, package_id: int) -> DocumentPackage | None:
