@@ -186,4 +186,5 @@ def test_the_offer_embeds_every_font_and_says_what_it_is(session, world):
     document = reader(offer.pdf)
     assert document.trailer["/Root"]["/Lang"] == "de"
     assert document.metadata.title == "Angebot ACME-A1" and document.metadata.author == "Saxess"
+    assert document.metadata.subject == "Angebot ACME-A1"
     assert abs(document.metadata.creation_date - offer.sent_at) < timedelta(minutes=1)

@@ -24,8 +24,6 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
 from reportlab import rl_config
 from reportlab.lib import fonts
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -35,7 +33,7 @@ from svglib.fonts import register_font_family
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
-from portal.pdf import glyphs
+from portal.pdf import glyphs, metadata
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 # CSS family name -> (regular, bold, italic) files; "Mono" prints hashes and codes.
@@ -221,29 +219,6 @@ def _environment():
     return env
 
 
-def _pdf_date(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
-
-
-def _with_metadata(data: bytes, *, title, author, subject, language, created) -> bytes:
-    """The PDF with its document information and catalog language set, via pypdf."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.add_metadata(
-        {
-            "/Title": title,
-            "/Author": author,
-            "/Subject": subject,
-            "/Creator": "CPCE-Onboarding-Portal",
-            "/CreationDate": _pdf_date(created),
-            "/ModDate": _pdf_date(created),
-        }
-    )
-    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def render(html: str) -> bytes:
     """The PDF of an HTML document; raises PdfError when xhtml2pdf reports an error."""
     _register_fonts()
@@ -280,8 +255,9 @@ def document(
     """Render a template extending pdf/layout.html in `language` and return its PDF.
 
     `title` is the document title, `header` the running header (customer and title); title,
-    `author` (who issues it), `subject`, language and `created` (now unless given) become the
-    PDF's metadata. `locale` (default: the language) writes dates and numbers, e.g. en_GB.
+    `author` (who issues it), `subject` (the title unless given), language and `created` (now
+    unless given) become the PDF's metadata. `locale` (default: the language) writes dates and
+    numbers, e.g. en_GB.
     """
     with force_locale(locale or language):
         page_of = escape(_("Seite %(page)s von %(pages)s")) % {
@@ -301,11 +277,11 @@ def document(
         current_app.update_template_context(values)
         html = _environment().get_template(template).render(values)
     data = render(html)
-    return _with_metadata(
+    return metadata.with_metadata(
         data,
         title=title,
         author=author,
-        subject=subject,
+        subject=subject or title,
         language=language,
         created=created or datetime.now(UTC),
     )
