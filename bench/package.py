@@ -6,8 +6,8 @@ about two minutes). Each size is an order documented through the real services
 answers questionnaires of only the first half of v1's pages, large answers questionnaires four
 times the size of v1 (every page and question four times); both are written as v2 and v3 into
 a copy of questionnaires/, and answered with the typical answers cut or repeated to fit. A run
-requests a new version and builds it (collect, diagram, questionnaires, protocol, typeset,
-store). Prints the median time, the pages and the time per page of each size, and the ratios
+requests a new version and builds it (collect; diagram, questionnaires, protocol, typeset
+in German and in English, the languages of the call's participants; store). Prints the median time, the pages and the time per page of each size, and the ratios
 to typical. Goal: no worse than linear in pages, i.e. a time per page ratio of about 1 or
 less. Cover, contents, diagram and protocol are there at every size; and once the contents
 need a second page, xhtml2pdf typesets three times instead of twice.

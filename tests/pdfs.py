@@ -1,7 +1,9 @@
-"""Reading PDFs back in tests: text, page labels, fonts; and a canary HTTP server."""
+"""Reading PDFs back in tests: text, page labels, fonts (also by poppler); a canary HTTP server."""
 
 import http.server
 import io
+import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,3 +72,15 @@ def canary_server() -> Iterator[tuple[str, list[str]]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def pdffonts(data: bytes) -> dict[str, bool]:
+    """Every font the PDF references, as poppler's `pdffonts` lists it: name -> embedded?"""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(data)
+        file.flush()
+        listed = subprocess.run(
+            ["pdffonts", file.name], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[2:]
+    # Columns: name, type (one or two words), encoding, emb, sub, uni, object, generation.
+    return {line.split()[0]: line.split()[-5] == "yes" for line in listed if line.strip()}

@@ -35,6 +35,7 @@ from portal.services import calls, diagrams, drafts, orders, packages, protocol,
 from portal.services.drafts import FileInput
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.packages import requesting
+from portal.services.packages.building import LOCALES
 from portal.services.packages.lease import LeaseLost, claim
 from tests import samples
 from tests.conftest import login
@@ -295,7 +296,9 @@ def shown_as(value, node, language: str) -> list[str]:
     if node.widget == "date":
         from babel.dates import format_date
 
-        return [format_date(datetime.fromisoformat(value).date(), "medium", locale=language)]
+        # English dates as written in Britain (the package's en_GB), German as in Germany.
+        day = datetime.fromisoformat(value).date()
+        return [format_date(day, "medium", locale=LOCALES[language])]
     return str(value).splitlines()
 
 
@@ -470,7 +473,7 @@ def test_an_english_order_gets_an_english_package(session, world):
     assert "Memory (GB) · changed in the call 64 Customer's answer: 32" in document
     assert "Domain · open question no answer" in document
     assert "CPCE – Technical questionnaire" in document and "Seite " not in document
-    assert "Monday, March 2, 2026" in page_texts(package.pdf)[0]
+    assert "Monday, 2 March 2026" in page_texts(package.pdf)[0]
     assert "User training 2.5" in document
     assert_our_fonts_embedded(package.pdf)
 
@@ -500,13 +503,26 @@ def test_hostile_answers_stay_text_and_fetch_nothing(session, world):
 # ---------------------------------------------------------------- versions
 
 
-def test_each_generation_is_a_new_version_and_the_same_data_gives_the_same_bytes(
+def content_of(data: bytes) -> list[bytes]:
+    """Every page's drawing, without the document information (its creation date)."""
+    return [page.get_contents().get_data() for page in reader(data).pages]
+
+
+def created_at(data: bytes) -> datetime:
+    return reader(data).metadata.creation_date
+
+
+def test_each_generation_is_a_new_version_and_the_same_data_gives_the_same_pages(
     session, world, order
 ):
     first = generated(session, world, order)
     second = generated(session, world, order)
     assert (first.version, second.version) == (1, 2)
-    assert second.sha256 == first.sha256 and second.pdf == first.pdf
+    # The same pages; only the creation date, each build's own start, tells them apart.
+    assert content_of(second.pdf) == content_of(first.pdf)
+    for built in (first, second):
+        start = built.requested_at.replace(microsecond=0)
+        assert start <= created_at(built.pdf) <= built.finished_at
     # A new diagram version (written directly: after approval the editor refuses) changes it.
     latest = diagrams.latest(session, order)
     session.add(
@@ -517,11 +533,11 @@ def test_each_generation_is_a_new_version_and_the_same_data_gives_the_same_bytes
     )  # fmt: skip
     session.commit()
     third = generated(session, world, order)
-    assert third.version == 3 and third.sha256 != first.sha256
+    assert third.version == 3 and content_of(third.pdf) != content_of(first.pdf)
     session.expire_all()
     kept = session.scalars(select(DocumentPackage).order_by(DocumentPackage.version)).all()
     assert [(p.version, p.status, p.sha256) for p in kept] == [
-        (1, "ready", first.sha256), (2, "ready", first.sha256), (3, "ready", third.sha256),
+        (1, "ready", first.sha256), (2, "ready", second.sha256), (3, "ready", third.sha256),
     ]  # fmt: skip
     assert all(hashlib.sha256(p.pdf).hexdigest() == p.sha256 for p in kept)
     requested = [e.payload["version"] for e in events(session, "package.request")]
@@ -624,7 +640,11 @@ def test_a_failing_render_marks_the_version_failed_and_keeps_the_older(
     package = packages.request(session, world.partner, order.id)
     failed = packages.build(session, package.id)
     assert failed.status == "failed" and failed.stage == "failed"
-    assert failed.error == "Das PDF konnte nicht gesetzt werden (xhtml2pdf reported 1 error(s))."
+    # The failure names the language whose PDF failed (the order's, built first).
+    assert failed.error == (
+        "Das PDF auf Deutsch konnte nicht erstellt werden: Das PDF konnte nicht gesetzt "
+        "werden (xhtml2pdf reported 1 error(s))."
+    )
     assert failed.pdf is None and failed.sha256 is None and failed.pages is None
     assert f"package {package.id} could not be built" in caplog.text
     session.expire_all()
@@ -660,7 +680,9 @@ def test_progress_is_committed_stage_by_stage_for_the_poll(session, world, order
         "progress": 0, "done": False, "error": None,
     }  # fmt: skip
     packages.build(session, package.id)
-    assert seen == [("typeset", 60)]
+    # One typesetting per language among the recipients (Ben reads English); each language
+    # takes its share of the bar, which never moves back.
+    assert seen == [("typeset", 32), ("typeset", 60)]
     done = packages.status(session, world.partner, order.id).as_dict()["latest"]
     assert (done["status"], done["progress"], done["done"]) == ("ready", 100, True)
 
@@ -717,7 +739,8 @@ def test_the_page_generates_in_the_background_and_polls_the_status(client, sessi
     package = session.scalar(select(DocumentPackage))
     page = client.get(f"/orders/{order.id}/package").get_data(as_text=True)
     assert f'<code class="sha256">{package.sha256}</code>' in page
-    assert f"/orders/{order.id}/package/1.pdf" in page and 'id="send"' in page
+    assert f"/orders/{order.id}/package/1/de.pdf" in page and 'id="send"' in page
+    assert f"/orders/{order.id}/package/1/en.pdf" in page
     assert 'http-equiv="refresh"' not in page
     order_page = client.get(f"/orders/{order.id}").get_data(as_text=True)
     assert 'id="package-heading"' in order_page and package.sha256 in order_page
@@ -776,15 +799,21 @@ def test_send_mails_every_participant_the_pdf_and_records_each_send(session, wor
         "carla@acme.example", "ben@acme.example",
     }  # fmt: skip
     assert set(got) == participants
+    files = {f.language: f for f in package.files}
+    assert sorted(files) == ["de", "en"] and files["de"].sha256 == package.sha256
     for address, message in got.items():
+        # Ben reads English: the English PDF; everyone else the German one.
+        language = "en" if address == "ben@acme.example" else "de"
         name, data = attachment(message)
-        assert name == "CPCE-Dokumentation-ACME-v1.pdf"
-        assert hashlib.sha256(data).hexdigest() == package.sha256, address
+        assert name == {"de": "CPCE-Dokumentation-ACME-v1.pdf",
+                        "en": "CPCE-Documentation-ACME-v1.pdf"}[language]  # fmt: skip
+        assert hashlib.sha256(data).hexdigest() == files[language].sha256, address
+        assert files[language].sha256 in message.get_body(("plain",)).get_content()
         body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
         assert "Vielen Dank für den Call!\n<b>Bitte</b> die offenen Punkte prüfen." in body
         html = message.get_body(("html",)).get_content()
         assert "&lt;b&gt;Bitte&lt;/b&gt;" in html and "<b>Bitte" not in html
-        assert "ACME Holding GmbH" in str(message["Subject"]) and package.sha256 in body
+        assert "ACME Holding GmbH" in str(message["Subject"])
     # Each in the recipient's language: Ben reads English, Carla German.
     assert "Checksum (SHA-256)" in got["ben@acme.example"].get_body(("plain",)).get_content()
     assert "Prüfsumme (SHA-256)" in got["carla@acme.example"].get_body(("plain",)).get_content()

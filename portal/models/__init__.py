@@ -20,7 +20,7 @@ from portal.models.offer import OfferLine, ServiceOffer
 from portal.models.order import DEPLOYMENTS, LICENSE_MODELS, Order, OrderLine, StepCompletion
 from portal.models.org import ROLE_ORG_KIND, Organisation, OrgKind, Role, User
 from portal.models.outbox import OutboxMessage
-from portal.models.package import DocumentPackage, PackageSend
+from portal.models.package import DocumentPackage, PackageFile, PackageSend
 from portal.models.protocol import CallAttendance, ContactConfirmation, Protocol
 from portal.models.questionnaire import (
     DraftSave,
@@ -65,6 +65,7 @@ __all__ = [
     "OrgKind",
     "Organisation",
     "OutboxMessage",
+    "PackageFile",
     "PackageSend",
     "Protocol",
     "QuestionnaireSnapshot",

@@ -1,4 +1,8 @@
-"""The documentation package: versions of the PDF of diagram, questionnaires and protocol, and sends."""
+"""The documentation package: versions of the PDF of diagram, questionnaires and protocol, and sends.
+
+A version holds one PDF per language its recipients read (PackageFile); the version row keeps
+the order's language and, as before, that language's PDF, so older versions stay readable.
+"""
 
 from datetime import datetime
 from typing import Any
@@ -41,9 +45,32 @@ class DocumentPackage(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     requested_by: Mapped[User] = relationship()
+    files: Mapped[list["PackageFile"]] = relationship(
+        back_populates="package", order_by="PackageFile.id"
+    )
     sends: Mapped[list["PackageSend"]] = relationship(
         back_populates="package", order_by="PackageSend.id"
     )
+
+
+class PackageFile(Base):
+    """A version's PDF in one language, typeset once for every recipient reading it."""
+
+    __tablename__ = "document_package_file"
+    __table_args__ = (UniqueConstraint("package_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("document_package.id"))
+    language: Mapped[str] = mapped_column(String(5))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    # Answers with characters no embedded font has, printed as a placeholder:
+    # [{"questionnaire", "label", "characters"}] in this file's language.
+    unprintable: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    package: Mapped[DocumentPackage] = relationship(back_populates="files")
 
 
 class PackageSend(Base):

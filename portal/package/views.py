@@ -76,10 +76,11 @@ def status(order_id: int):
 
 
 @bp.get("/<int:order_id>/package/<int:version>.pdf")
+@bp.get("/<int:order_id>/package/<int:version>/<language>.pdf")
 @login_required
-def download(order_id: int, version: int):
-    """The stored PDF of a ready version, as an attachment that no cache keeps."""
-    found = packages.download(db.session, current_user, order_id, version)
+def download(order_id: int, version: int, language: str | None = None):
+    """The stored PDF of a ready version (in a language), as an attachment no cache keeps."""
+    found = packages.download(db.session, current_user, order_id, version, language)
     response = Response(found.data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -73,7 +73,8 @@ def test_partner_generates_watches_the_progress_and_sends(
     page.get_by_role("button", name="Dokumentationspaket erstellen").click()
     # package.js polls the status: the stage changes in the live region without a reload.
     expect(page.locator("#package-stage")).to_have_text("PDF wird gesetzt", timeout=BUILD_MS)
-    expect(page.locator("#package-progress")).to_have_js_property("value", 60)
+    # The German PDF is typeset first: half of the way to "typeset" for two languages.
+    expect(page.locator("#package-progress")).to_have_js_property("value", 32)
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
     shot(page, "building")
@@ -84,7 +85,10 @@ def test_partner_generates_watches_the_progress_and_sends(
     expect(page.locator("#package-build")).to_have_count(0)
     session.expire_all()
     package = session.get(DocumentPackage, 1)
-    expect(page.locator("#version-1 code.sha256")).to_have_text(package.sha256)
+    # One PDF per language of the participants (Ben reads English), the order's first.
+    files = [(f.language, f.sha256) for f in package.files]
+    assert files[0] == ("de", package.sha256) and [f[0] for f in files] == ["de", "en"]
+    expect(page.locator("#version-1 code.sha256")).to_have_text([f[1] for f in files])
     assert_accessible(page, "ready")
 
     page.locator("#note").fill("Vielen Dank für den konstruktiven Call!")

@@ -1,10 +1,12 @@
-"""Building a package: the worker's stages from the frozen sources to the stored PDF.
+"""Building a package: the worker's stages from the frozen sources to the stored PDFs.
 
 A version is built outside the request: in a daemon thread the page starts, or by the worker
 (`flask work`, `flask package work`) for packages whose thread died. The builder holds a lease
-(lease.py) and records each stage for the page. The PDF, its SHA-256, size and page count land
-in one final UPDATE; a failure marks the package failed with a readable error, and older
-versions stay as they are.
+(lease.py) and records each stage for the page. It typesets one PDF per language among the
+recipients (the order's first), once each; all of them, with their SHA-256, size, page count
+and the answers with unprintable characters, land in one final transaction. A failure in any
+language marks the package failed with a readable error naming that language, stores no PDF,
+and older versions stay as they are.
 """
 
 import hashlib
@@ -30,14 +32,21 @@ from portal.models import (
     Upload,
     User,
 )
-from portal.models.package import FAILED, READY
+from portal.models.package import FAILED, READY, PackageFile
 from portal.models.protocol import APPROVED
 from portal.services import calls, diagrams
 from portal.services import protocol as protocols
 from portal.services.packages import content
+from portal.services.packages.glyph_check import unprintable_answers
 from portal.services.packages.lease import Lease, LeaseLost, claim
+from portal.services.packages.mails import languages_of, recipients
+from portal.services.packages.versions import LANGUAGE_NAMES, STAGES
 
 log = logging.getLogger(__name__)
+
+# How each language writes dates and numbers: English as in Britain ("6 December 2026"), as a
+# European customer reads it; the texts are the same "en" catalogue.
+LOCALES = {"de": "de_DE", "en": "en_GB"}
 
 ERROR_MAX = 500
 
@@ -46,12 +55,29 @@ class SourceMissing(Exception):
     """Something the package is made of is missing; the message says what, for the page."""
 
 
+class LanguageFailed(Exception):
+    """The PDF in one language could not be built; names the language and the cause."""
+
+    def __init__(self, language: str, cause: Exception):
+        super().__init__(language, cause)
+        self.language, self.cause = language, cause
+
+
+@dataclass(frozen=True)
+class _Built:
+    """One language's PDF as it is stored."""
+
+    language: str
+    data: bytes
+    unprintable: list[dict[str, str]]
+
+
 @dataclass
 class _Sources:
     """What a package is made of, read once at the start of a build."""
 
     order: Order
-    language: str
+    languages: list[str]
     call: Any
     protocol: Any
     snapshots: dict[str, QuestionnaireSnapshot]
@@ -95,7 +121,8 @@ def _collect(session: Session, package: DocumentPackage) -> _Sources:
     finalisers = {kind: session.get(User, s.finalised_by_id).name for kind, s in snapshots.items()}
     return _Sources(
         order=order,
-        language=package.language,
+        # The order's language first (the version's own PDF), then the recipients' others.
+        languages=languages_of(package.language, recipients(session, order)),
         call=calls.call_of(session, order),
         protocol=protocol,
         snapshots=snapshots,
@@ -109,11 +136,17 @@ def _title() -> str:
     return _("Dokumentation des Setup Calls")
 
 
-def _render(session: Session, lease: Lease, sources: _Sources) -> bytes:
-    """The stages from the diagram to the typeset PDF, each recorded for the page."""
-    order, language = sources.order, sources.language
-    with force_locale(language):
-        lease.advance(session, "diagram")
+def _render(session: Session, lease: Lease, sources: _Sources, language: str) -> _Built:
+    """The stages from the diagram to the typeset PDF in one language, each recorded."""
+    order = sources.order
+    index, count = sources.languages.index(language), len(sources.languages)
+
+    def advance(stage: str) -> None:
+        lease.advance(session, stage, share(stage, index, count))
+
+    locale = LOCALES.get(language, language)
+    with force_locale(locale):
+        advance("diagram")
         figure = None
         if sources.diagram is not None:
             row = sources.diagram
@@ -122,7 +155,7 @@ def _render(session: Session, lease: Lease, sources: _Sources) -> bytes:
         context = questionnaires.context_of(order)
         parts = []
         for kind in QUESTIONNAIRES:
-            lease.advance(session, kind)
+            advance(kind)
             parts.append(
                 content.questionnaire(
                     session,
@@ -133,7 +166,7 @@ def _render(session: Session, lease: Lease, sources: _Sources) -> bytes:
                     language,
                 )
             )
-        lease.advance(session, "protocol")
+        advance("protocol")
         part = content.protocol_part(order, sources.protocol, language)
         title = _title()
         document = content.Content(
@@ -144,14 +177,28 @@ def _render(session: Session, lease: Lease, sources: _Sources) -> bytes:
             questionnaires=tuple(parts),
             protocol=part,
         )
-    lease.advance(session, "typeset")
-    return pdf.document(
+        subject = _("Datenflussdiagramm, Fragebögen und Protokoll des Setup Calls")
+        missing = unprintable_answers(document)
+    advance("typeset")
+    data = pdf.document(
         "package/pdf.html",
         language=language,
         title=f"{title}: {order.customer_name} ({order.short_code})",
         header=document.header,
+        subject=subject,
+        created=lease.started,
+        locale=locale,
         doc=document,
     )
+    return _Built(language, data, missing)
+
+
+def share(stage: str, index: int, count: int) -> int:
+    """The progress of a stage of the index-th of count languages: each language takes its
+    part of the way from "collect" to "typeset", so the bar never moves back."""
+    start, end = STAGES["collect"][0], STAGES["typeset"][0]
+    within = (STAGES[stage][0] - start) / (end - start)
+    return round(start + (index + within) / count * (end - start))
 
 
 def build(session: Session, package_id: int) -> DocumentPackage | None:
@@ -166,9 +213,16 @@ def build(session: Session, package_id: int) -> DocumentPackage | None:
     try:
         package = session.get(DocumentPackage, package_id)
         sources = _collect(session, package)
-        data = _render(session, lease, sources)
+        built = []
+        for language in sources.languages:
+            try:
+                built.append(_render(session, lease, sources, language))
+            except (LeaseLost, SourceMissing):
+                raise
+            except Exception as error:
+                raise LanguageFailed(language, error) from error
         lease.advance(session, "store")
-        _store(session, lease, data)
+        _store(session, lease, built)
     except LeaseLost:
         session.rollback()
         log.warning("package %s: lease lost to another builder; stopped", package_id)
@@ -180,9 +234,21 @@ def build(session: Session, package_id: int) -> DocumentPackage | None:
     return session.get(DocumentPackage, package_id)
 
 
-def _store(session: Session, lease: Lease, data: bytes) -> None:
-    digest = hashlib.sha256(data).hexdigest()
-    pages = len(PdfReader(io.BytesIO(data)).pages)
+def _store(session: Session, lease: Lease, built: list[_Built]) -> None:
+    """Every language's PDF and the version's own (the first) in one transaction."""
+    files = [
+        PackageFile(
+            package_id=lease.package_id,
+            language=one.language,
+            pdf=one.data,
+            sha256=hashlib.sha256(one.data).hexdigest(),
+            size=len(one.data),
+            pages=len(PdfReader(io.BytesIO(one.data)).pages),
+            unprintable=one.unprintable,
+        )
+        for one in built
+    ]
+    data, digest, pages = built[0].data, files[0].sha256, files[0].pages
     lease.finish(
         session,
         status=READY,
@@ -193,6 +259,7 @@ def _store(session: Session, lease: Lease, data: bytes) -> None:
         pages=pages,
         error=None,
     )
+    session.add_all(files)
     package = session.get(DocumentPackage, lease.package_id)
     audit.record(
         session,
@@ -205,11 +272,19 @@ def _store(session: Session, lease: Lease, data: bytes) -> None:
         sha256=digest,
         pages=pages,
         size=len(data),
+        files={f.language: f.sha256 for f in files},
     )
     session.commit()
 
 
 def _readable(error: Exception) -> str:
+    if isinstance(error, LanguageFailed):
+        language = str(LANGUAGE_NAMES.get(error.language, error.language))
+        return _(
+            "Das PDF auf %(language)s konnte nicht erstellt werden: %(error)s",
+            language=language,
+            error=_readable(error.cause),
+        )[:ERROR_MAX]
     if isinstance(error, SourceMissing):
         text = str(error)
     elif isinstance(error, pdf.PdfError):

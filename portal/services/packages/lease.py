@@ -34,6 +34,8 @@ class Lease:
 
     def __init__(self, package_id: int, at: datetime):
         self.package_id, self.at = package_id, at
+        # When this build began: the PDFs' creation date.
+        self.started = at
 
     def _mine(self):
         return (
@@ -42,13 +44,18 @@ class Lease:
             DocumentPackage.claimed_at == self.at,
         )
 
-    def advance(self, session: Session, stage: str) -> None:
-        """Record the stage for the page and renew the lease; LeaseLost if it was taken over."""
+    def advance(self, session: Session, stage: str, progress: int | None = None) -> None:
+        """Record the stage (and its progress, the stage's own unless given) for the page and
+        renew the lease; LeaseLost if it was taken over."""
         now = utcnow()
         moved = session.execute(
             update(DocumentPackage)
             .where(*self._mine())
-            .values(claimed_at=now, stage=stage, progress=STAGES[stage][0])
+            .values(
+                claimed_at=now,
+                stage=stage,
+                progress=STAGES[stage][0] if progress is None else progress,
+            )
             .execution_options(synchronize_session=False)
         )
         session.commit()

@@ -10,9 +10,9 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from portal.models import DocumentPackage, Order, User
+from portal.models import DocumentPackage, Order, PackageFile, User
 from portal.services import calls
-from portal.services.packages.versions import filename
+from portal.services.packages.versions import LANGUAGES, filename
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,11 @@ class Recipient:
     email: str
     language: str
     kind: str  # "user" or "contact"
+
+    @property
+    def document_language(self) -> str:
+        """The language of the PDF and mail this recipient gets (German for any other)."""
+        return self.language if self.language in LANGUAGES else "de"
 
     def as_dict(self) -> dict[str, str]:
         """The recipient as a send records it."""
@@ -52,19 +57,38 @@ def recipients(session: Session, order: Order) -> list[Recipient]:
     return list(found.values())
 
 
-def compose(order: Order, package: DocumentPackage, person: Recipient, sender: User, note: str):
-    """Subject, text and HTML of the mail to one recipient, in their language."""
+def languages_of(main: str, people: list[Recipient]) -> list[str]:
+    """The languages a version is typeset in: the order's first, then each recipient's other."""
+    found = [main]
+    for language in sorted({p.document_language for p in people}):
+        if language not in found:
+            found.append(language)
+    return found
+
+
+def compose(order: Order, package, person: Recipient, sender: User, note: str):
+    """Subject, text and HTML of the mail to one recipient, in their language.
+
+    `package` is the recipient's language's file (PackageFile) or, for a version built
+    before there were files, the version itself: pages and sha256 are what the mail names.
+    """
+    language = person.document_language
     values = {
         "order": order,
         "package": package,
         "person": person,
         "sender": sender,
         "note": note,
-        "filename": filename(order, package.version),
+        "filename": filename(order, version_number(package), language),
     }
-    with force_locale(person.language if person.language in ("de", "en") else "de"):
+    with force_locale(language):
         return (
             render_template("mail/package_sent.subject.txt", **values).strip(),
             render_template("mail/package_sent.txt", **values),
             render_template("mail/package_sent.html", **values),
         )
+
+
+def version_number(package: DocumentPackage | PackageFile) -> int:
+    """The version a package or one of its files belongs to."""
+    return package.package.version if isinstance(package, PackageFile) else package.version

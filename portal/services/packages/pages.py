@@ -7,20 +7,32 @@ templates only show it.
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from portal.models import DocumentPackage, Order, PackageSend, Role, StepCompletion, User, utcnow
+from portal.models import (
+    DocumentPackage,
+    Order,
+    PackageFile,
+    PackageSend,
+    Role,
+    StepCompletion,
+    User,
+    utcnow,
+)
 from portal.models.package import PENDING, READY
 from portal.services import access
 from portal.services.errors import NotFound
 from portal.services.packages.lease import lease_seconds, stalled
 from portal.services.packages.mails import Recipient, recipients
 from portal.services.packages.versions import (
+    LANGUAGES,
     STAGES,
     approved,
     filename,
+    files_of,
     sent,
     version_of,
     versions_of,
@@ -36,13 +48,57 @@ class Download:
     sha256: str
 
 
-def download(session: Session, actor: User, order_id: int, version: int) -> Download:
-    """A ready version's stored bytes, for everyone who may see the order."""
+def download(
+    session: Session, actor: User, order_id: int, version: int, language: str | None = None
+) -> Download:
+    """A ready version's stored bytes in a language (the order's when None), for everyone who
+    may see the order."""
     order = access.get_order(session, actor, order_id)
     package = version_of(session, order, version)
     if package.status != READY or package.pdf is None:
         raise NotFound(_("Diese Version des Dokumentationspakets ist nicht fertig."))
-    return Download(filename(order, package.version), package.pdf, package.sha256 or "")
+    language = language or package.language
+    found = files_of(session, package).get(language) if language in LANGUAGES else None
+    if found is None:
+        raise NotFound(_("Diese Version gibt es nicht in dieser Sprache."))
+    return Download(filename(order, package.version, language), found.pdf, found.sha256 or "")
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """One language's PDF of a version, as the page lists it (without its bytes)."""
+
+    language: str
+    sha256: str
+    size: int
+    pages: int
+    unprintable: list[dict[str, str]]
+
+
+def _files(session: Session, versions: list[DocumentPackage]) -> dict[int, list[FileInfo]]:
+    """Per version id its PDFs, the order's language first; one query for all versions."""
+    found: dict[int, list[FileInfo]] = {}
+    rows = session.execute(
+        select(
+            PackageFile.package_id,
+            PackageFile.language,
+            PackageFile.sha256,
+            PackageFile.size,
+            PackageFile.pages,
+            PackageFile.unprintable,
+        )
+        .where(PackageFile.package_id.in_([p.id for p in versions]))
+        .order_by(PackageFile.id)
+    )
+    for package_id, language, sha256, size, pages, unprintable in rows:
+        found.setdefault(package_id, []).append(
+            FileInfo(language, sha256, size, pages, list(unprintable or []))
+        )
+    for p in versions:
+        if p.id not in found and p.sha256:
+            # Built before per-language files: its one PDF in the order's language.
+            found[p.id] = [FileInfo(p.language, p.sha256, p.size or 0, p.pages or 0, [])]
+    return found
 
 
 @dataclass(frozen=True)
@@ -119,6 +175,7 @@ class PackagePage:
     may_send: bool
     sent: StepCompletion | None
     stalled: list[int]
+    files: dict[int, list[FileInfo]]
 
     @property
     def pending(self) -> Progress | None:
@@ -130,6 +187,16 @@ class PackagePage:
     def ready(self) -> list[DocumentPackage]:
         """The versions that can be downloaded and sent, newest first."""
         return [p for p in self.versions if p.status == READY]
+
+    @property
+    def unprintable(self) -> list[dict[str, str]]:
+        """The newest ready version's answers with characters no font prints (the same answers
+        in every language), labelled in the page's language where that file exists."""
+        if not self.ready:
+            return []
+        shown = str(get_locale() or "de")[:2]
+        files = sorted(self.files.get(self.ready[0].id, []), key=lambda f: f.language != shown)
+        return next((f.unprintable for f in files if f.unprintable), [])
 
 
 def page(session: Session, actor: User, order_id: int) -> PackagePage:
@@ -158,6 +225,7 @@ def page(session: Session, actor: User, order_id: int) -> PackagePage:
         may_send=partner and any(p.status == READY for p in versions),
         sent=sent(order),
         stalled=[p.id for p in versions if stalled(p, now, lease_seconds())],
+        files=_files(session, versions),
     )
 
 

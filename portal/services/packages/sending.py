@@ -1,7 +1,8 @@
 """Sending a package: partner staff mail a ready version to every participant of the call.
 
-The first send completes step 8; every send is recorded with its recipients and note, and each
-recipient's mail goes to the outbox, so a slow mail server never holds up the page.
+Each recipient gets the PDF in their language; a version lacking a language a recipient reads
+sends nothing. The first send completes step 8; every send is recorded with its recipients and
+note, and each recipient's mail goes to the outbox, so a slow mail server never holds up the page.
 """
 
 from flask_babel import gettext as _
@@ -16,9 +17,11 @@ from portal.services.access import require_partner
 from portal.services.errors import Conflict, Invalid
 from portal.services.packages.mails import compose, recipients
 from portal.services.packages.versions import (
+    LANGUAGE_NAMES,
     STEP,
     approved,
     filename,
+    files_of,
     sent,
     version_of,
 )
@@ -71,6 +74,17 @@ def _send(session: Session, actor: User, order_id: int, version: int, note: str)
                 "niemandem geschickt werden."
             )
         )
+    files = files_of(session, package)
+    lacking = sorted({p.document_language for p in people} - set(files))
+    if lacking:
+        raise Conflict(
+            _(
+                "Version %(n)d gibt es nicht auf %(language)s, das ein Teilnehmer liest; bitte "
+                "eine neue Version erstellen.",
+                n=package.version,
+                language=", ".join(str(LANGUAGE_NAMES.get(code, code)) for code in lacking),
+            )
+        )
     first = sent(order) is None
     if first:
         session.add(
@@ -87,10 +101,12 @@ def _send(session: Session, actor: User, order_id: int, version: int, note: str)
             )
         )
         session.flush()  # a concurrent first send fails here, before any mail is queued
-    attachment = (filename(order, package.version), "application/pdf", package.pdf)
     queued = []
     for person in people:
-        subject, text, html = compose(order, package, person, actor, note)
+        language = person.document_language
+        attachment = (filename(order, package.version, language), "application/pdf",
+                      files[language].pdf)  # fmt: skip
+        subject, text, html = compose(order, files[language], person, actor, note)
         row = mail.queue(
             session, to=[person.email], subject=subject, text=text, html=html,
             attachments=(attachment,),
@@ -115,6 +131,7 @@ def _send(session: Session, actor: User, order_id: int, version: int, note: str)
         order_id=order.id,
         version=package.version,
         sha256=package.sha256,
+        files={language: f.sha256 for language, f in files.items()},
         recipients=[p.email for p in people],
         first=first,
     )

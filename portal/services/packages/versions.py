@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from portal.models import DocumentPackage, Order, StepCompletion
+from portal.models import DocumentPackage, Order, PackageFile, StepCompletion
 from portal.models.package import FAILED, PENDING, READY
 from portal.process import completion
 from portal.services.errors import NotFound
@@ -30,6 +30,9 @@ STAGES = {
     "failed": (100, _l("fehlgeschlagen")),
 }
 STATUS_LABELS = {PENDING: _l("wird erstellt"), READY: _l("fertig"), FAILED: _l("fehlgeschlagen")}
+# The languages a package is typeset in, named as a sentence names them ("auf Englisch").
+LANGUAGES = ("de", "en")
+LANGUAGE_NAMES = {"de": _l("Deutsch"), "en": _l("Englisch")}
 
 
 def approved(order: Order) -> bool:
@@ -67,6 +70,19 @@ def version_of(session: Session, order: Order, version: int) -> DocumentPackage:
     return found
 
 
-def filename(order: Order, version: int) -> str:
-    """The file name a version is downloaded and attached as."""
-    return f"CPCE-Dokumentation-{order.short_code}-v{version}.pdf"
+def filename(order: Order, version: int, language: str = "de") -> str:
+    """The file name a version's PDF in a language is downloaded and attached as."""
+    name = "CPCE-Documentation" if language == "en" else "CPCE-Dokumentation"
+    return f"{name}-{order.short_code}-v{version}.pdf"
+
+
+def files_of(
+    session: Session, package: DocumentPackage
+) -> dict[str, DocumentPackage | PackageFile]:
+    """A ready version's PDF by language; a version built before per-language files has its
+    own PDF in its language only."""
+    found = session.scalars(select(PackageFile).where(PackageFile.package_id == package.id))
+    files: dict[str, DocumentPackage | PackageFile] = {f.language: f for f in found}
+    if not files and package.pdf is not None:
+        files[package.language] = package
+    return files

@@ -2,7 +2,7 @@
 
 Everything comes from frozen sources: the questionnaire snapshots, one diagram version, the
 approved protocol and the call's participants. Nothing here reads a clock or a counter, so the
-same sources give the same text, and the PDF (reportlab's invariant mode) the same bytes.
+same sources give the same text, and the PDF the same pages (its creation date is the build's).
 Call the builders under force_locale(language): labels, numbers and dates follow it.
 Where what lives:
 
