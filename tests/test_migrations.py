@@ -201,3 +201,37 @@ def test_the_upgrade_marks_the_ports_of_stored_versions_as_codes(bare_app):
         assert sha256 == questionnaires.digest(stored)
     columns = {c["name"] for c in inspect(db.engine).get_columns("customer")}
     assert {"street", "postcode", "city", "country"} <= columns
+
+
+def test_the_upgrade_marks_the_contact_groups_of_stored_versions(bare_app):
+    """Versions stored before x-contact existed get it on their contact group, so the lead can
+    adopt contacts from answers given against them; their sha256 follows."""
+    from portal import questionnaires
+
+    marking = "c0a7ac7e1d15"
+    groups = {"technical": "it_contacts", "business": "business_contacts"}
+    before = ScriptDirectory(str(MIGRATIONS)).get_revision(marking).down_revision
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision=before)
+    with db.engine.begin() as conn:
+        rows = conn.execute(text("SELECT id, kind, document FROM questionnaire_version")).all()
+        for version_id, kind, document in rows:
+            old = document if isinstance(document, dict) else json.loads(document)
+            del old["properties"][groups[kind]]["x-contact"]  # as the files were before
+            conn.execute(
+                text(
+                    "UPDATE questionnaire_version SET document = :doc, sha256 = :sha WHERE id = :id"
+                ),
+                {"doc": json.dumps(old), "sha": questionnaires.digest(old), "id": version_id},
+            )
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision=marking)
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT kind, number, document, sha256 FROM questionnaire_version")
+        ).all()
+    assert {kind for kind, *_ in rows} == set(groups)
+    for kind, number, document, sha256 in rows:
+        stored = document if isinstance(document, dict) else json.loads(document)
+        shipped = json.loads(dict(questionnaires.files(kind))[number].read_text("utf-8"))
+        assert stored == shipped
+        assert stored["properties"][groups[kind]]["x-contact"]["email"] == "email"
+        assert sha256 == questionnaires.digest(stored)
