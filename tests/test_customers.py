@@ -222,3 +222,22 @@ def test_an_absurd_page_number_shows_the_last_page(client, session, world, two_p
     login(client, world.backoffice)
     assert codes(text(client, "/customers?page=99999999999999999999999")) == ["MINE", "THEIRS"]
     assert codes(text(client, "/customers?page=-3")) == ["MINE", "THEIRS"]
+
+
+def test_the_record_shows_the_postal_address_the_offer_uses(client, session, world, two_partners):
+    mine, _ = two_partners
+    login(client, world.partner)
+    assert "Noch keine Postanschrift erfasst" in text(client, f"/customers/{mine.customer_id}")
+    customer = mine.customer
+    customer.street, customer.postcode, customer.city = "Ringstraße 1", "1010", "Wien"
+    customer.country = "AT"
+    session.commit()
+    body = text(client, f"/customers/{mine.customer_id}")
+    assert "<address>Ringstraße 1<br>1010 Wien<br>ÖSTERREICH</address>" in body
+
+
+def test_the_order_page_leads_to_its_customer_record(client, session, world, two_partners):
+    mine, _ = two_partners
+    login(client, world.partner)
+    body = text(client, f"/orders/{mine.id}")
+    assert f'href="/customers/{mine.customer_id}">Kundendatensatz</a>' in body

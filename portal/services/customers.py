@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, false, func, select, true
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
+from portal import postal
 from portal.models import (
     Customer,
     CustomerContact,
@@ -102,6 +103,12 @@ class Record:
     orders: list[OrderState]
     licenses: list[License]
     access: list[Access] | None  # None: not shown to this user
+
+    def address_lines(self, locale: str) -> list[str]:
+        """The postal address as the offer's recipient block prints it, without the name."""
+        c = self.customer
+        address = postal.Address(c.street, c.postcode, c.city, c.country)
+        return postal.block("", address, locale) if address.street or address.city else []
 
     def may_download(self, license_: License) -> bool:
         """Whether the license's order is one the user may open (its download checks the same)."""
