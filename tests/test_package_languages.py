@@ -68,7 +68,7 @@ def test_each_language_among_the_recipients_gets_its_own_pdf(client, session, wo
     cover_de, cover_en = page_texts(german)[0], page_texts(english)[0]
     assert "Montag, 2. März 2026, 10:00" in cover_de and "Kundenkürzel ACME" in cover_de
     assert "Monday, 2 March 2026, 10:00" in cover_en and "Customer short code ACME" in cover_en
-    assert "Content" in page_texts(english)[1] and "Inhalt" in page_texts(german)[1]
+    assert "Contents" in page_texts(english)[1] and "Inhaltsverzeichnis" in page_texts(german)[1]
     assert "ACME Holding GmbH (ACME) · Setup call documentation" in page_texts(english)[2]
     assert "User training 2.5" in text(english) and "Anwenderschulung 2,5" in text(german)
     assert "Seite " not in text(english)
