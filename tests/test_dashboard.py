@@ -89,9 +89,9 @@ def test_search_by_name_or_code(client, session, world):
 
 
 def test_counting_stops_at_the_cap_but_paging_goes_on(app, client, session, world, monkeypatch):
-    from portal.services import dashboard
+    from portal.services import paging
 
-    monkeypatch.setattr(dashboard, "COUNT_CAP", 3)
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
     app.config["DASHBOARD_PAGE_SIZE"] = 2
     for index in range(6):
         place(session, world, code=f"C{index}")

@@ -8,7 +8,6 @@ any other id is reported as not found (tenancy, like portal.services.access for 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from math import ceil
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, false, func, select, true
@@ -27,12 +26,10 @@ from portal.models import (
     utcnow,
 )
 from portal.process import StepState, StepStatus, derive, is_complete
-from portal.services import clock, search
+from portal.services import clock, paging, search
 from portal.services.access import visible_orders
 from portal.services.errors import NotFound
-
-# Counting stops here, as on the dashboard: beyond it the page says "more than 1,000".
-COUNT_CAP = 1000
+from portal.services.paging import Page
 
 
 def sees_all(actor: User) -> bool:
@@ -76,27 +73,6 @@ class ListRow:
 
 
 @dataclass(frozen=True)
-class Page:
-    rows: list[ListRow]
-    total: int  # exact up to COUNT_CAP, else COUNT_CAP + 1
-    page: int
-    per_page: int
-    has_next: bool
-
-    @property
-    def cap(self) -> int:
-        return COUNT_CAP
-
-    @property
-    def exact(self) -> bool:
-        return self.total <= COUNT_CAP
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(min(self.total, COUNT_CAP) / self.per_page))
-
-
-@dataclass(frozen=True)
 class Record:
     customer: Customer
     contacts: list[CustomerContact]
@@ -117,25 +93,15 @@ class Record:
 
 def list_customers(
     session: Session, actor: User, *, query: str = "", page: int = 1, per_page: int = 50
-) -> Page:
+) -> Page[ListRow]:
     """One page of the customer records the actor may see, by name, with order counts."""
     where = [visible_customers(actor)]
     if term := search.normalise(query):
         where.append(search.customers_matching(term))
-    capped = select(Customer.id).where(*where).limit(COUNT_CAP + 1).subquery()
-    total = session.scalar(select(func.count()).select_from(capped)) or 0
-    if total <= COUNT_CAP:
-        page = min(page, max(1, ceil(total / per_page)))
-    page = max(1, page)
-    customers = session.scalars(
-        select(Customer)
-        .where(*where)
-        .order_by(func.lower(Customer.name), Customer.id)
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
-    ).all()
-    has_next = len(customers) > per_page
-    customers = customers[:per_page]
+    window = paging.window(session, select(Customer.id).where(*where), page, per_page)
+    customers, has_next = window.rows(
+        session, select(Customer).where(*where).order_by(func.lower(Customer.name), Customer.id)
+    )
     ids = [c.id for c in customers]
     states = _order_states(session, actor, ids)
     licenses = _licenses(session, ids)
@@ -152,7 +118,7 @@ def list_customers(
         )
         for customer in customers
     ]
-    return Page(rows, total, page, per_page, has_next)
+    return window.page_of(rows, has_next)
 
 
 def get_record(session: Session, actor: User, customer_id: int) -> Record:

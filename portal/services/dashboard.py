@@ -7,9 +7,8 @@ database; deadlines go through Order.next_due_at, the index portal/services/due_
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from math import ceil
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.models import Order, Role, SetupCall, StepCompletion, User, utcnow
@@ -26,9 +25,10 @@ from portal.process import (
     is_actionable_by,
     next_due,
 )
-from portal.services import clock, search
+from portal.services import clock, paging, search
 from portal.services.access import visible_orders
 from portal.services.calls import attention
+from portal.services.paging import Page
 
 # The deadline filters: anything overdue, or due from now to the end of this week.
 OVERDUE, THIS_WEEK = "overdue", "week"
@@ -104,31 +104,6 @@ class Row:
     declined: list[str] = field(default_factory=list)
 
 
-# Counting stops here: beyond it the page says "more than 1,000" instead of scanning every order.
-COUNT_CAP = 1000
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[Row]
-    total: int  # exact up to COUNT_CAP, else COUNT_CAP + 1
-    page: int
-    per_page: int
-    has_next: bool
-
-    @property
-    def cap(self) -> int:
-        return COUNT_CAP
-
-    @property
-    def exact(self) -> bool:
-        return self.total <= COUNT_CAP
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(min(self.total, COUNT_CAP) / self.per_page))
-
-
 def list_orders(
     session: Session,
     actor: User,
@@ -139,7 +114,7 @@ def list_orders(
     query: str = "",
     page: int = 1,
     per_page: int = 50,
-) -> Page:
+) -> Page[Row]:
     """One page of the orders the actor may see, the first deadline first (orders without one
     last, newest first), with derived progress."""
     now = utcnow()
@@ -153,21 +128,14 @@ def list_orders(
         where.append(waiting_for(actor, now))
     if term := search.normalise(query):
         where.append(search.orders_matching(term))
-    capped = select(Order.id).where(*where).limit(COUNT_CAP + 1).subquery()
-    total = session.scalar(select(func.count()).select_from(capped)) or 0
-    if total <= COUNT_CAP:
-        page = min(page, max(1, ceil(total / per_page)))
-    page = max(1, page)
-    orders = session.scalars(
+    window = paging.window(session, select(Order.id).where(*where), page, per_page)
+    orders, has_next = window.rows(
+        session,
         select(Order)
         .where(*where)
         .options(joinedload(Order.partner), selectinload(Order.completions))
-        .order_by(Order.next_due_at.asc().nulls_last(), Order.created_at.desc(), Order.id.desc())
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
-    ).all()
-    has_next = len(orders) > per_page
-    orders = orders[:per_page]
+        .order_by(Order.next_due_at.asc().nulls_last(), Order.created_at.desc(), Order.id.desc()),
+    )
     declined = attention.declined_required(session, [o.id for o in orders], now)
     rows = []
     for order in orders:
@@ -193,7 +161,7 @@ def list_orders(
                 declined=declined.get(order.id, []),
             )
         )
-    return Page(rows, total, page, per_page, has_next)
+    return window.page_of(rows, has_next)
 
 
 def _call_start(order: Order) -> datetime | None:
