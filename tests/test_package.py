@@ -836,6 +836,29 @@ def test_send_mails_every_participant_the_pdf_and_records_each_send(session, wor
     assert [e.payload["first"] for e in events(session, "package.send")] == [True, False]
 
 
+def test_a_confirmed_contact_who_was_not_in_the_call_gets_the_package_in_their_language(
+    session, world, order, smtp
+):
+    """A contact the lead confirmed (e.g. adopted from the questionnaires at the call) is a
+    recipient too, though never invited; the version is typeset in their language."""
+    dana = CustomerContact(
+        customer_id=order.customer_id, name="Dana Doe", email="dana@acme.example", language="en"
+    )
+    session.add(dana)
+    session.flush()
+    confirmation = protocol.confirmation_of(session, order)
+    confirmation.contacts = [*confirmation.contacts, {"id": dana.id, "name": dana.name}]
+    session.commit()
+    page = packages.page(session, world.partner, order.id)
+    assert "dana@acme.example" in [r.email for r in page.recipients]
+    package = generated(session, world, order)
+    packages.send(session, world.partner, order.id, package.version, "")
+    got = mails(session, smtp)
+    name, _ = attachment(got["dana@acme.example"])
+    assert name == "CPCE-Documentation-ACME-v1.pdf"
+    assert "carla@acme.example" in got and world.lead.email in got
+
+
 def test_bad_sends_are_refused_and_send_nothing(session, world, order, smtp):
     generated(session, world, order)
     with pytest.raises(Invalid) as refused:
@@ -845,8 +868,9 @@ def test_bad_sends_are_refused_and_send_nothing(session, world, order, smtp):
         packages.send(session, world.partner, order.id, 7, "")
     call = calls.call_of(session, order)
     call.participants = []
+    session.delete(protocol.confirmation_of(session, order))
     session.commit()
-    with pytest.raises(Conflict, match="keinen Teilnehmer mit E-Mail-Adresse"):
+    with pytest.raises(Conflict, match="Weder der Setup Call noch die bestätigten Ansprechpartner"):
         packages.send(session, world.partner, order.id, 1, "")
     assert mails(session, smtp) == {}
     assert session.scalar(select(func.count()).select_from(PackageSend)) == 0
@@ -867,8 +891,8 @@ def test_the_send_form_keeps_a_too_long_note(client, session, world, order):
     )
     assert response.status_code == 303
     page = client.get(f"/orders/{order.id}/package").get_data(as_text=True)
-    assert "Das Dokumentationspaket ist für alle Teilnehmer zum Versand eingereiht" in page
-    assert "Hallo" in page and "Erneut an alle Teilnehmer senden" in page
+    assert "Das Dokumentationspaket ist für alle Empfänger zum Versand eingereiht" in page
+    assert "Hallo" in page and "Erneut an alle Empfänger senden" in page
 
 
 def sends_table(client, order) -> str:
@@ -892,7 +916,7 @@ def test_a_hanging_mail_server_never_holds_up_sending_the_package(
     assert elapsed < app.config["SMTP_TIMEOUT"], f"sending took {elapsed:.1f} s"
     assert response.status_code == 303
     page = client.get(response.location).get_data(as_text=True)
-    assert "Das Dokumentationspaket ist für alle Teilnehmer zum Versand eingereiht" in page
+    assert "Das Dokumentationspaket ist für alle Empfänger zum Versand eingereiht" in page
     assert "verschickt" not in page
     assert sends_table(client, order).count("wartet auf Versand") == 6
 

@@ -91,7 +91,7 @@ def download(order_id: int, version: int, language: str | None = None):
 @bp.post("/<int:order_id>/package/send")
 @login_required
 def send(order_id: int):
-    """Send a ready version to every participant of the call, with the sender's note."""
+    """Send a ready version to every recipient, with the sender's note."""
     fields = send_fields(request.form)
     try:
         packages.send(db.session, current_user, order_id, fields.version, fields.note)
@@ -102,7 +102,7 @@ def send(order_id: int):
         return redirect(_page_url(order_id, "#send-heading"), 303)
     flash(
         _(
-            "Das Dokumentationspaket ist für alle Teilnehmer zum Versand eingereiht; den Stand "
+            "Das Dokumentationspaket ist für alle Empfänger zum Versand eingereiht; den Stand "
             "jeder E-Mail zeigt der Versandverlauf."
         ),
         "success",

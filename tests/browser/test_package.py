@@ -93,9 +93,9 @@ def test_partner_generates_watches_the_progress_and_sends(
 
     page.locator("#note").fill("Vielen Dank für den konstruktiven Call!")
     with page.expect_navigation():
-        page.get_by_role("button", name="An alle Teilnehmer senden").click()
+        page.get_by_role("button", name="An alle Empfänger senden").click()
     expect(page.locator(".flash-success")).to_have_text(
-        "Das Dokumentationspaket ist für alle Teilnehmer zum Versand eingereiht; den Stand "
+        "Das Dokumentationspaket ist für alle Empfänger zum Versand eingereiht; den Stand "
         "jeder E-Mail zeigt der Versandverlauf."
     )
     expect(page.locator("#sends tbody tr")).to_have_count(1)

@@ -1,23 +1,32 @@
 """Who a package is mailed to and what the mail says.
 
-Every participant of the call with an email address gets one mail, in their own language, from
-templates/mail/package_sent.* (subject, text, HTML).
+Every participant of the call with an email address, and every customer contact the project lead
+confirmed for the order (also those adopted from the questionnaires), gets one mail, in their
+own language, from templates/mail/package_sent.* (subject, text, HTML).
 """
 
 from dataclasses import dataclass
 
 from flask import render_template
 from flask_babel import force_locale
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import DocumentPackage, Order, PackageFile, User
+from portal.models import (
+    ContactConfirmation,
+    CustomerContact,
+    DocumentPackage,
+    Order,
+    PackageFile,
+    User,
+)
 from portal.services import calls
 from portal.services.packages.versions import LANGUAGES, filename
 
 
 @dataclass(frozen=True)
 class Recipient:
-    """A participant of the call the package goes to."""
+    """A participant of the call or a confirmed contact of the order the package goes to."""
 
     name: str
     email: str
@@ -40,21 +49,43 @@ class Recipient:
 
 
 def recipients(session: Session, order: Order) -> list[Recipient]:
-    """Every participant of the call with an email address, staff and customer, once each."""
+    """Every participant of the call with an email address, staff and customer, then the
+    contacts the project lead confirmed for the order; once each."""
     call = calls.call_of(session, order)
-    found: dict[str, Recipient] = {}
+    people: list[Recipient] = []
     for participant in call.participants if call else []:
         if participant.user is not None and participant.user.active:
             user = participant.user
-            person = Recipient(user.name, user.email, user.language or "de", "user")
+            people.append(Recipient(user.name, user.email, user.language or "de", "user"))
         elif participant.contact is not None:
-            contact = participant.contact
-            person = Recipient(contact.name, contact.email, contact.language or "de", "contact")
-        else:
-            continue
+            people.append(_contact(participant.contact))
+    people += [_contact(contact) for contact in _confirmed_contacts(session, order)]
+    found: dict[str, Recipient] = {}
+    for person in people:
         if person.email and person.email.casefold() not in found:
             found[person.email.casefold()] = person
     return list(found.values())
+
+
+def _contact(contact: CustomerContact) -> Recipient:
+    return Recipient(contact.name, contact.email, contact.language or "de", "contact")
+
+
+def _confirmed_contacts(session: Session, order: Order) -> list[CustomerContact]:
+    """The customer contacts in the lead's confirmation, as they are on the record now."""
+    confirmation = session.scalar(
+        select(ContactConfirmation).where(ContactConfirmation.order_id == order.id)
+    )
+    ids = [entry.get("id") for entry in confirmation.contacts] if confirmation else []
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(CustomerContact)
+            .where(CustomerContact.id.in_(ids), CustomerContact.customer_id == order.customer_id)
+            .order_by(CustomerContact.name, CustomerContact.id)
+        )
+    )
 
 
 def languages_of(main: str, people: list[Recipient]) -> list[str]:

@@ -1,4 +1,5 @@
-"""Sending a package: partner staff mail a ready version to every participant of the call.
+"""Sending a package: partner staff mail a ready version to every participant of the call and
+every contact the project lead confirmed.
 
 Each recipient gets the PDF in their language; a version lacking a language a recipient reads
 sends nothing. The first send completes step 8; every send is recorded with its recipients and
@@ -39,7 +40,7 @@ def clean_note(note: str) -> str:
 
 
 def send(session: Session, actor: User, order_id: int, version: int, note: str) -> PackageSend:
-    """Partner staff send a ready version to every participant of the call, one mail each.
+    """Partner staff send a ready version to every recipient (mails.recipients), one mail each.
 
     The first send completes step 8; every send is recorded with its recipients and note.
     """
@@ -70,8 +71,8 @@ def _send(session: Session, actor: User, order_id: int, version: int, note: str)
     if not people:
         raise Conflict(
             _(
-                "Der Setup Call hat keinen Teilnehmer mit E-Mail-Adresse; das Paket kann "
-                "niemandem geschickt werden."
+                "Weder der Setup Call noch die bestätigten Ansprechpartner haben eine "
+                "E-Mail-Adresse; das Paket kann niemandem geschickt werden."
             )
         )
     files = files_of(session, package)
@@ -79,7 +80,7 @@ def _send(session: Session, actor: User, order_id: int, version: int, note: str)
     if lacking:
         raise Conflict(
             _(
-                "Version %(n)d gibt es nicht auf %(language)s, das ein Teilnehmer liest; bitte "
+                "Version %(n)d gibt es nicht auf %(language)s, das ein Empfänger liest; bitte "
                 "eine neue Version erstellen.",
                 n=package.version,
                 language=", ".join(str(LANGUAGE_NAMES.get(code, code)) for code in lacking),
