@@ -71,8 +71,11 @@ def supersede(session: Session, order: Order, questionnaire: str, email: str, no
 
     Only the hash of a token is kept, so a later mail cannot repeat the old link: it carries a
     new one, and the old one stops opening (revoked, marked superseded) so that one link per
-    person and questionnaire works at any time.
+    person and questionnaire works at any time. The order's row is locked first (PostgreSQL;
+    SQLite writes one at a time anyway), so two mails to the same person at once are issued one
+    after the other and the second retires the first one's link.
     """
+    session.execute(select(Order.id).where(Order.id == order.id).with_for_update())
     old = session.scalars(
         select(CustomerLink).where(
             CustomerLink.order_id == order.id,
