@@ -429,6 +429,39 @@ def test_without_javascript_rows_are_added_and_removed_by_the_server(
     assert console_errors == []
 
 
+def test_a_row_removed_while_its_first_save_is_on_the_way_stays_removed(
+    page, live_server, session, world, console_errors
+):
+    """The save that adds a new row is held on the way; the customer removes the row meanwhile.
+    When the save comes back, the row must not reappear, and the server must drop it too."""
+    order, tokens = order_with_links(session, world)
+    enter(page, live_server, tokens["technical"])
+    page.goto(page_url(live_server, "technical", "contacts"))
+    held = []
+
+    def hold_the_first_save(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/changes", hold_the_first_save)
+    page.locator("#it_contacts-0-name").fill("Ada Admin")
+    wait_until(page, lambda: held, "the save that adds Ada's row left")
+    page.get_by_role("button", name=re.compile(r"^Entfernen\W+Ansprechpartner 1$")).click()
+    expect(page.locator("[data-row]")).to_have_count(0)
+    held[0].continue_()
+    wait_until(
+        page,
+        lambda: (r := stored(session, order)) is not None and not r.data.get("it_contacts"),
+        "the server dropped Ada's row",
+    )
+    expect(page.locator("#it_contacts-0-name")).to_have_value("")
+    expect(page.get_by_text("Ada Admin")).to_have_count(0)
+    expect(page.locator("[data-row]")).to_have_count(1)  # the blank row a group always offers
+    assert console_errors == []
+
+
 VARIANTS = {
     "technical-on_premises-empty": ("technical", "on_premises", None),
     "technical-cp_cloud-answered": ("technical", "cp_cloud", samples.CP_CLOUD),

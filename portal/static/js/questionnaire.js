@@ -357,6 +357,20 @@
       });
   }
 
+  // The removal of a row whose add this batch carried: its pointer and the answers it sent.
+  function removalOf(row, batch) {
+    var id = row.getAttribute("data-row-id");
+    var add = batch.changes.filter(function (c) { return c.op === "add" && c.row === id; })[0];
+    var base = add.pointer + "/" + id;
+    var from = {};
+    Object.keys(batch.sent).forEach(function (pointer) {
+      if (pointer.indexOf(base + "/") === 0 && batch.sent[pointer].length) {
+        from[pointer.slice(base.length)] = batch.sent[pointer];
+      }
+    });
+    return { op: "remove", pointer: add.pointer, row: id, from: from };
+  }
+
   function answered(result, batch) {
     if (!result.saved) {
       removals = batch.removed.concat(removals);
@@ -370,7 +384,17 @@
       conflicted[conflict.pointer] = true;
       held[conflict.pointer] = true;
     });
-    batch.added.forEach(function (row) { row.setAttribute("data-stored", ""); });
+    var gone = [];
+    batch.added.forEach(function (row) {
+      if (row.isConnected) row.setAttribute("data-stored", "");
+      else gone.push(removalOf(row, batch));
+    });
+    if (gone.length) {
+      // Removed while its add was on the way: the server has the row now, so the removal
+      // follows with the next save (and following the server must not bring the row back).
+      removals = removals.concat(gone);
+      pending = true;
+    }
     Object.keys(batch.sent).forEach(function (pointer) {
       if (conflicted[pointer]) return;
       confirmed[pointer] = batch.sent[pointer];
