@@ -2,6 +2,8 @@
 
 import copy
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import Any
@@ -30,6 +32,8 @@ from forms_schema.text import language, localize
 from forms_schema.tree import Tree
 
 _CACHE_LIMIT = 256
+_SCAN_LIMIT = 64  # answers whose visibility a questionnaire remembers (pages of a few customers)
+_LOCATE_LIMIT = 4096  # concrete pointers whose node it remembers (rows multiply them)
 
 
 def load(schema: Mapping[str, Any]) -> "Questionnaire":
@@ -58,6 +62,13 @@ class Questionnaire:
             template for template, node in self._tree.by_template.items() if node.kind == "repeat"
         )
         self._nodes: dict[tuple[Any, ...], list[Node]] = {}
+        # One page request asks for the visibility of the same answers several times (the
+        # page, its progress, the script's state); a scan is a pure function of the answers
+        # and the context facts, so the last ones are remembered by their canonical JSON.
+        self._scans: OrderedDict[tuple[Any, ...], tuple[frozenset[str], tuple[str, ...]]]
+        self._scans = OrderedDict()
+        self._scans_lock = threading.Lock()
+        self._located: dict[str, tuple[Node, str | None, str]] = {}
 
     # -- structure --------------------------------------------------------------------------
 
@@ -213,7 +224,25 @@ class Questionnaire:
         return counts[0] / counts[1] if counts[1] else 1.0
 
     def _scan(self, data: Any, context: Mapping[str, Any] | None) -> tuple[set[str], list[str]]:
-        """(visible pointers, pointers of hidden answers present in data)."""
+        """(visible pointers, pointers of hidden answers present in data); remembered."""
+        try:
+            key = (json.dumps(data, sort_keys=True), self._context_key(context))
+        except (TypeError, ValueError):  # not JSON (no answers are): scan without remembering
+            return self._scan_now(data, context)
+        with self._scans_lock:
+            found = self._scans.get(key)
+            if found is not None:
+                self._scans.move_to_end(key)
+        if found is None:
+            shown, hidden = self._scan_now(data, context)
+            found = (frozenset(shown), tuple(hidden))
+            with self._scans_lock:
+                self._scans[key] = found
+                while len(self._scans) > _SCAN_LIMIT:
+                    self._scans.popitem(last=False)
+        return set(found[0]), list(found[1])
+
+    def _scan_now(self, data: Any, context: Mapping[str, Any] | None) -> tuple[set[str], list[str]]:
         rules = Visibility(self._locate, lambda p: answers.get(data, p, MISSING), context)
         shown: set[str] = set()
         hidden: list[str] = []
@@ -238,6 +267,15 @@ class Questionnaire:
 
     def _locate(self, pointer: str) -> tuple[Node, str | None, str]:
         # (node, pointer of the parent node or None at the top, pointer of the holding object)
+        found = self._located.get(pointer)
+        if found is None:
+            found = self._locate_now(pointer)
+            if len(self._located) >= _LOCATE_LIMIT:
+                self._located.clear()
+            self._located[pointer] = found
+        return found
+
+    def _locate_now(self, pointer: str) -> tuple[Node, str | None, str]:
         tokens = split(pointer)
         steps = self._tree.walk(pointer)
         node = steps[-1][2] if len(steps) == len(tokens) else None
