@@ -2,8 +2,6 @@
 
 import copy
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import Any
@@ -24,6 +22,7 @@ from forms_schema.forms import (
     leaf_values,
     read_leaf,
 )
+from forms_schema.memo import Memo, json_key
 from forms_schema.messages import message
 from forms_schema.nodes import Node, Page
 from forms_schema.pointers import join, split
@@ -33,7 +32,7 @@ from forms_schema.tree import Tree
 
 _CACHE_LIMIT = 256
 _SCAN_LIMIT = 64  # answers whose visibility a questionnaire remembers (pages of a few customers)
-_LOCATE_LIMIT = 4096  # concrete pointers whose node it remembers (rows multiply them)
+_LOCATE_LIMIT = 4096  # pointers (rows multiply them) and answers' form values it remembers
 
 
 def load(schema: Mapping[str, Any]) -> "Questionnaire":
@@ -62,13 +61,11 @@ class Questionnaire:
             template for template, node in self._tree.by_template.items() if node.kind == "repeat"
         )
         self._nodes: dict[tuple[Any, ...], list[Node]] = {}
-        # One page request asks for the visibility of the same answers several times (the
-        # page, its progress, the script's state); a scan is a pure function of the answers
-        # and the context facts, so the last ones are remembered by their canonical JSON.
-        self._scans: OrderedDict[tuple[Any, ...], tuple[frozenset[str], tuple[str, ...]]]
-        self._scans = OrderedDict()
-        self._scans_lock = threading.Lock()
-        self._located: dict[str, tuple[Node, str | None, str]] = {}
+        # Pure functions of a version, asked again and again (one page GET scans the same
+        # answers for the page, its progress and the script's state): remembered, bounded.
+        self._scans: Memo[tuple[frozenset[str], tuple[str, ...]]] = Memo(_SCAN_LIMIT)
+        self._located: Memo[tuple[Node, str | None, str]] = Memo(_LOCATE_LIMIT)
+        self._values: Memo[tuple[str, ...]] = Memo(_LOCATE_LIMIT)
 
     # -- structure --------------------------------------------------------------------------
 
@@ -150,7 +147,14 @@ class Questionnaire:
         Empty values are left out and line breaks are "\\n", so that equal answers give equal lists.
         """
         node = self._leaf(pointer)
-        return leaf_values(node, self._leaf_form(node), value)
+        key = json_key(value)
+        if key is None:
+            return leaf_values(node, self._leaf_form(node), value)
+        found = self._values.get(
+            (node.pointer_template, key),
+            lambda: tuple(leaf_values(node, self._leaf_form(node), value)),
+        )
+        return list(found)
 
     def _leaf(self, pointer: str) -> Node:
         node = self._tree.by_template.get(template_of(pointer, self._repeats))
@@ -225,21 +229,15 @@ class Questionnaire:
 
     def _scan(self, data: Any, context: Mapping[str, Any] | None) -> tuple[set[str], list[str]]:
         """(visible pointers, pointers of hidden answers present in data); remembered."""
-        try:
-            key = (json.dumps(data, sort_keys=True), self._context_key(context))
-        except (TypeError, ValueError):  # not JSON (no answers are): scan without remembering
+        key = json_key(data)
+        if key is None:  # not JSON (stored answers always are): scan without remembering
             return self._scan_now(data, context)
-        with self._scans_lock:
-            found = self._scans.get(key)
-            if found is not None:
-                self._scans.move_to_end(key)
-        if found is None:
+
+        def scan() -> tuple[frozenset[str], tuple[str, ...]]:
             shown, hidden = self._scan_now(data, context)
-            found = (frozenset(shown), tuple(hidden))
-            with self._scans_lock:
-                self._scans[key] = found
-                while len(self._scans) > _SCAN_LIMIT:
-                    self._scans.popitem(last=False)
+            return frozenset(shown), tuple(hidden)
+
+        found = self._scans.get((key, self._context_key(context)), scan)
         return set(found[0]), list(found[1])
 
     def _scan_now(self, data: Any, context: Mapping[str, Any] | None) -> tuple[set[str], list[str]]:
@@ -267,13 +265,7 @@ class Questionnaire:
 
     def _locate(self, pointer: str) -> tuple[Node, str | None, str]:
         # (node, pointer of the parent node or None at the top, pointer of the holding object)
-        found = self._located.get(pointer)
-        if found is None:
-            found = self._locate_now(pointer)
-            if len(self._located) >= _LOCATE_LIMIT:
-                self._located.clear()
-            self._located[pointer] = found
-        return found
+        return self._located.get(pointer, lambda: self._locate_now(pointer))
 
     def _locate_now(self, pointer: str) -> tuple[Node, str | None, str]:
         tokens = split(pointer)
