@@ -93,3 +93,25 @@ def test_page_shows_labels_help_rows_and_errors_as_before(client, session, world
         '<p class="error-message" id="server-error"><span class="visually-hidden">Fehler:</span>'
         " Bitte beantworten Sie diese Frage.</p>"
     ) in environment
+
+
+def test_questions_shown_by_an_answer_are_hidden_until_it_is_given(client, session, world):
+    acceptance = accept(session, world, place(session, world, code="RUL"))
+    enter(client, acceptance.tokens["technical"])
+    hidden = (
+        '<div class="field" data-pointer="/remote_access_tool" data-key="remote_access_tool"'
+        ' data-rule hidden data-field="select">'
+    )
+    assert hidden in client.get("/customer/technical/pages/network").get_data(as_text=True)
+    saved = drafts.save(
+        session,
+        acceptance.order,
+        "technical",
+        base_version=0,
+        changes={"remote_access_allowed": True},
+        author="Max",
+    )
+    assert saved.saved
+    body = client.get("/customer/technical/pages/network").get_data(as_text=True)
+    assert hidden.replace(" hidden", "") in body
+    assert hidden not in body

@@ -86,3 +86,38 @@ def clear() -> None:
     """Forget every built page text (tests and benchmarks measure a cold start with it)."""
     with _lock:
         _built.clear()
+
+
+# The small pieces every question prints with per-request values: plain functions, so that a
+# page does not pay a template macro call for each (their output is what the macros printed).
+
+
+def described(field_id: str, view: NodeView, error: str | None) -> str:
+    """The aria-describedby of a question: its help and its error message, if shown."""
+    return (
+        (f"{field_id}-help " if view.help else "") + (f"{field_id}-error" if error else "")
+    ).strip()
+
+
+def attrs(node: Node, pointer: str, shown: bool) -> Markup:
+    """Shared attributes of a node's outer element: its pointer and key, and whether answers
+    decide its visibility (questionnaire.js shows and hides [data-rule] elements as the server
+    says). Only a node with its own rule is ever hidden itself; the others follow the group they
+    are in, so a group shown again shows its rows' questions at once."""
+    html = Markup('data-pointer="{}" data-key="{}"').format(pointer, node.key)
+    if node.has_rule:
+        html += Markup(" data-rule") if shown else Markup(" data-rule hidden")
+    return html
+
+
+def messages(field_id: str, view: NodeView, error: str | None, texts: PageTexts) -> Markup:
+    """A question's help and error message (a line break between them, as the page had)."""
+    html = Markup("")
+    if view.help:
+        html += Markup('<p class="hint" id="{}-help">{}</p>').format(field_id, view.help)
+    html += Markup("\n")
+    if error:
+        html += Markup(
+            '<p class="error-message" id="{}-error"><span class="visually-hidden">{}</span> {}</p>'
+        ).format(field_id, texts.error_prefix, error)
+    return html

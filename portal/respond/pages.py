@@ -28,6 +28,7 @@ from forms_schema.changes import (
     template_of,
 )
 from portal.questionnaires import label_of
+from portal.respond import compiled
 from portal.services.drafts import Choice, FileInput
 
 ADD, REMOVE = "add:", "remove:"
@@ -256,6 +257,18 @@ class RenderContext:
     def view(self, node):
         """What the node shows besides answers (label, help, ...), built once per version."""
         return self.texts.nodes[node.pointer_template]
+
+    def described(self, field_id: str, view, error: str | None) -> str:
+        """A question's aria-describedby (see compiled.described)."""
+        return compiled.described(field_id, view, error)
+
+    def attrs(self, node, pointer: str, shown: bool):
+        """A node's shared attributes (see compiled.attrs)."""
+        return compiled.attrs(node, pointer, shown)
+
+    def messages(self, field_id: str, view, error: str | None):
+        """A question's help and error message (see compiled.messages)."""
+        return compiled.messages(field_id, view, error, self.texts)
 
     def key(self, pointer: str) -> str:
         """The id pointer of a form pointer: row positions become the rows' ids."""
