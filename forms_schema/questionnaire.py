@@ -294,7 +294,8 @@ class Questionnaire:
         minItems, minContains.
         """
         shown, hidden = self._scan(data, context)
-        cleaned = copy.deepcopy(data)
+        # jsonschema only reads: a copy is needed only when hidden answers are taken out.
+        cleaned = copy.deepcopy(data) if hidden else data
         for pointer in hidden:
             answers.delete(cleaned, pointer)
         best: dict[str, tuple[int, validation.Problem, Node | None]] = {}
