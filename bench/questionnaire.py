@@ -606,7 +606,7 @@ def bench_submit(technical, hand: dict[str, type[Form]], rounds: int) -> None:
 
         assert engine()[1] == [], "the sample is not valid on its page"
         assert by_hand()[0], f"the hand-written {page.key} form refuses the sample"
-        runs[page.key] = timed({"engine": engine, "hand": by_hand}, rounds=rounds, batch=5)
+        runs[page.key] = timed({"engine": engine, "hand": by_hand}, rounds=rounds, batch=40)
     report("submit path: bind + to_data + validate vs hand bind + validate + .data", runs, GOAL)
 
 
