@@ -1,37 +1,38 @@
-"""forms_schema's cost next to what it replaces: hand-written WTForms and plain jsonschema.
+"""The low-code questionnaire page next to a hand-written one, served by the same app.
 
-Run: .venv/bin/python bench/questionnaire.py  (under a minute; writes nothing)
+Run: .venv/bin/python bench/questionnaire.py [--quick]  (throwaway SQLite database, or the
+empty PostgreSQL database DATABASE_URL names; about a minute, --quick a few seconds)
 
-1. Form work of a page render: the technical questionnaire, all pages, bound to the complete
-   on-premises sample answers, every field rendered with its label; as a ratio to the
-   hand-written WTForms form below (same fields, labels, choices and HTML attributes; the
-   script checks that both render byte-identical HTML). Goal: at most 1.25x. The same for a
-   submission: the form built from the POSTed values plus to_data(), against the hand-written
-   form plus .data.
-2. Validating a complete submission (partial=False) in ms per call, as a ratio to a plain
-   Draft202012Validator(schema).iter_errors() on the same answers: what visibility, clean-up
-   and error mapping add on top of jsonschema.
-3. One-time costs: forms_schema.load() of each file and the first (uncached) form_class().
+1. GET of each of the six technical pages through the app (test client, signed in through a
+   customer link, the on-premises sample answers stored), as the customer waits for it, against
+   a tiny route registered on the same app (inside this script only) that loads the same order
+   and answers, binds them to the same fields written by hand as WTForms classes and renders
+   them with a minimal template in the same layout (base.html). Goal: at most 1.1x.
+2. The submit path of each page: the engine's form bound to the POSTed values + to_data() +
+   validate(partial=True), against the hand-written form's bind + validate() + .data (its
+   validators: the limits its HTML states). Goal: at most 1.1x.
 
-Machines are shared and noisy, so the variants of a figure run interleaved (their order
-flipped every round), each round times a small batch of calls, and every figure is the median
-over many rounds; ratios are ratios of those medians, measured in the same run. The garbage
-collector stays on (it is part of what a request costs); the objects alive after setup are
-frozen (gc.freeze) and the collector is emptied before every batch, so no variant pays for
-another's garbage.
+Machines are shared and noisy, so baseline and subject run interleaved (their order flipped
+every round), each round times a small batch; printed are the median of the per-round ratios
+and their spread (p10-p90), per page and over all pages (the sum of a round's pages). The
+garbage collector stays on; what is alive after setup is frozen (gc.freeze).
 """
 
+import argparse
 import gc
-import json
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from werkzeug.datastructures import ImmutableMultiDict
-from wtforms import (
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask import render_template, session  # noqa: E402
+from werkzeug.datastructures import ImmutableMultiDict  # noqa: E402
+from wtforms import (  # noqa: E402
     EmailField,
     FieldList,
     FileField,
@@ -45,18 +46,19 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import Length, NumberRange, Optional  # noqa: E402
+from wtforms.widgets import CheckboxInput, ListWidget  # noqa: E402
 
-import forms_schema
-from forms_schema.formats import FORMAT_CHECKER
-from portal import samples
+from portal import questionnaires, samples  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.services import drafts, responses  # noqa: E402
+from tests.conftest import make_world, running_app  # noqa: E402
+from tests.helpers import accept, place  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 ON_PREMISES_CONTEXT = {"deployment": "on_premises", "license_model": "rent"}
 CP_CLOUD_CONTEXT = {"deployment": "cp_cloud", "license_model": "rent"}
-GOAL = 1.25
-ROUNDS = 200  # per figure; each round times one small batch of every variant
-LOAD_ROUNDS = 20
+GOAL = 1.1
+ROUNDS = 40  # per row; each round times one small batch of both variants
 
 
 # -- the hand-written form ------------------------------------------------------------------
@@ -432,11 +434,81 @@ class TechnicalOnPremisesForm(Form):
     )
 
 
+# -- the hand-written pages -----------------------------------------------------------------
+
+HAND_TEMPLATE = """{% extends "base.html" %}
+{% macro field_html(field) %}
+{% if field.type == "FormField" %}
+<fieldset><legend>{{ field.label.text }}</legend>{% for sub in field.form %}{{ field_html(sub) }}{% endfor %}</fieldset>
+{% elif field.type == "FieldList" %}
+<fieldset><legend>{{ field.label.text }}</legend>{% for entry in field %}{{ field_html(entry) }}{% endfor %}</fieldset>
+{% else %}
+<div class="field">{{ field.label() }} {{ field() }}</div>
+{% endif %}
+{% endmacro %}
+{% block content %}
+<h1>{{ title }}</h1>
+<form method="post" novalidate>
+  <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
+  {% for field in form %}{{ field_html(field) }}{% endfor %}
+  <button class="button primary">Speichern</button>
+</form>
+{% endblock %}"""
+
+
+def _with_validators(form_class: type[Form]) -> None:
+    """What a developer states next to the HTML limits: Optional, Length, NumberRange."""
+    for name, unbound in list(vars(form_class).items()):
+        if not hasattr(unbound, "field_class"):
+            continue
+        kw = unbound.kwargs.get("render_kw") or {}
+        checks: list[Any] = [Optional()]
+        if "maxlength" in kw or "minlength" in kw:
+            checks.append(Length(min=kw.get("minlength", -1), max=kw.get("maxlength", -1)))
+        if unbound.field_class is IntegerField and "min" in kw:
+            checks.append(NumberRange(min=kw["min"], max=kw.get("max")))
+        if unbound.field_class in (FormField, FieldList):
+            inner = unbound.args[0]
+            if unbound.field_class is FieldList:
+                inner = inner.args[0]
+            _with_validators(inner)
+            continue
+        if unbound.field_class is not FileField:
+            unbound.kwargs["validators"] = checks
+        setattr(form_class, name, unbound)
+
+
+def hand_pages(technical) -> dict[str, type[Form]]:
+    """The hand-written form cut into the questionnaire's pages (fields in the same order)."""
+    _with_validators(TechnicalOnPremisesForm)
+    pages = {}
+    for page in technical.pages:
+        keys = [n.key for n in technical.nodes(page.key, ON_PREMISES_CONTEXT)]
+        fields = {k: getattr(TechnicalOnPremisesForm, k) for k in keys}
+        pages[page.key] = type(f"Hand{page.key.title()}Form", (Form,), fields)
+    return pages
+
+
+def install_hand_route(app, forms: dict[str, type[Form]]) -> None:
+    """GET /bench/hand/<page>: the customer's order and answers, the hand form, the template."""
+    template = app.jinja_env.from_string(HAND_TEMPLATE)
+
+    def hand(page: str):
+        order = responses.customer_order(db.session, session.get("customer_links", []), "technical")
+        response = responses.find(db.session, order, "technical")
+        form = forms[page](data=response.data if response else {})
+        return render_template(template, form=form, title="Technischer Fragebogen")
+
+    app.add_url_rule("/bench/hand/<page>", "bench_hand", hand)
+
+
 # -- measuring ------------------------------------------------------------------------------
 
 
-def timed(variants: dict[str, Callable[[], Any]], rounds: int, batch: int) -> dict[str, float]:
-    """Median seconds per call of each variant; the variants alternate, order flipped per round."""
+def timed(
+    variants: dict[str, Callable[[], Any]], rounds: int, batch: int
+) -> dict[str, list[float]]:
+    """Seconds per call of each variant per round; variants alternate, order flipped per round."""
     for fn in variants.values():  # warm up caches and lazy imports
         for _ in range(batch):
             fn()
@@ -449,30 +521,28 @@ def timed(variants: dict[str, Callable[[], Any]], rounds: int, batch: int) -> di
             for _ in range(batch):
                 fn()
             runs[name].append((time.perf_counter() - start) / batch)
-    return {name: statistics.median(values) for name, values in runs.items()}
+    return runs
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.2f} ms"
+def summary(subject: list[float], baseline: list[float]) -> str:
+    ratios = sorted(s / b for s, b in zip(subject, baseline, strict=True))
+    deciles = statistics.quantiles(ratios, n=10)
+    return (
+        f"{statistics.median(subject) * 1000:7.2f} ms vs {statistics.median(baseline) * 1000:7.2f} "
+        f"ms, ratio {statistics.median(ratios):.2f}x (p10-p90 {deciles[0]:.2f}-{deciles[-1]:.2f}x)"
+    )
 
 
-# -- forms ----------------------------------------------------------------------------------
-
-
-def render(form: Form) -> str:
-    """Every field's label and HTML, groups and rows included, as the page template renders them."""
-    parts = []
-    for field in form:
-        parts.append(field.label())
-        if isinstance(field, FormField):
-            parts.append(render(field.form))
-        elif isinstance(field, FieldList):
-            for entry in field:
-                parts.append(entry.label())
-                parts.append(render(entry.form))
-        else:
-            parts.append(field())
-    return "".join(parts)
+def report(title: str, runs: dict[str, dict[str, list[float]]], goal: float) -> None:
+    print(f"{title} (goal <= {goal}x)")
+    for page, result in runs.items():
+        print(f"  {page:<13} {summary(result['engine'], result['hand'])}")
+    rounds = len(next(iter(runs.values()))["engine"])
+    total = {
+        side: [sum(r[side][i] for r in runs.values()) for i in range(rounds)]
+        for side in ("engine", "hand")
+    }
+    print(f"  {'all pages':<13} {summary(total['engine'], total['hand'])}")
 
 
 def posted(form: Form) -> ImmutableMultiDict:
@@ -497,128 +567,81 @@ def posted(form: Form) -> ImmutableMultiDict:
     return ImmutableMultiDict(pairs)
 
 
-def bench_forms(technical: forms_schema.Questionnaire) -> None:
-    answers = samples.ON_PREMISES
+def bench_get(client, technical, rounds: int) -> None:
+    runs = {}
+    for page in technical.pages:
+        engine_url = f"/customer/technical/pages/{page.key}"
+        hand_url = f"/bench/hand/{page.key}"
+        for url in (engine_url, hand_url):
+            answer = client.get(url)
+            assert answer.status_code == 200, (url, answer.status_code)
 
-    def schema_form(formdata: Any = None) -> Form:
-        # As the portal's view does on every request: the cached class, then an instance.
-        form_class = technical.form_class(locale="de", context=ON_PREMISES_CONTEXT, page=None)
-        return form_class(data=answers) if formdata is None else form_class(formdata)
+        def get(url: str) -> None:
+            client.get(url).close()
 
-    formdata = posted(schema_form())
-    variants = {  # figure: (forms_schema, hand-written, notes)
-        "render": (
-            lambda: render(schema_form()),
-            lambda: render(TechnicalOnPremisesForm(data=answers)),
-            ("", ""),
-        ),
-        "bind": (
-            schema_form,
-            lambda: TechnicalOnPremisesForm(data=answers),
-            (" (render without the HTML)", ""),
-        ),
-        "post": (
-            lambda: technical.to_data(schema_form(formdata)),
-            lambda: TechnicalOnPremisesForm(formdata).data,
-            (" (form + to_data)", " (form + .data)"),
-        ),
-    }
-
-    # The comparison is only fair if both forms are the same form.
-    render_schema, render_hand, _ = variants["render"]
-    assert render_schema() == render_hand(), "the hand-written form renders different HTML"
-    assert render(schema_form(formdata)) == render(TechnicalOnPremisesForm(formdata))
-    # (clean: the sample also answers security/dpa_required, which on premises never shows)
-    expected = technical.clean(answers, ON_PREMISES_CONTEXT)
-    assert variants["post"][0]() == expected, "to_data() of the POSTed sample is not the sample"
-
-    for what, (schema_fn, hand_fn, notes) in variants.items():
-        batch = 2 if what == "render" else 5
-        result = timed({"schema": schema_fn, "hand": hand_fn}, rounds=ROUNDS, batch=batch)
-        schema, hand = result["schema"], result["hand"]
-        goal = f"goal <= {GOAL}x" if what != "bind" else "no goal, for locating the cost"
-        print(
-            f"{what} technical (all pages, on_premises): forms_schema {ms(schema)}{notes[0]}, "
-            f"hand-written {ms(hand)}{notes[1]}, ratio {schema / hand:.2f}x ({goal})"
-        )
-
-
-# -- validation -----------------------------------------------------------------------------
-
-
-def bench_validation(technical: forms_schema.Questionnaire, business: forms_schema.Questionnaire):
-    cases = (
-        ("technical/on_premises", technical, samples.ON_PREMISES, ON_PREMISES_CONTEXT),
-        ("technical/cp_cloud", technical, samples.CP_CLOUD, CP_CLOUD_CONTEXT),
-        ("business", business, samples.BUSINESS, ON_PREMISES_CONTEXT),
-    )
-    for label, questionnaire, data, context in cases:
-        plain = Draft202012Validator(questionnaire.schema)
-        formats = Draft202012Validator(questionnaire.schema, format_checker=FORMAT_CHECKER)
-        assert questionnaire.validate(data, partial=False, context=context) == []
-        bare_errors = len(list(plain.iter_errors(data)))
-        result = timed(
-            {
-                "schema": lambda q=questionnaire, d=data, c=context: q.validate(
-                    d, partial=False, context=c
-                ),
-                "plain": lambda v=plain, d=data: list(v.iter_errors(d)),
-                "formats": lambda v=formats, d=data: list(v.iter_errors(d)),
-            },
-            rounds=ROUNDS,
+        runs[page.key] = timed(
+            {"engine": lambda u=engine_url: get(u), "hand": lambda u=hand_url: get(u)},
+            rounds=rounds,
             batch=2,
         )
-        schema, bare = result["schema"], result["plain"]
-        print(
-            f"validate {label}: forms_schema {ms(schema)}, jsonschema {ms(bare)} "
-            f"({ms(result['formats'])} with format checker), ratio {schema / bare:.2f}x"
-            + (
-                f" [jsonschema alone reports {bare_errors} errors: it cannot see the context]"
-                if bare_errors
-                else ""
-            )
-        )
+    report("GET of a technical page through the app, engine vs hand-written", runs, GOAL)
 
 
-# -- one-time costs -------------------------------------------------------------------------
+def bench_submit(technical, hand: dict[str, type[Form]], rounds: int) -> None:
+    answers = samples.ON_PREMISES
+    runs = {}
+    for page in technical.pages:
+        form_class = technical.form_class("de", ON_PREMISES_CONTEXT, page.key)
+        formdata = posted(form_class(data=answers))
+        hand_class = hand[page.key]
 
+        def engine(key=page.key, fd=formdata) -> Any:
+            # As a save does: the cached class, bound to the post, its answers, their check.
+            data = technical.to_data(technical.form_class("de", ON_PREMISES_CONTEXT, key)(fd))
+            return data, technical.validate(data, partial=True, context=ON_PREMISES_CONTEXT)
 
-def bench_loading(documents: dict[str, dict]) -> None:
-    loads: dict[str, list[float]] = {kind: [] for kind in documents}
-    builds: dict[str, list[float]] = {kind: [] for kind in documents}
-    for index in range(LOAD_ROUNDS):
-        kinds = list(documents) if index % 2 == 0 else list(reversed(documents))
-        for kind in kinds:
-            gc.collect()
-            start = time.perf_counter()
-            questionnaire = forms_schema.load(documents[kind])
-            loads[kind].append(time.perf_counter() - start)
-            start = time.perf_counter()
-            questionnaire.form_class(locale="de", context=ON_PREMISES_CONTEXT, page=None)
-            builds[kind].append(time.perf_counter() - start)
-    for kind in documents:
-        print(
-            f"one-time {kind}/v1.json: load() {ms(statistics.median(loads[kind]))}, "
-            f"first form_class(de, on_premises, all pages) {ms(statistics.median(builds[kind]))}"
-        )
+        def by_hand(hc=hand_class, fd=formdata) -> Any:
+            form = hc(fd)
+            return form.validate(), form.data
+
+        assert engine()[1] == [], "the sample is not valid on its page"
+        assert by_hand()[0], f"the hand-written {page.key} form refuses the sample"
+        runs[page.key] = timed({"engine": engine, "hand": by_hand}, rounds=rounds, batch=40)
+    report("submit path: bind + to_data + validate vs hand bind + validate + .data", runs, GOAL)
 
 
 def main() -> None:
-    documents = {
-        kind: json.loads((ROOT / "questionnaires" / kind / "v1.json").read_text(encoding="utf-8"))
-        for kind in ("technical", "business")
-    }
-    technical = forms_schema.load(documents["technical"])
-    business = forms_schema.load(documents["business"])
-    gc.collect()
-    gc.freeze()  # setup stays alive: later collections only look at what the variants made
-    print(
-        f"medians of {ROUNDS} interleaved rounds ({LOAD_ROUNDS} for one-time costs), "
-        "garbage collector on; shared machine, so compare ratios, not absolute times"
-    )
-    bench_forms(technical)
-    bench_validation(technical, business)
-    bench_loading(documents)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few rounds: a smoke test")
+    parser.add_argument("--rounds", type=int, default=None)
+    args = parser.parse_args()
+    rounds = args.rounds or (12 if args.quick else ROUNDS)
+    with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp)) as app:
+        world = make_world(db.session)
+        accepted = accept(db.session, world, place(db.session, world))
+        order, tokens = accepted.order, accepted.tokens
+        technical = questionnaires.get(db.session, "technical", 1)
+        hand = hand_pages(technical)
+        install_hand_route(app, hand)
+        drafts.save(
+            db.session,
+            order,
+            "technical",
+            base_version=0,
+            changes=dict(samples.ON_PREMISES),
+            author="Bench",
+        )
+        client = app.test_client()
+        assert client.get(f"/r/{tokens['technical']}").status_code == 303
+        client.post("/customer/name", data={"name": "Bench"})
+        gc.collect()
+        gc.freeze()
+        print(
+            f"{rounds} interleaved rounds per row on {db.engine.dialect.name}; ratios are medians "
+            "of per-round ratios; shared machine, so compare ratios, not times"
+        )
+        bench_get(client, technical, rounds)
+        bench_submit(technical, hand, rounds)
 
 
 if __name__ == "__main__":

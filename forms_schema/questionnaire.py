@@ -22,6 +22,7 @@ from forms_schema.forms import (
     leaf_values,
     read_leaf,
 )
+from forms_schema.memo import Memo, json_key
 from forms_schema.messages import message
 from forms_schema.nodes import Node, Page
 from forms_schema.pointers import join, split
@@ -30,6 +31,8 @@ from forms_schema.text import language, localize
 from forms_schema.tree import Tree
 
 _CACHE_LIMIT = 256
+_SCAN_LIMIT = 64  # answers whose visibility a questionnaire remembers (pages of a few customers)
+_LOCATE_LIMIT = 4096  # pointers (rows multiply them) and answers' form values it remembers
 
 
 def load(schema: Mapping[str, Any]) -> "Questionnaire":
@@ -58,6 +61,11 @@ class Questionnaire:
             template for template, node in self._tree.by_template.items() if node.kind == "repeat"
         )
         self._nodes: dict[tuple[Any, ...], list[Node]] = {}
+        # Pure functions of a version, asked again and again (one page GET scans the same
+        # answers for the page, its progress and the script's state): remembered, bounded.
+        self._scans: Memo[tuple[frozenset[str], tuple[str, ...]]] = Memo(_SCAN_LIMIT)
+        self._located: Memo[tuple[Node, str | None, str]] = Memo(_LOCATE_LIMIT)
+        self._values: Memo[tuple[str, ...]] = Memo(_LOCATE_LIMIT)
 
     # -- structure --------------------------------------------------------------------------
 
@@ -139,7 +147,14 @@ class Questionnaire:
         Empty values are left out and line breaks are "\\n", so that equal answers give equal lists.
         """
         node = self._leaf(pointer)
-        return leaf_values(node, self._leaf_form(node), value)
+        key = json_key(value)
+        if key is None:
+            return leaf_values(node, self._leaf_form(node), value)
+        found = self._values.get(
+            (node.pointer_template, key),
+            lambda: tuple(leaf_values(node, self._leaf_form(node), value)),
+        )
+        return list(found)
 
     def _leaf(self, pointer: str) -> Node:
         node = self._tree.by_template.get(template_of(pointer, self._repeats))
@@ -213,7 +228,19 @@ class Questionnaire:
         return counts[0] / counts[1] if counts[1] else 1.0
 
     def _scan(self, data: Any, context: Mapping[str, Any] | None) -> tuple[set[str], list[str]]:
-        """(visible pointers, pointers of hidden answers present in data)."""
+        """(visible pointers, pointers of hidden answers present in data); remembered."""
+        key = json_key(data)
+        if key is None:  # not JSON (stored answers always are): scan without remembering
+            return self._scan_now(data, context)
+
+        def scan() -> tuple[frozenset[str], tuple[str, ...]]:
+            shown, hidden = self._scan_now(data, context)
+            return frozenset(shown), tuple(hidden)
+
+        found = self._scans.get((key, self._context_key(context)), scan)
+        return set(found[0]), list(found[1])
+
+    def _scan_now(self, data: Any, context: Mapping[str, Any] | None) -> tuple[set[str], list[str]]:
         rules = Visibility(self._locate, lambda p: answers.get(data, p, MISSING), context)
         shown: set[str] = set()
         hidden: list[str] = []
@@ -238,6 +265,9 @@ class Questionnaire:
 
     def _locate(self, pointer: str) -> tuple[Node, str | None, str]:
         # (node, pointer of the parent node or None at the top, pointer of the holding object)
+        return self._located.get(pointer, lambda: self._locate_now(pointer))
+
+    def _locate_now(self, pointer: str) -> tuple[Node, str | None, str]:
         tokens = split(pointer)
         steps = self._tree.walk(pointer)
         node = steps[-1][2] if len(steps) == len(tokens) else None
@@ -264,7 +294,8 @@ class Questionnaire:
         minItems, minContains.
         """
         shown, hidden = self._scan(data, context)
-        cleaned = copy.deepcopy(data)
+        # jsonschema only reads: a copy is needed only when hidden answers are taken out.
+        cleaned = copy.deepcopy(data) if hidden else data
         for pointer in hidden:
             answers.delete(cleaned, pointer)
         best: dict[str, tuple[int, validation.Problem, Node | None]] = {}

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -102,8 +103,24 @@ def context_of(order) -> dict:
     return {"deployment": order.deployment, "license_model": order.license_model}
 
 
+# Per loaded version (they are cached by SHA-256 above) and locale: its readable names.
+_labels: weakref.WeakKeyDictionary[forms_schema.Questionnaire, dict[str, dict[str, str]]]
+_labels = weakref.WeakKeyDictionary()
+
+
 def labels(questionnaire, locale: str) -> dict[str, str]:
-    """Readable names of every question template: 'IT-Ansprechpartner › E-Mail'."""
+    """Readable names of every question template: 'IT-Ansprechpartner › E-Mail'.
+
+    Built once per version and locale; every caller gets its own copy.
+    """
+    per_locale = _labels.setdefault(questionnaire, {})
+    found = per_locale.get(locale)
+    if found is None:
+        found = per_locale[locale] = _build_labels(questionnaire, locale)
+    return dict(found)
+
+
+def _build_labels(questionnaire, locale: str) -> dict[str, str]:
     names: dict[str, str] = {}
 
     def walk(nodes, prefix: str) -> None:

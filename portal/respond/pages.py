@@ -28,6 +28,7 @@ from forms_schema.changes import (
     template_of,
 )
 from portal.questionnaires import label_of
+from portal.respond import compiled
 from portal.services.drafts import Choice, FileInput
 
 ADD, REMOVE = "add:", "remove:"
@@ -251,6 +252,23 @@ class RenderContext:
     kind: str = ""
     row_ids: dict[str, str] = field(default_factory=dict)  # row name ("contacts-0") -> id
     stored_rows: set[str] = field(default_factory=set)
+    texts: Any = None  # compiled.PageTexts of the version and locale
+
+    def view(self, node):
+        """What the node shows besides answers (label, help, ...), built once per version."""
+        return self.texts.nodes[node.pointer_template]
+
+    def described(self, field_id: str, view, error: str | None) -> str:
+        """A question's aria-describedby (see compiled.described)."""
+        return compiled.described(field_id, view, error)
+
+    def attrs(self, node, pointer: str, shown: bool):
+        """A node's shared attributes (see compiled.attrs)."""
+        return compiled.attrs(node, pointer, shown)
+
+    def messages(self, field_id: str, view, error: str | None):
+        """A question's help and error message (see compiled.messages)."""
+        return compiled.messages(field_id, view, error, self.texts)
 
     def key(self, pointer: str) -> str:
         """The id pointer of a form pointer: row positions become the rows' ids."""
@@ -325,11 +343,13 @@ def page_state(questionnaire, nodes, document: Document, context) -> dict[str, A
         with contextlib.suppress(KeyError):  # answers an older questionnaire asked
             if questionnaire.node(template_of(pointer, document.repeats)).widget != "file":
                 answers[pointer] = questionnaire.form_values(pointer, value)
-    visible = (document.id_pointer(p) for p in questionnaire.visible(document.data, context))
+    # Rows keep their question's top key, so only this page's pointers need their row ids.
+    shown = questionnaire.visible(document.data, context)
+    visible = (document.id_pointer(p) for p in shown if _top(p) in keys)
     return {
         "answers": answers,
         "rows": {p: ids for p, ids in document.ids.items() if _top(p) in keys},
-        "visible": sorted(p for p in visible if p and _top(p) in keys),
+        "visible": sorted(p for p in visible if p),
     }
 
 

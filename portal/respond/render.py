@@ -15,7 +15,7 @@ import forms_schema
 from forms_schema.changes import Document
 from portal import questionnaires
 from portal.filters import locale
-from portal.respond import pages
+from portal.respond import compiled, pages
 
 
 @dataclass(frozen=True)
@@ -91,12 +91,13 @@ def page_model(
         kind=links.kind,
         row_ids=row_names or pages.row_ids_of(form, document),
         stored_rows={row for ids in document.ids.values() for row in ids},
+        texts=compiled.texts(questionnaire, locale()),
     )
     shown = _posted(document, questionnaire, page_key, context, form, ctx) if posted else document
-    ctx.visible = _visible(questionnaire, shown, context) | _unsaved_rows(
+    nodes = questionnaire.nodes(page_key, context)
+    ctx.visible = _visible(questionnaire, shown, context, {n.key for n in nodes}) | _unsaved_rows(
         form, questionnaire, shown, context, ctx
     )
-    nodes = questionnaire.nodes(page_key, context)
     return {
         "kind": links.kind,
         "links": links,
@@ -147,11 +148,12 @@ def summary_model(
     }
 
 
-def _visible(questionnaire, document, context) -> set[str]:
+def _visible(questionnaire, document, context, keys: set[str]) -> set[str]:
+    # Only the page's questions are rendered; a row keeps its question's top key.
     return {
         pointer
         for p in questionnaire.visible(document.data, context)
-        if (pointer := document.id_pointer(p))
+        if p.split("/", 2)[1] in keys and (pointer := document.id_pointer(p))
     }
 
 

@@ -108,7 +108,7 @@ def page(kind: str, page_key: str):
     if page_key not in {p.key for p in questionnaire.pages}:
         abort(404)
     if request.method == "GET":
-        return _render_page(order, kind, page_key, response)
+        return _render_page(order, kind, page_key, response, questionnaire=questionnaire)
     return _save_page(order, kind, page_key, questionnaire)
 
 
@@ -143,8 +143,13 @@ def _save_page(order, kind, page_key, questionnaire):
     return redirect(target, code=303)
 
 
-def _render_page(order, kind, page_key, response, form=None, result=None, row_names=None):
-    questionnaire = responses.questionnaire_of(db.session, order, kind, response)
+def _render_page(
+    order, kind, page_key, response, form=None, result=None, row_names=None, questionnaire=None
+):
+    # questionnaire: the response's version when the caller has it at hand (a saved or refused
+    # response may have moved to another one, so those callers let it be looked up again).
+    if questionnaire is None:
+        questionnaire = responses.questionnaire_of(db.session, order, kind, response)
     context = questionnaires.context_of(order)
     document = responses.document_of(response, questionnaire)
     errors = result.errors if result else _full_check_errors(questionnaire, document, context, kind)
