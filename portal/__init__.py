@@ -68,7 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.protocol import bp as protocol_bp
     from portal.respond import bp as respond_bp
     from portal.review import bp as review_bp
-    from portal.services import due_index
+    from portal.services import due_index, search_index
     from portal.studio import bp as studio_bp
     from portal.studio.editor import bp as studio_editor_bp
     from portal.studio.migration import bp as studio_migration_bp
@@ -96,6 +96,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     filters.register(app)
     due_index.install()
+    search_index.install()
     logmask.install(app)
     cli.register(app)
     app.after_request(security_headers)

@@ -127,7 +127,7 @@ def list_orders(
     if mine:
         where.append(waiting_for(actor, now))
     if term := search.normalise(query):
-        where.append(search.orders_matching(term))
+        where.append(search.orders_matching(session, term))
     window = paging.window(session, select(Order.id).where(*where), page, per_page)
     orders, has_next = window.rows(
         session,
