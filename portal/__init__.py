@@ -45,6 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=app.config["RATELIMIT_STORAGE_URI"],
     )
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgres"):
+        # The dashboard's filters are many small index lookups that the planner prices high
+        # enough to JIT-compile them, which cost more than running them (issue 16).
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("options", "-c jit=off")
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

@@ -1,10 +1,12 @@
-"""orders and customer records: search_text, indexed for substring search
+"""orders and customer records: search_text, indexed for substring search; step completions
+indexed by step
 
 `search_text` holds the lowered customer name, short code and the customer record's contact
 names and emails, one per line (portal/services/search_index.py keeps it at every flush); this
 migration fills it for the rows there are. PostgreSQL indexes it with a pg_trgm GIN index (the
 extension is created here; pg_trgm is a trusted extension, so a role with CREATE on the
 database may do so), SQLite with an FTS5 trigram table per searched table, kept by triggers.
+The dashboard's step filters ask which orders have a step done: an index by step, then order.
 
 Revision ID: 5ea4c4b1e7d2
 Revises: c0a7ac7e1d15
@@ -89,6 +91,9 @@ def _fill(connection):
 
 
 def upgrade():
+    op.create_index(
+        "ix_step_completion_step_order_id", "step_completion", ["step", "order_id"], unique=False
+    )
     for table in _TABLES:
         # A plain ADD COLUMN (no copy of the table on SQLite).
         op.add_column(table, sa.Column("search_text", sa.Text(), nullable=False, server_default=""))
@@ -113,6 +118,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_step_completion_step_order_id", table_name="step_completion")
     connection = op.get_bind()
     for table in _TABLES:
         if connection.dialect.name == "postgresql":
