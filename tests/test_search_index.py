@@ -2,15 +2,19 @@
 and a dashboard page costs the same number of statements at any number of orders."""
 
 import re
+from datetime import UTC, datetime
 
+import flask_migrate
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
 
 from portal.extensions import db
 from portal.models import Customer, CustomerContact, Order
-from portal.services import search_index
+from portal.services import search, search_index
 from tests.conftest import login
 from tests.helpers import accept, place
+from tests.test_migrations import MIGRATIONS, bare_app  # noqa: F401  (a fixture)
 
 
 def _codes(client, url):
@@ -152,3 +156,37 @@ def test_a_dashboard_page_costs_the_same_statements_at_any_number_of_orders(
         _accepted(session, world, f"A{n}", ("Erika Other", f"e{n}@a.example"))
         place(session, world, code=f"P{n}")
     assert statements() == few
+
+
+@pytest.mark.usefixtures("bare_app")
+def test_the_migration_fills_the_copy_of_existing_rows_and_indexes_it():
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision="c0a7ac7e1d15")
+    statements = (
+        "INSERT INTO organisation (id, name, kind, created_at) VALUES (1, 'CP', 'partner', :now)",
+        "INSERT INTO user_account (id, organisation_id, email, name, password_hash, role,"
+        " language, active, session_version, created_at) VALUES (1, 1, 'p@cp.example', 'P',"
+        " 'x', 'partner_staff', 'de', true, 0, :now)",
+        "INSERT INTO customer (id, name, short_code, created_at) VALUES"
+        " (1, 'Alt GmbH', 'ALT', :now)",
+        "INSERT INTO customer_contact (customer_id, name, email, language, created_at) VALUES"
+        " (1, 'Jürgen Weiß', 'JW@alt.example', 'de', :now)",
+        "INSERT INTO customer_order (id, partner_id, placed_by_id, customer_name, short_code,"
+        " license_model, deployment, language, created_at, customer_id) VALUES"
+        " (1, 1, 1, 'Alt GmbH', 'ALT', 'rent', 'on_premises', 'de', :now, 1),"
+        " (2, 1, 1, 'Neu GmbH', 'NEU', 'rent', 'on_premises', 'de', :now, NULL)",
+    )
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement), {"now": datetime.now(UTC)})
+
+    flask_migrate.upgrade(directory=str(MIGRATIONS))
+    with Session(db.engine) as session:
+        texts = {
+            row.id: row.search_text for row in session.execute(select(Order.id, Order.search_text))
+        }
+        assert texts == {1: "alt gmbh\nalt\njürgen weiß\njw@alt.example", 2: "neu gmbh\nneu"}
+        assert session.scalar(select(Customer.search_text)) == texts[1]
+        found = select(Order.id).where(search.orders_matching(session, "JÜRGEN"))
+        assert session.scalars(found).all() == [1]
+        found = select(Customer.id).where(search.customers_matching(session, "w@alt"))
+        assert session.scalars(found).all() == [1]
