@@ -111,6 +111,8 @@ def test_the_search_uses_the_trigram_index(client, session, world, url, index):
     plans = _plans(run.seen, "search_text LIKE")
     assert len(plans) == 2  # the count and the page
     assert all(f"Bitmap Index Scan on {index}" in plan for plan in plans), plans
+    # Nor does visibility read all of the partner's grants into a hash (linear in customers).
+    assert not any("hashed SubPlan" in plan for plan in plans), plans
 
 
 def test_the_step_filter_looks_up_steps_by_index(client, session, world):
