@@ -7,6 +7,8 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.types import TypeDecorator
 
+from portal.models.search import compared
+
 config = context.config
 if config.config_file_name is not None:
     # Keep the app's and pytest's loggers working after a migration ran in-process.
@@ -73,6 +75,8 @@ def run_migrations_online() -> None:
     conf_args.setdefault("process_revision_directives", process_revision_directives)
 
     with get_engine().connect() as connection:
+        # The search indexes' FTS5 tables and PostgreSQL-only indexes are no model differences.
+        conf_args.setdefault("include_object", compared(connection.dialect.name))
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
         with context.begin_transaction():
             context.run_migrations()

@@ -45,6 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=app.config["RATELIMIT_STORAGE_URI"],
     )
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgres"):
+        # The dashboard's filters are many small index lookups that the planner prices high
+        # enough to JIT-compile them, which cost more than running them (issue 16).
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("options", "-c jit=off")
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -68,7 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.protocol import bp as protocol_bp
     from portal.respond import bp as respond_bp
     from portal.review import bp as review_bp
-    from portal.services import due_index
+    from portal.services import due_index, search_index
     from portal.studio import bp as studio_bp
     from portal.studio.editor import bp as studio_editor_bp
     from portal.studio.migration import bp as studio_migration_bp
@@ -96,6 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     filters.register(app)
     due_index.install()
+    search_index.install()
     logmask.install(app)
     cli.register(app)
     app.after_request(security_headers)

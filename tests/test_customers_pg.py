@@ -63,6 +63,71 @@ def test_the_dashboard_search_stays_one_query(client, session, world):
         assert _codes(client, "/?q=erika") == ["ALPHA"]
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
-    searching = [s for s in statements if "customer_contact.email" in s]
-    # The count and the page: each with the contacts as a correlated EXISTS in its WHERE.
-    assert len(searching) == 2 and all("EXISTS" in s for s in searching)
+    searching = [s for s in statements if "search_text LIKE" in s]
+    # The count and the page: each looks in the indexed search text, none in the contacts.
+    assert len(searching) == 2
+    assert not any("customer_contact" in s for s in searching)
+
+
+def _plans(statements, marker):
+    """PostgreSQL's plans of the statements holding the marker, with sequential scans priced
+    out, so that a small test table still shows which index the query can use."""
+    plans = []
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        for statement, parameters in statements:
+            if marker in statement:
+                rows = conn.exec_driver_sql("EXPLAIN " + statement, parameters)
+                plans.append("\n".join(row[0] for row in rows))
+    return plans
+
+
+class _Statements:
+    def __enter__(self):
+        self.seen = []
+        event.listen(db.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def _seen(self, _conn, _cursor, statement, parameters, *_args):
+        self.seen.append((statement, parameters))
+
+    def __exit__(self, *_exc):
+        event.remove(db.engine, "before_cursor_execute", self._seen)
+
+
+@pytest.mark.parametrize(
+    ("url", "index"),
+    [
+        ("/?q=mustermann", "ix_customer_order_search_text"),
+        ("/customers?q=ALP", "ix_customer_search_text"),
+    ],
+)
+def test_the_search_uses_the_trigram_index(client, session, world, url, index):
+    _customer(session, world, "ALPHA", "Erika Mustermann", "e@alpha.example")
+    _customer(session, world, "BETA", "Max Muster", "m@beta.example")
+    login(client, world.partner)
+    with _Statements() as run:
+        assert _codes(client, url) == ["ALPHA"]
+    plans = _plans(run.seen, "search_text LIKE")
+    assert len(plans) == 2  # the count and the page
+    assert all(f"Bitmap Index Scan on {index}" in plan for plan in plans), plans
+    # Nor does visibility read all of the partner's grants into a hash (linear in customers).
+    assert not any("hashed SubPlan" in plan for plan in plans), plans
+
+
+def test_the_step_filter_looks_up_steps_by_index(client, session, world):
+    _customer(session, world, "ALPHA", "Erika Mustermann", "e@alpha.example")
+    login(client, world.partner)
+    with _Statements() as run:
+        assert client.get("/?step=provision_cloud&mine=1").status_code == 200
+    plans = _plans(run.seen, "step_completion.step")
+    assert len(plans) == 2
+    for plan in plans:
+        # One index lookup per order visited, never a (hashed) read of every completion of a
+        # step, which grows with the number of orders.
+        assert "Seq Scan on step_completion" not in plan, plan
+        for step in ("provision_cloud", "accept"):
+            probe = (
+                f"Index Cond: (((step)::text = '{step}'::text) AND (order_id = customer_order.id))"
+            )
+            assert probe in plan, plan

@@ -30,6 +30,7 @@ from portal.models.questionnaire import (
 )
 from portal.models.response import Response, ResponseRevision, Upload
 from portal.models.review import AnswerReview, QuestionnaireSnapshot
+from portal.models.search import SEARCHED  # noqa: F401  (the search indexes' DDL)
 from portal.models.secret import Secret
 
 __all__ = [

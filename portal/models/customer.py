@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, utcnow
@@ -13,6 +13,15 @@ QUESTIONNAIRES = ("technical", "business")
 
 class Customer(Base):
     __tablename__ = "customer"
+    # Substring search on PostgreSQL (pg_trgm); SQLite searches an FTS5 table (models/search.py).
+    __table_args__ = (
+        Index(
+            "ix_customer_search_text",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -24,6 +33,9 @@ class Customer(Base):
     city: Mapped[str] = mapped_column(String(100), default="", server_default="")
     # ISO 3166-1 alpha-2; letters abroad print the country's name as their last line.
     country: Mapped[str] = mapped_column(String(2), default="DE", server_default="DE")
+    # What the search looks in (name, short code, contacts), lowered: kept by
+    # portal/services/search_index.py at every flush, indexed for substring search.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     grants: Mapped[list["CustomerGrant"]] = relationship(
         back_populates="customer", cascade="all, delete-orphan"

@@ -4,7 +4,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Numeric, String, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, utcnow
@@ -17,6 +27,15 @@ DEPLOYMENTS = ("on_premises", "cp_cloud")
 
 class Order(Base):
     __tablename__ = "customer_order"
+    # Substring search on PostgreSQL (pg_trgm); SQLite searches an FTS5 table (models/search.py).
+    __table_args__ = (
+        Index(
+            "ix_customer_order_search_text",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -36,6 +55,9 @@ class Order(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The partner switched the customer reminders of this order off (portal/services/reminders).
     reminders_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What the search looks in (name, short code, the customer record's contacts), lowered:
+    # kept by portal/services/search_index.py at every flush, indexed for substring search.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     partner: Mapped[Organisation] = relationship()
     placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])
@@ -88,7 +110,11 @@ class StepCompletion(Base):
     """The record that one process step of an order is done: by whom, when, with what."""
 
     __tablename__ = "step_completion"
-    __table_args__ = (UniqueConstraint("order_id", "step"),)
+    __table_args__ = (
+        UniqueConstraint("order_id", "step"),
+        # The dashboard's step filters ask "which orders have this step done": by step first.
+        Index("ix_step_completion_step_order_id", "step", "order_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("customer_order.id"), index=True)

@@ -5,7 +5,7 @@ names what the step does), and an order accepted, with its customer record.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from portal.models import CustomerGrant, Order, Role, User
@@ -17,13 +17,21 @@ def visible_orders(actor: User) -> ColumnElement[bool]:
     if not actor.is_authenticated or not actor.active:
         return false()
     if actor.role == Role.PARTNER_STAFF:
-        granted = exists().where(
-            CustomerGrant.customer_id == Order.customer_id,
-            CustomerGrant.organisation_id == actor.organisation_id,
+        granted = (
+            select(CustomerGrant.id)
+            .where(
+                CustomerGrant.customer_id == Order.customer_id,
+                CustomerGrant.organisation_id == actor.organisation_id,
+            )
+            .limit(1)
+            .scalar_subquery()
+            .is_not(None)
         )
         # The ordering partner sees its order before acceptance; afterwards the grant decides.
-        # A correlated EXISTS (not IN) lets the database walk the newest orders first and stop
-        # after one page, instead of collecting and sorting every visible order.
+        # A correlated lookup (not IN) lets the database walk the newest orders first and stop
+        # after one page, instead of collecting and sorting every visible order; a scalar
+        # subquery, not EXISTS, because under this OR PostgreSQL turns EXISTS into a hashed
+        # read of all the partner's grants, which grows with its customers (issue 16).
         return or_(
             (Order.customer_id.is_(None)) & (Order.partner_id == actor.organisation_id),
             granted,

@@ -97,7 +97,7 @@ def list_customers(
     """One page of the customer records the actor may see, by name, with order counts."""
     where = [visible_customers(actor)]
     if term := search.normalise(query):
-        where.append(search.customers_matching(term))
+        where.append(search.customers_matching(session, term))
     window = paging.window(session, select(Customer.id).where(*where), page, per_page)
     customers, has_next = window.rows(
         session, select(Customer).where(*where).order_by(func.lower(Customer.name), Customer.id)

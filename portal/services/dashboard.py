@@ -8,7 +8,7 @@ database; deadlines go through Order.next_due_at, the index portal/services/due_
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.models import Order, Role, SetupCall, StepCompletion, User, utcnow
@@ -35,8 +35,15 @@ OVERDUE, THIS_WEEK = "overdue", "week"
 DUE_FILTERS = (OVERDUE, THIS_WEEK)
 
 
+def _probe(model, *where) -> ColumnElement[bool]:
+    # "A row exists" as a scalar subquery, not EXISTS: under an OR, PostgreSQL turns EXISTS
+    # into a hashed subplan that reads every matching row of the table (linear in the orders);
+    # a scalar subquery stays one index lookup per order visited, on both databases.
+    return select(model.id).where(*where).limit(1).scalar_subquery().is_not(None)
+
+
 def _done(key: str) -> ColumnElement[bool]:
-    return exists().where(StepCompletion.order_id == Order.id, StepCompletion.step == key)
+    return _probe(StepCompletion, StepCompletion.order_id == Order.id, StepCompletion.step == key)
 
 
 def _applies(step: Step) -> ColumnElement[bool] | None:
@@ -53,8 +60,11 @@ def _satisfied(key: str) -> ColumnElement[bool]:
 
 
 def _call_ahead(now: datetime) -> ColumnElement[bool]:
-    return exists().where(
-        SetupCall.order_id == Order.id, SetupCall.status == BOOKED, SetupCall.starts_at > now
+    return _probe(
+        SetupCall,
+        SetupCall.order_id == Order.id,
+        SetupCall.status == BOOKED,
+        SetupCall.starts_at > now,
     )
 
 
@@ -127,7 +137,7 @@ def list_orders(
     if mine:
         where.append(waiting_for(actor, now))
     if term := search.normalise(query):
-        where.append(search.orders_matching(term))
+        where.append(search.orders_matching(session, term))
     window = paging.window(session, select(Order.id).where(*where), page, per_page)
     orders, has_next = window.rows(
         session,

@@ -2,15 +2,21 @@
 name and contact email, as case-insensitive substrings.
 
 The one place that turns a term into a WHERE clause, for the dashboard and the customer list
-alike; an index-backed search (issue 16) replaces the bodies here, not the callers.
+alike. Both look in `search_text`, the lowered copy of those fields that
+portal/services/search_index.py keeps; it is indexed for substring search (issue 16): a pg_trgm
+GIN index on PostgreSQL, an FTS5 trigram table on SQLite. Terms shorter than MIN_INDEXED
+characters make no trigram, so they scan that one column instead (still one query).
 """
 
-from sqlalchemy import ColumnElement, exists, or_
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, column, select, table
+from sqlalchemy.orm import Session
 
-from portal.models import Customer, CustomerContact, Order
+from portal.models import Customer, Order
+from portal.models.search import fts_table
 
 MAX_TERM = 100
+MIN_INDEXED = 3  # a trigram index finds terms of at least three characters
+SEPARATOR = "\n"  # between the fields of a document; normalise() leaves none in a term
 
 
 def normalise(term: str | None) -> str:
@@ -18,34 +24,40 @@ def normalise(term: str | None) -> str:
     return " ".join((term or "").split())[:MAX_TERM]
 
 
-def _has(column, term: str) -> ColumnElement[bool]:
-    # autoescape: a % or _ the user typed is matched as itself, not as a wildcard. The term is
-    # lowered here too, because SQLite's lower() knows only ASCII: "JÜRGEN" finds "Jürgen".
-    return column.icontains(term.lower(), autoescape=True)
+def document(*fields: str | None) -> str:
+    """The searched text of a record: its fields lowered in Python (SQLite's lower() knows only
+    ASCII, so "JÜRGEN" finds "Jürgen" only this way), one per line, so that no term spans two."""
+    return SEPARATOR.join(" ".join(f.split()).lower() for f in fields if f)
 
 
-def _contact_matches(customer_id: InstrumentedAttribute, term: str) -> ColumnElement[bool]:
-    """A correlated EXISTS: one of the customer's contacts has the term in name or email."""
-    return exists().where(
-        CustomerContact.customer_id == customer_id,
-        or_(_has(CustomerContact.name, term), _has(CustomerContact.email, term)),
-    )
+def like_pattern(term: str) -> str:
+    """A LIKE pattern (escape character "/") for the term as a substring: % and _ the user typed
+    are matched as themselves, not as wildcards."""
+    escaped = term.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
 
 
-def orders_matching(term: str) -> ColumnElement[bool]:
+def fts_phrase(term: str) -> str:
+    """An FTS5 query for the term as one phrase: with the trigram tokenizer, a substring."""
+    return '"' + term.lower().replace('"', '""') + '"'
+
+
+def _found(session: Session, model, term: str) -> ColumnElement[bool]:
+    if len(term) >= MIN_INDEXED and session.get_bind().dialect.name == "sqlite":
+        fts = table(fts_table(model.__tablename__), column("rowid"), column("search_text"))
+        return model.id.in_(
+            select(fts.c.rowid).where(fts.c.search_text.op("MATCH")(fts_phrase(term)))
+        )
+    # PostgreSQL: the trigram GIN index serves LIKE '%…%' itself.
+    return model.search_text.like(like_pattern(term), escape="/")
+
+
+def orders_matching(session: Session, term: str) -> ColumnElement[bool]:
     """Orders whose customer name or short code holds the term, or one of whose customer
     record's contacts does (orders before acceptance have no record and no contacts yet)."""
-    return or_(
-        _has(Order.customer_name, term),
-        _has(Order.short_code, term),
-        _contact_matches(Order.customer_id, term),
-    )
+    return _found(session, Order, term)
 
 
-def customers_matching(term: str) -> ColumnElement[bool]:
+def customers_matching(session: Session, term: str) -> ColumnElement[bool]:
     """Customer records whose name, short code or one of whose contacts holds the term."""
-    return or_(
-        _has(Customer.name, term),
-        _has(Customer.short_code, term),
-        _contact_matches(Customer.id, term),
-    )
+    return _found(session, Customer, term)
