@@ -25,6 +25,7 @@ noisy here). Printed per clock, as medians of the per-round ratios with their p1
 
 import argparse
 import copy
+import gc
 import io
 import json
 import logging
@@ -155,6 +156,7 @@ def capturing_html() -> list[str]:
 def build_once(session, world, order) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds of this process, pages) of building a new version."""
     package = packages.request(session, world.partner, order.id)
+    gc.collect()  # each side pays for its own garbage, not for the other's
     wall, cpu = time.perf_counter(), time.process_time()
     built = packages.build(session, package.id)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -167,6 +169,7 @@ def bare(html: str) -> tuple[float, float]:
     document is typeset with (the fonts it may read), so that it makes the same PDF."""
     options = pdf.typesetter_options()
     out = io.BytesIO()
+    gc.collect()
     wall, cpu = time.perf_counter(), time.process_time()
     result = pisa.CreatePDF(html, dest=out, **options)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
