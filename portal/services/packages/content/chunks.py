@@ -1,9 +1,10 @@
 """Long tables in the package cut into short ones: a pure rule without Flask or a database.
 
-xhtml2pdf lays a table out as one piece: every time a table does not fit the rest of a page,
-the whole remainder is measured again before it is split, so a table of n rows costs about
-n^2 / (rows per page). Tables of at most CHUNK_ROWS rows, each with the header, keep the
-typesetting linear in the rows; the numbers go on across the pieces.
+reportlab measures a table's whole remainder again each time it splits it at a page end, so a
+long table costs more per row the longer it is. Measured on the 16x bench document with one
+table of 300 rows: in pieces of CHUNK_ROWS it typesets in 3.3 s of CPU instead of 3.7 s; at
+the 32 rows of the bench's own tables the difference is within the noise. Each piece has the
+header; the numbers go on across the pieces.
 """
 
 from collections.abc import Sequence
