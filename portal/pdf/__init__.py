@@ -219,22 +219,22 @@ def _environment():
     return env
 
 
-def render(html: str) -> bytes:
-    """The PDF of an HTML document; raises PdfError when xhtml2pdf reports an error."""
+def typesetter_options() -> dict:
+    """What every document is typeset with, besides its HTML and destination: the encoding,
+    and the two gates that let xhtml2pdf read our font files and nothing else."""
     _register_fonts()
     policy = ResourceAccessPolicy.server(
         base_dir=FONTS_DIR,
         extra_roots=tuple({p.parent for p in FALLBACKS.values() if p.is_file()}),
         allow_remote=False,
     )
+    return {"encoding": "utf-8", "link_callback": _only_fonts, "resource_policy": policy}
+
+
+def render(html: str) -> bytes:
+    """The PDF of an HTML document; raises PdfError when xhtml2pdf reports an error."""
     out = io.BytesIO()
-    result = pisa.CreatePDF(
-        html,
-        dest=out,
-        encoding="utf-8",
-        link_callback=_only_fonts,
-        resource_policy=policy,
-    )
+    result = pisa.CreatePDF(html, dest=out, **typesetter_options())
     if result.err:
         raise PdfError(f"xhtml2pdf reported {result.err} error(s)")
     return out.getvalue()

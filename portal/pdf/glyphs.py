@@ -67,10 +67,24 @@ def missing(text: str, coverage: Coverage) -> list[str]:
     return seen
 
 
+_ASCII = frozenset(range(0x20, 0x80))
+_covers_ascii: dict[frozenset[int], bool] = {}
+
+
 def only_body(text: str, coverage: Coverage) -> bool:
-    """Whether the body font sets the whole text (the common case, checked first)."""
+    """Whether the body font sets the whole text (the common case, checked first).
+
+    Printed for every value of a document, so plain text costs one scan in C: ASCII text
+    against a body font that has all of ASCII (asked once per font); otherwise the distinct
+    characters, each looked up once.
+    """
     body = coverage[0][1]
-    return all(ord(c) < 0x20 or ord(c) in body for c in text)
+    if text.isascii() and isinstance(body, frozenset):
+        if body not in _covers_ascii:
+            _covers_ascii[body] = body >= _ASCII
+        if _covers_ascii[body]:
+            return True
+    return all(ord(c) < 0x20 or ord(c) in body for c in set(text))
 
 
 def one_font(text: str, coverage: Coverage) -> tuple[str | None, str]:

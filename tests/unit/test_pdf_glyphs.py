@@ -48,3 +48,12 @@ def test_one_font_for_a_whole_label():
     assert one_font("ab 中", COVERAGE) == ("Cjk", "ab 中")
     # No font has everything: the body font, with what it lacks as the placeholder.
     assert one_font("a 😀 中", COVERAGE) == (None, f"a {PLACEHOLDER} {PLACEHOLDER}")
+
+
+def test_plain_ascii_is_checked_against_the_body_font_not_assumed():
+    full = frozenset(range(0x20, 0x80)) | BODY
+    assert only_body("Plain ASCII text, 42 ~ {}", [(None, full), *COVERAGE[1:]])
+    # A body font without all of ASCII is asked character by character.
+    assert only_body("abc", COVERAGE)
+    assert not only_body("abcx", COVERAGE)
+    assert only_body("a\tb\nc", COVERAGE)

@@ -9,6 +9,7 @@ from typing import ClassVar
 from flask_babel import lazy_gettext as _l
 
 from portal.models.review import ACCEPTED, CHANGED, OPEN
+from portal.services.packages.content.chunks import chunks
 from portal.services.packages.content.table_widths import NUMBER_COLUMN
 
 STATUS_LABELS = {
@@ -80,6 +81,11 @@ class Table:
     def number_width(self) -> float:
         """The entry number column's width, in percent."""
         return NUMBER_COLUMN
+
+    @property
+    def chunks(self) -> tuple[tuple[tuple[int, tuple[Cell, ...]], ...], ...]:
+        """The numbered rows in pieces of at most CHUNK_ROWS: one short table each."""
+        return chunks(self.rows)
 
 
 @dataclass(frozen=True)
