@@ -29,6 +29,7 @@ from portal.process import StepState, StepStatus, derive, is_complete
 from portal.services import clock, paging, search
 from portal.services.access import visible_orders
 from portal.services.errors import NotFound
+from portal.services.offers.address import address_of
 from portal.services.paging import Page
 
 
@@ -82,8 +83,7 @@ class Record:
 
     def address_lines(self, locale: str) -> list[str]:
         """The postal address as the offer's recipient block prints it, without the name."""
-        c = self.customer
-        address = postal.Address(c.street, c.postcode, c.city, c.country)
+        address = address_of(self.customer)
         return postal.block("", address, locale) if address.street or address.city else []
 
     def may_download(self, license_: License) -> bool:

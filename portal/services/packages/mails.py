@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import (
-    ContactConfirmation,
     CustomerContact,
     DocumentPackage,
     Order,
@@ -22,6 +21,7 @@ from portal.models import (
 )
 from portal.services import calls
 from portal.services.packages.versions import LANGUAGES, filename
+from portal.services.protocol.contacts import confirmation_of
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,7 @@ def _contact(contact: CustomerContact) -> Recipient:
 
 def _confirmed_contacts(session: Session, order: Order) -> list[CustomerContact]:
     """The customer contacts in the lead's confirmation, as they are on the record now."""
-    confirmation = session.scalar(
-        select(ContactConfirmation).where(ContactConfirmation.order_id == order.id)
-    )
+    confirmation = confirmation_of(session, order)
     ids = [entry.get("id") for entry in confirmation.contacts] if confirmation else []
     if not ids:
         return []
